@@ -1,0 +1,172 @@
+//! `/api/auth/*` and `/api/users/*`: sign-up, sign-in, sign-out, the current user, passwords.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
+
+use crate::domain::auth::{LoginResponse, Me, ProfileInput, RegisterInput, User};
+use crate::error::AppError;
+
+/// How long a browser session lasts without signing in again.
+pub const SESSION_DAYS: i64 = 30;
+/// Failed sign-ins for one account within [`LOCKOUT_MINUTES`] before answering 429.
+pub const MAX_FAILED_LOGINS: i64 = 10;
+pub const LOCKOUT_MINUTES: i64 = 15;
+
+/// Creates a user and their organization (the caller becomes its owner) and signs them in.
+/// `next`: where a browser form should land afterwards.
+#[server(prefix = "/api", endpoint = "auth/register", input = PostUrl, output = Json)]
+pub async fn register(
+    #[server(flatten)] input: RegisterInput,
+    #[server(default)] next: Option<String>,
+) -> Result<LoginResponse, AppError> {
+    use crate::server::{auth::password, repo};
+    let state = ctx::state()?;
+    let new = input.validate()?;
+    let hash = password::hash(new.password.clone()).await?;
+    let mut tx = state.db.write().await?;
+    let user_id = repo::users::create(&mut tx, &new.email, &hash, &new.first_name, &new.last_name).await?;
+    let org_id = repo::organizations::create(&mut tx, &new.organization_name, user_id).await?;
+    let response = start_session(&mut tx, user_id, Some(org_id)).await?;
+    tx.commit().await?;
+    tracing::info!(user_id, org_id, "registered");
+    ctx::redirect_to(next.as_deref());
+    Ok(response)
+}
+
+/// Signs in with email and password: answers `{token, user}` and sets the session cookie.
+/// After 10 failures for one account within 15 minutes, answers 429 until they age out.
+#[server(prefix = "/api", endpoint = "auth/login", input = PostUrl, output = Json)]
+pub async fn login(
+    #[server(default)] email: String,
+    #[server(default)] password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<LoginResponse, AppError> {
+    use crate::server::{auth::password as pw, repo};
+    let state = ctx::state()?;
+    let email = email.trim().to_lowercase();
+    let mut c = crate::domain::validate::Check::new();
+    if email.is_empty() {
+        c.add("email", "is required");
+    }
+    if password.is_empty() {
+        c.add("password", "is required");
+    }
+    c.finish(())?;
+    let mut conn = state.db.read().await?;
+    let since = repo::now() - chrono::Duration::minutes(LOCKOUT_MINUTES);
+    if repo::tokens::failures_since(&mut conn, &email, since).await? >= MAX_FAILED_LOGINS {
+        tracing::warn!("sign-in refused: too many failed attempts");
+        return Err(AppError::RateLimited);
+    }
+    let found = repo::users::find_by_email(&mut conn, &email).await?;
+    drop(conn);
+    let (stored, user) = match found {
+        Some((user, hash)) => (hash, Some(user)),
+        None => (pw::DUMMY_HASH.to_owned(), None),
+    };
+    let valid = pw::verify(password, stored).await?;
+    let mut tx = state.db.write().await?;
+    let user = match user {
+        Some(user) if valid && user.is_active => user,
+        _ => {
+            repo::tokens::record_failure(&mut tx, &email).await?;
+            tx.commit().await?;
+            return Err(AppError::Unauthorized("invalid email or password".into()));
+        }
+    };
+    repo::tokens::clear_failures(&mut tx, &email).await?;
+    repo::users::set_last_login(&mut tx, user.id).await?;
+    let org_id = repo::organizations::first_for_user(&mut tx, user.id).await?;
+    let response = start_session(&mut tx, user.id, org_id).await?;
+    tx.commit().await?;
+    ctx::redirect_to(next.as_deref());
+    Ok(response)
+}
+
+/// Ends the current session (or revokes the bearer token used) and clears the cookie.
+#[server(prefix = "/api", endpoint = "auth/logout", input = PostUrl, output = Json)]
+pub async fn logout(#[server(default)] next: Option<String>) -> Result<(), AppError> {
+    use crate::server::{auth::token, repo};
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let mut tx = state.db.write().await?;
+    repo::tokens::delete(&mut tx, caller.token_id).await?;
+    tx.commit().await?;
+    ctx::set_cookie(&token::clear_cookie());
+    ctx::redirect_to(next.as_deref());
+    Ok(())
+}
+
+/// The signed-in user, their current organization, role and permissions.
+#[server(prefix = "/api", endpoint = "auth/me", input = GetUrl, output = Json)]
+pub async fn current_user() -> Result<Me, AppError> {
+    use crate::server::repo;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let mut conn = state.db.read().await?;
+    let user = repo::users::get(&mut conn, caller.user_id).await?;
+    let (organization, role, permissions, employee_id) = match &caller.member {
+        Some(m) => {
+            let orgs = repo::organizations::list_for_user(&mut conn, caller.user_id, Some(m.org_id)).await?;
+            let current = orgs.into_iter().find(|o| o.is_current);
+            (current, Some(m.role.clone()), m.permissions.clone(), m.employee_id)
+        }
+        None => (None, None, Vec::new(), None),
+    };
+    Ok(Me { user, organization, role, permissions, employee_id })
+}
+
+/// Changes the caller's password (the current one is required) and ends their other sessions.
+#[server(prefix = "/api", endpoint = "auth/change_password", input = PostUrl, output = Json)]
+pub async fn change_password(
+    #[server(default)] current_password: String,
+    #[server(default)] new_password: String,
+) -> Result<(), AppError> {
+    use crate::server::{auth::password, repo};
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let mut c = crate::domain::validate::Check::new();
+    let new_password = c.password("new_password", Some(&new_password));
+    c.finish(())?;
+    let mut conn = state.db.read().await?;
+    let stored = repo::users::password_hash(&mut conn, caller.user_id).await?;
+    drop(conn);
+    if !password::verify(current_password, stored).await? {
+        return Err(AppError::field("current_password", "is not your current password"));
+    }
+    let hash = password::hash(new_password).await?;
+    let mut tx = state.db.write().await?;
+    repo::users::set_password(&mut tx, caller.user_id, &hash).await?;
+    repo::tokens::delete_other_sessions(&mut tx, caller.user_id, caller.token_id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Edits the caller's own profile; fields not sent stay as they are.
+#[server(prefix = "/api", endpoint = "users/update_profile", input = PostUrl, output = Json)]
+pub async fn update_profile(#[server(flatten)] input: ProfileInput) -> Result<User, AppError> {
+    use crate::server::repo;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let patch = input.validate()?;
+    let mut tx = state.db.write().await?;
+    let user = repo::users::update_profile(&mut tx, caller.user_id, patch).await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
+#[cfg(feature = "ssr")]
+use crate::api::ctx;
+
+/// Creates a browser session for a user (always a new token: sign-in never reuses one)
+/// and sets its cookie. Returns the token for bearer use.
+#[cfg(feature = "ssr")]
+async fn start_session(tx: &mut crate::server::db::Conn, user_id: i64, org_id: Option<i64>) -> Result<LoginResponse, AppError> {
+    use crate::server::{auth::token, repo};
+    let raw = token::generate();
+    let expires = repo::now() + chrono::Duration::days(SESSION_DAYS);
+    repo::tokens::create(tx, user_id, org_id, repo::tokens::KIND_SESSION, "browser session", &token::hash(&raw), &token::display_prefix(&raw), Some(expires)).await?;
+    let user = repo::users::get(tx, user_id).await?;
+    ctx::set_cookie(&ctx::session_cookie(&raw));
+    Ok(LoginResponse { token: raw, user })
+}

@@ -1,0 +1,108 @@
+//! What a server function needs from the request it serves: state, caller, response headers.
+
+use std::sync::Arc;
+
+use http::header::{HeaderValue, SET_COOKIE};
+use http::request::Parts;
+use leptos::prelude::{provide_context, use_context};
+use leptos_axum::ResponseOptions;
+
+use crate::domain::list::{ListParams, Page};
+use crate::error::AppError;
+use crate::server::auth::token;
+use crate::server::auth::Caller;
+use crate::server::state::AppState;
+
+/// The caller of the current request, resolved at most once per request.
+#[derive(Clone, Default)]
+pub struct CallerCell(Arc<tokio::sync::OnceCell<Result<Caller, AppError>>>);
+
+/// Provides what server functions read from context; called once per request.
+pub fn provide_request_context(state: &AppState) {
+    provide_context(state.clone());
+    provide_context(CallerCell::default());
+}
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}
+
+fn parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| {
+        tracing::error!("request parts missing from context");
+        AppError::Internal
+    })
+}
+
+/// The authenticated caller; 401 without a valid token or session cookie.
+pub async fn caller() -> Result<Caller, AppError> {
+    let state = state()?;
+    let parts = parts()?;
+    let cell = use_context::<CallerCell>().unwrap_or_default();
+    cell.0
+        .get_or_init(|| async move {
+            let (raw, via_cookie) = token::from_headers(&parts.headers).ok_or_else(AppError::unauthenticated)?;
+            Caller::from_token(&state.db, &raw, via_cookie).await
+        })
+        .await
+        .clone()
+}
+
+/// Whether the client reached us over HTTPS (directly or through a proxy that says so).
+pub fn is_https() -> bool {
+    let secure_config = use_context::<AppState>().is_some_and(|s| s.config.cookie_secure);
+    secure_config
+        || parts().is_ok_and(|p| {
+            p.uri.scheme_str() == Some("https")
+                || p.headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+        })
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(value: &str) {
+    if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+        res.append_header(SET_COOKIE, v);
+    }
+}
+
+/// Redirects a browser form post to a local path (`next` must start with a single `/`).
+pub fn redirect_to(next: Option<&str>) {
+    if let Some(next) = next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')) {
+        leptos_axum::redirect(next);
+    }
+}
+
+/// Builds a page of results with `next`/`previous` links to the same endpoint.
+pub fn page<T>(results: Vec<T>, count: i64, params: &ListParams) -> Page<T> {
+    let link = |page: i64| -> Option<String> {
+        let parts = parts().ok()?;
+        let query: Vec<(String, String)> = url::form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+            .into_owned()
+            .filter(|(k, _)| k != "page")
+            .chain(std::iter::once(("page".to_owned(), page.to_string())))
+            .collect();
+        let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
+        let origin = parts
+            .headers
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(|host| format!("{}://{host}", if is_https() { "https" } else { "http" }))
+            .unwrap_or_default();
+        Some(format!("{origin}{}?{query}", parts.uri.path()))
+    };
+    let last = params.page_count(count);
+    Page {
+        count,
+        next: if params.page < last { link(params.page + 1) } else { None },
+        previous: if params.page > 1 { link((params.page - 1).min(last)) } else { None },
+        results,
+    }
+}
+
+/// The secure flag and lifetime for session cookies.
+pub fn session_cookie(raw: &str) -> String {
+    token::session_cookie(raw, is_https(), crate::api::auth::SESSION_DAYS * 24 * 3600)
+}

@@ -1,0 +1,12 @@
+//! The public API: `#[server]` functions, one module per entity, each at a stable
+//! `/api/<resource>/<verb>` path. Reads are GET with query parameters, changes are POST
+//! (form-encoded, or JSON). Each function: who is calling -> may they -> validate -> repo.
+
+pub mod auth;
+pub mod customers;
+pub mod employees;
+pub mod organizations;
+pub mod tokens;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ctx;

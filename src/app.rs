@@ -1,0 +1,61 @@
+//! The HTML shell and the route table. Nothing else lives here.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::ui::layout::AppLayout;
+use crate::ui::pages::auth::{ForgotPasswordPage, LoginPage, SignupPage};
+use crate::ui::pages::customers::{CustomerDetailPage, CustomerListPage, CustomerNewPage};
+use crate::ui::pages::dashboard::DashboardPage;
+use crate::ui::pages::not_found::NotFoundPage;
+use crate::ui::pages::organizations::OrganizationsPage;
+use crate::ui::pages::profile::ProfilePage;
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The route table. Pages behind [`AppLayout`] need a signed-in user; they render with
+/// `SsrMode::Async` so that a redirect to the sign-in page is a real HTTP redirect.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/too-good-crm.css" />
+        <Title formatter=|page: String| if page.is_empty() { "Too Good CRM".to_owned() } else { format!("{page} · Too Good CRM") } />
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/signup") view=SignupPage />
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage />
+                <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=DashboardPage />
+                    <Route path=path!("customers") view=CustomerListPage />
+                    <Route path=path!("customers/new") view=CustomerNewPage />
+                    <Route path=path!("customers/:id") view=CustomerDetailPage />
+                    <Route path=path!("profile") view=ProfilePage />
+                    <Route path=path!("organizations") view=OrganizationsPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,343 @@
+//! Customers: the people and businesses an organization sells to.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::list::ListParams;
+use crate::domain::validate::{parse_tags, Check};
+use crate::error::AppError;
+
+crate::string_enum!(
+    /// A person or a business.
+    CustomerType {
+        Individual = "individual" / "Individual",
+        Business = "business" / "Business",
+    }
+);
+
+crate::string_enum!(
+    /// Where a customer stands.
+    CustomerStatus {
+        Active = "active" / "Active",
+        Inactive = "inactive" / "Inactive",
+        Prospect = "prospect" / "Prospect",
+    }
+);
+
+/// A customer as shown to clients.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company_name: Option<String>,
+    pub customer_type: CustomerType,
+    pub status: CustomerStatus,
+    pub industry: Option<String>,
+    pub website: Option<String>,
+    pub source: Option<String>,
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    pub tags: Vec<String>,
+    pub assigned_to: Option<i64>,
+    pub assigned_to_name: Option<String>,
+    pub credit_limit: Option<Decimal>,
+    pub currency: String,
+    pub notes: Option<String>,
+    pub created_by: Option<i64>,
+    pub updated_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Incremented on every change (for optimistic concurrency).
+    pub version: i64,
+}
+
+impl Customer {
+    /// The editable fields, as a patch that would recreate them.
+    pub fn to_fields(&self) -> CustomerFields {
+        CustomerFields {
+            name: self.name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            company_name: self.company_name.clone(),
+            customer_type: self.customer_type,
+            status: self.status,
+            industry: self.industry.clone(),
+            website: self.website.clone(),
+            source: self.source.clone(),
+            street: self.street.clone(),
+            city: self.city.clone(),
+            state: self.state.clone(),
+            postal_code: self.postal_code.clone(),
+            country: self.country.clone(),
+            tags: self.tags.clone(),
+            assigned_to: self.assigned_to,
+            credit_limit: self.credit_limit,
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+/// The editable fields of a customer, validated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustomerFields {
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company_name: Option<String>,
+    pub customer_type: CustomerType,
+    pub status: CustomerStatus,
+    pub industry: Option<String>,
+    pub website: Option<String>,
+    pub source: Option<String>,
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    pub tags: Vec<String>,
+    pub assigned_to: Option<i64>,
+    pub credit_limit: Option<Decimal>,
+    pub notes: Option<String>,
+}
+
+impl Default for CustomerFields {
+    fn default() -> Self {
+        CustomerFields {
+            name: String::new(),
+            email: None,
+            phone: None,
+            company_name: None,
+            customer_type: CustomerType::Individual,
+            status: CustomerStatus::Active,
+            industry: None,
+            website: None,
+            source: None,
+            street: None,
+            city: None,
+            state: None,
+            postal_code: None,
+            country: None,
+            tags: Vec::new(),
+            assigned_to: None,
+            credit_limit: None,
+            notes: None,
+        }
+    }
+}
+
+/// Create/update input as it arrives from a form, a query string or JSON: text only.
+/// On update, a field that is not sent keeps its value; a field sent empty is cleared.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CustomerInput {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company_name: Option<String>,
+    pub customer_type: Option<String>,
+    pub status: Option<String>,
+    pub industry: Option<String>,
+    pub website: Option<String>,
+    pub source: Option<String>,
+    pub street: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+    /// Comma-separated.
+    pub tags: Option<String>,
+    /// Employee id.
+    pub assigned_to: Option<String>,
+    pub credit_limit: Option<String>,
+    pub notes: Option<String>,
+}
+
+impl CustomerInput {
+    /// Applies this input on top of `base` (defaults when creating), validating every field sent.
+    pub fn apply_to(&self, mut base: CustomerFields) -> Result<CustomerFields, AppError> {
+        let mut c = Check::new();
+        macro_rules! text {
+            ($field:ident, $max:expr) => {
+                if let Some(v) = self.$field.as_deref() {
+                    base.$field = c.optional(stringify!($field), Some(v), $max);
+                }
+            };
+        }
+        if let Some(v) = self.name.as_deref() {
+            base.name = c.required("name", Some(v), 200);
+        } else if base.name.is_empty() {
+            c.add("name", "is required");
+        }
+        if let Some(v) = self.email.as_deref() {
+            base.email = c.email("email", Some(v));
+        }
+        if let Some(v) = self.website.as_deref() {
+            base.website = c.url("website", Some(v));
+        }
+        text!(phone, 50);
+        text!(company_name, 200);
+        text!(industry, 100);
+        text!(source, 100);
+        text!(street, 200);
+        text!(city, 100);
+        text!(state, 100);
+        text!(postal_code, 20);
+        text!(country, 100);
+        text!(notes, 10_000);
+        if let Some(t) = c.one_of("customer_type", self.customer_type.as_deref()) {
+            base.customer_type = t;
+        }
+        if let Some(s) = c.one_of("status", self.status.as_deref()) {
+            base.status = s;
+        }
+        if let Some(tags) = parse_tags(&mut c, "tags", self.tags.as_deref()) {
+            base.tags = tags;
+        }
+        if let Some(v) = self.assigned_to.as_deref() {
+            base.assigned_to = c.id("assigned_to", Some(v));
+        }
+        if let Some(v) = self.credit_limit.as_deref() {
+            base.credit_limit = c.money("credit_limit", Some(v));
+        }
+        c.finish(base)
+    }
+}
+
+/// Fields a customer list can be ordered by; the first is the default (newest first).
+pub const SORTABLE: &[&str] = &["created_at", "name", "email", "company_name", "status", "customer_type", "updated_at"];
+
+/// List query as it arrives (query string): text only.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CustomerQuery {
+    pub search: Option<String>,
+    pub status: Option<String>,
+    pub customer_type: Option<String>,
+    pub assigned_to: Option<String>,
+    pub ordering: Option<String>,
+    pub page: Option<String>,
+    pub page_size: Option<String>,
+}
+
+/// Validated list filters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CustomerFilter {
+    pub search: Option<String>,
+    pub status: Option<CustomerStatus>,
+    pub customer_type: Option<CustomerType>,
+    pub assigned_to: Option<i64>,
+}
+
+impl CustomerQuery {
+    pub fn validate(&self) -> Result<(CustomerFilter, ListParams), AppError> {
+        let mut c = Check::new();
+        let filter = CustomerFilter {
+            search: c.optional("search", self.search.as_deref(), 200),
+            status: c.one_of("status", self.status.as_deref()),
+            customer_type: c.one_of("customer_type", self.customer_type.as_deref()),
+            assigned_to: c.id("assigned_to", self.assigned_to.as_deref()),
+        };
+        let params = ListParams::parse(
+            &mut c,
+            self.page.as_deref(),
+            self.page_size.as_deref(),
+            self.ordering.as_deref(),
+            SORTABLE,
+            true,
+        );
+        c.finish((filter, params))
+    }
+}
+
+/// A note on a customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerNote {
+    pub id: i64,
+    pub customer_id: i64,
+    pub author_id: Option<i64>,
+    pub author_name: Option<String>,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Validates the text of a note.
+pub fn validate_note(body: Option<&str>) -> Result<String, AppError> {
+    let mut c = Check::new();
+    let body = c.required("body", body, 10_000);
+    c.finish(body)
+}
+
+/// Figures for the customers dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomerStats {
+    pub total: i64,
+    pub by_status: BTreeMap<String, i64>,
+    pub by_type: BTreeMap<String, i64>,
+    pub new_this_month: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(name: &str) -> CustomerInput {
+        CustomerInput { name: Some(name.into()), ..Default::default() }
+    }
+
+    #[test]
+    fn a_new_customer_needs_a_name() {
+        let err = CustomerInput::default().apply_to(CustomerFields::default()).unwrap_err();
+        assert_eq!(err.field_error("name").as_deref(), Some("is required"));
+    }
+
+    #[test]
+    fn unknown_enum_values_and_bad_emails_are_reported_per_field() {
+        let bad = CustomerInput {
+            email: Some("nope".into()),
+            status: Some("vip".into()),
+            customer_type: Some("robot".into()),
+            credit_limit: Some("-5".into()),
+            ..input("Acme")
+        };
+        let err = bad.apply_to(CustomerFields::default()).unwrap_err();
+        for field in ["email", "status", "customer_type", "credit_limit"] {
+            assert!(err.field_error(field).is_some(), "{field} should be reported");
+        }
+    }
+
+    #[test]
+    fn an_update_keeps_fields_not_sent_and_clears_fields_sent_empty() {
+        let base = CustomerInput { phone: Some("123".into()), city: Some("Oslo".into()), ..input("Acme") }
+            .apply_to(CustomerFields::default())
+            .unwrap();
+        let patch = CustomerInput { city: Some(String::new()), ..Default::default() };
+        let after = patch.apply_to(base).unwrap();
+        assert_eq!(after.name, "Acme");
+        assert_eq!(after.phone.as_deref(), Some("123"));
+        assert_eq!(after.city, None);
+    }
+
+    #[test]
+    fn list_queries_validate_filters_and_ordering() {
+        let q = CustomerQuery { status: Some("prospect".into()), ordering: Some("name".into()), ..Default::default() };
+        let (filter, params) = q.validate().unwrap();
+        assert_eq!(filter.status, Some(CustomerStatus::Prospect));
+        assert_eq!((params.order_by, params.descending), ("name", false));
+        let q = CustomerQuery { status: Some("gone".into()), ..Default::default() };
+        assert!(q.validate().unwrap_err().field_error("status").is_some());
+    }
+
+    #[test]
+    fn notes_must_not_be_blank() {
+        assert!(validate_note(Some("  ")).is_err());
+        assert_eq!(validate_note(Some(" Called them ")).unwrap(), "Called them");
+    }
+}

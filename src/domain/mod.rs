@@ -1,0 +1,61 @@
+//! Shared types per entity, their validation and the rules that need no database.
+//! Compiles to wasm32: nothing here may depend on sqlx, axum or tokio.
+
+pub mod auth;
+pub mod customer;
+pub mod employee;
+pub mod list;
+pub mod money;
+pub mod organization;
+pub mod permission;
+pub mod validate;
+
+/// Declares a closed set of string values (an enum on the wire and in the database).
+///
+/// Generates `as_str`, `label`, `ALL`, `FromStr`, `Display` and snake_case serde.
+#[macro_export]
+macro_rules! string_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $value:literal / $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $value)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The value as stored and sent on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $value),+ }
+            }
+
+            /// A human-readable label.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// The wire values, comma-separated, for error messages.
+            pub fn expected() -> String {
+                [$($value),+].join(", ")
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($value => Ok($name::$variant),)+
+                    _ => Err(format!("must be one of: {}", Self::expected())),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}

@@ -1,0 +1,44 @@
+//! The server binary: configuration -> database -> migrations -> (demo data) -> router -> serve.
+
+use std::sync::Arc;
+
+use leptos::config::get_configuration;
+use too_good_crm::server::{config::Config, db::Db, http, seed, state::AppState};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .init();
+    if let Err(err) = run().await {
+        tracing::error!("{err}");
+        eprintln!("too-good-crm: {err}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let config = Config::from_env_and_args(std::env::args().skip(1))?;
+    let leptos_options = get_configuration(None).map_err(|e| format!("configuration: {e}"))?.leptos_options;
+    let addr = leptos_options.site_addr;
+
+    let db = Db::connect(&config.database_url).await.map_err(|e| format!("cannot open the database: {e}"))?;
+    db.migrate().await.map_err(|e| format!("migrations failed: {e}"))?;
+    if config.seed_demo {
+        let added = seed::seed_demo(&db).await.map_err(|e| format!("seeding the demo data failed: {e}"))?;
+        tracing::info!(added, "demo data: sign in as {} / {}", seed::DEMO_EMAIL, seed::DEMO_PASSWORD);
+    }
+
+    let state = AppState { db: db.clone(), config: Arc::new(config), leptos_options };
+    let app = http::router(state);
+    let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!(%addr, backend = ?db.backend(), startup_ms = started.elapsed().as_millis() as u64, "listening on http://{addr}");
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(http::shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))?;
+    db.close().await;
+    Ok(())
+}

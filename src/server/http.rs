@@ -1,0 +1,259 @@
+//! The HTTP surface: the router, the `/api` dispatcher and cross-cutting middleware.
+//!
+//! `/api/*` requests go through [`api_handler`], which adds what the server-function
+//! machinery does not do by itself: 404/405 for unknown paths and methods, refusal of
+//! cross-site cookie-authenticated posts, JSON bodies, and HTTP statuses matching
+//! [`AppError`].
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
+use leptos::reactive::owner::Owner;
+use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::api::ctx::provide_request_context;
+use crate::app::{shell, App};
+use crate::error::AppError;
+use crate::server::auth::token;
+use crate::server::state::AppState;
+
+/// Largest request body accepted (forms and JSON).
+const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The whole application: API, server-rendered pages, static files.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .route("/api/{*path}", any(api_handler))
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_request_context(&context_state),
+            move || shell(shell_options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new())
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(tower_http::LatencyUnit::Micros)),
+        )
+        .with_state(state)
+}
+
+/// Every registered `/api` path, for telling 404 from 405.
+fn known_paths() -> &'static HashSet<&'static str> {
+    static PATHS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    PATHS.get_or_init(|| leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect())
+}
+
+/// An error as a JSON response with its status.
+pub fn error_response(err: &AppError) -> Response {
+    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_string(err).unwrap_or_else(|_| r#"{"error":"internal error","code":"internal","details":{}}"#.into());
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Dispatches `/api/*` to the server function registered for the path and method.
+async fn api_handler(State(state): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path().to_owned();
+    let method = req.method().clone();
+    let Some(mut service) = leptos::server_fn::axum::get_server_fn_service(&path, method.clone()) else {
+        if known_paths().contains(path.as_str()) {
+            let mut res = error_response(&AppError::MethodNotAllowed);
+            let allow = if method == Method::GET { "POST" } else { "GET" };
+            res.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+            return res;
+        }
+        return error_response(&AppError::NotFound);
+    };
+    if method != Method::GET && is_cross_site_cookie_request(&req) {
+        tracing::warn!(path, "refused a cross-site request authenticated by cookie");
+        return error_response(&AppError::Forbidden("cross-site request refused".into()));
+    }
+    let req = match json_to_form(req).await {
+        Ok(req) => req,
+        Err(err) => return error_response(&err),
+    };
+    let (parts, body) = req.into_parts();
+    let req = Request::from_parts(parts.clone(), body);
+
+    let owner = Owner::new();
+    let res = owner
+        .with(|| {
+            ScopedFuture::new(async move {
+                provide_context(parts);
+                let res_options = ResponseOptions::default();
+                provide_context(res_options.clone());
+                provide_request_context(&state);
+                let mut res = service.run(req).await;
+                let extra = std::mem::take(&mut *res_options.0.write().unwrap_or_else(|e| e.into_inner()));
+                if let Some(status) = extra.status {
+                    *res.status_mut() = status;
+                }
+                res.headers_mut().extend(extra.headers);
+                res
+            })
+        })
+        .await;
+    with_error_status(res).await
+}
+
+/// Server functions answer every error with 500; give it the status its `AppError` says.
+async fn with_error_status(res: Response) -> Response {
+    if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
+    let err: AppError = serde_json::from_slice(&bytes).unwrap_or(AppError::Internal);
+    parts.status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// A state-changing request that relies on the session cookie (no bearer token) and comes
+/// from another site, by `Sec-Fetch-Site` or by an `Origin` that is not this host.
+fn is_cross_site_cookie_request(req: &Request) -> bool {
+    let headers = req.headers();
+    if matches!(token::from_headers(headers), Some((_, false))) {
+        return false;
+    }
+    if headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site") {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let origin_host = origin.split("://").nth(1).unwrap_or("");
+    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+}
+
+/// Turns a JSON request body into the equivalent form-encoded body (nested values as
+/// `items[0][quantity]=2`), so every server function accepts both.
+async fn json_to_form(req: Request) -> Result<Request, AppError> {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("application/json"));
+    if !is_json {
+        return Ok(req);
+    }
+    let (mut parts, body) = req.into_parts();
+    let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| AppError::BadRequest("request body too large".into()))?;
+    let value: serde_json::Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        serde_json::Value::Object(Default::default())
+    } else {
+        serde_json::from_slice(&bytes).map_err(|e| AppError::BadRequest(format!("malformed JSON: {e}")))?
+    };
+    let serde_json::Value::Object(map) = value else {
+        return Err(AppError::BadRequest("the JSON body must be an object".into()));
+    };
+    let mut pairs = Vec::new();
+    for (key, value) in map {
+        flatten_json(key, value, &mut pairs);
+    }
+    let form = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Ok(Request::from_parts(parts, Body::from(form)))
+}
+
+fn flatten_json(key: String, value: serde_json::Value, out: &mut Vec<(String, String)>) {
+    use serde_json::Value;
+    match value {
+        Value::Null => {}
+        Value::Bool(b) => out.push((key, b.to_string())),
+        Value::Number(n) => out.push((key, n.to_string())),
+        Value::String(s) => out.push((key, s)),
+        Value::Array(items) => {
+            for (i, item) in items.into_iter().enumerate() {
+                flatten_json(format!("{key}[{i}]"), item, out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map {
+                flatten_json(format!("{key}[{k}]"), v, out);
+            }
+        }
+    }
+}
+
+/// Headers every response carries.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    if is_api {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+/// Waits for Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_json_flattens_to_bracketed_form_keys() {
+        let value = serde_json::json!({"items": [{"quantity": 2, "name": "A&B"}], "ok": true, "skip": null});
+        let mut pairs = Vec::new();
+        for (k, v) in value.as_object().unwrap().clone() {
+            flatten_json(k, v, &mut pairs);
+        }
+        pairs.sort();
+        assert_eq!(pairs, vec![
+            ("items[0][name]".to_owned(), "A&B".to_owned()),
+            ("items[0][quantity]".to_owned(), "2".to_owned()),
+            ("ok".to_owned(), "true".to_owned()),
+        ]);
+    }
+}

@@ -1,0 +1,113 @@
+//! All SQL lives here: one module per entity. Every function that touches tenant-owned rows
+//! takes the organization id from the caller's membership and puts it in the `where` clause.
+
+pub mod customers;
+pub mod employees;
+pub mod organizations;
+pub mod tokens;
+pub mod users;
+
+use chrono::{DateTime, Utc};
+
+/// A value bound to a dynamically built query.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Int(i64),
+    Text(String),
+    Time(DateTime<Utc>),
+}
+
+/// A query assembled from optional filters, with `$n` placeholders numbered as they are added.
+#[derive(Debug, Default)]
+pub struct Sql {
+    pub text: String,
+    pub args: Vec<Arg>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Sql {
+        Sql { text: text.to_owned(), args: Vec::new() }
+    }
+
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder for `arg` and returns it (`$3`).
+    pub fn arg(&mut self, arg: Arg) -> String {
+        self.args.push(arg);
+        format!("${}", self.args.len())
+    }
+
+    /// Appends `text` with every `?` replaced by a placeholder for `arg` (the same value).
+    pub fn push_with(&mut self, text: &str, arg: Arg) -> &mut Self {
+        let placeholder = self.arg(arg);
+        self.text.push_str(&text.replace('?', &placeholder));
+        self
+    }
+}
+
+/// Binds every [`Arg`] of a [`Sql`] to a query (`sqlx::query`, `query_as` or `query_scalar`).
+#[macro_export]
+macro_rules! bind_args {
+    ($query:expr, $args:expr) => {{
+        let mut q = $query;
+        for arg in $args {
+            q = match arg {
+                $crate::server::repo::Arg::Int(v) => q.bind(*v),
+                $crate::server::repo::Arg::Text(v) => q.bind(v.as_str()),
+                $crate::server::repo::Arg::Time(v) => q.bind(*v),
+            };
+        }
+        q
+    }};
+}
+
+/// A `like` pattern matching `term` anywhere, case-insensitively (compare with `lower(col)`),
+/// with `%`, `_` and `\` escaped (use `escape '\'`).
+pub fn contains_pattern(term: &str) -> String {
+    let mut p = String::with_capacity(term.len() + 2);
+    p.push('%');
+    for ch in term.to_lowercase().chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// The current time, truncated to microseconds so that it survives both backends unchanged.
+pub fn now() -> DateTime<Utc> {
+    let now = Utc::now();
+    DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("50%_A\\b"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn placeholders_are_numbered_in_order() {
+        let mut sql = Sql::new("select 1 where a = $1");
+        sql.args.push(Arg::Int(1));
+        sql.push_with(" and (b like ? or c like ?)", Arg::Text("x".into()));
+        assert_eq!(sql.text, "select 1 where a = $1 and (b like $2 or c like $2)");
+        assert_eq!(sql.args.len(), 2);
+    }
+}
+
+/// Parses an enum value read back from the database; a bad one is a bug, logged as such.
+pub fn parse_stored<T: std::str::FromStr<Err = String>>(value: &str) -> Result<T, crate::error::AppError> {
+    value.parse().map_err(|e: String| {
+        tracing::error!(value, error = %e, "unexpected enum value in the database");
+        crate::error::AppError::Internal
+    })
+}

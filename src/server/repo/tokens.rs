@@ -1,0 +1,143 @@
+//! Sessions, API tokens and failed sign-in attempts.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::FromRow;
+
+use super::now;
+use crate::domain::auth::ApiToken;
+use crate::error::AppError;
+use crate::on;
+use crate::server::db::Conn;
+
+pub const KIND_SESSION: &str = "session";
+pub const KIND_API: &str = "api";
+
+/// A live token, as needed to authenticate a request.
+#[derive(Debug, Clone, FromRow)]
+pub struct TokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub organization_id: Option<i64>,
+    pub kind: String,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl TokenRow {
+    /// `last_used_at` is refreshed at most every five minutes, so reads stay reads.
+    pub fn needs_touch(&self) -> bool {
+        self.last_used_at.is_none_or(|t| Utc::now() - t > Duration::minutes(5))
+    }
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn find_active(conn: &mut Conn, token_hash: &str) -> Result<Option<TokenRow>, AppError> {
+    let sql = "select t.id, t.user_id, t.organization_id, t.kind, t.last_used_at
+               from auth_tokens t join users u on u.id = t.user_id
+               where t.token_hash = $1 and u.is_active and (t.expires_at is null or t.expires_at > $2)";
+    let now = now();
+    Ok(on!(conn, c => sqlx::query_as::<_, TokenRow>(sql).bind(token_hash).bind(now).fetch_optional(c).await?))
+}
+
+/// Stores a new token (only its hash) and returns its id.
+#[allow(clippy::too_many_arguments)]
+#[tracing::instrument(skip_all, fields(user_id, kind))]
+pub async fn create(
+    conn: &mut Conn,
+    user_id: i64,
+    organization_id: Option<i64>,
+    kind: &str,
+    name: &str,
+    token_hash: &str,
+    prefix: &str,
+    expires_at: Option<DateTime<Utc>>,
+) -> Result<i64, AppError> {
+    let sql = "insert into auth_tokens (user_id, organization_id, kind, name, token_hash, prefix, created_at, expires_at)
+               values ($1, $2, $3, $4, $5, $6, $7, $8) returning id";
+    let now = now();
+    Ok(on!(conn, c => sqlx::query_scalar::<_, i64>(sql)
+        .bind(user_id).bind(organization_id).bind(kind).bind(name).bind(token_hash).bind(prefix).bind(now).bind(expires_at)
+        .fetch_one(c).await?))
+}
+
+pub async fn touch(conn: &mut Conn, id: i64) -> Result<(), AppError> {
+    let now = now();
+    on!(conn, c => sqlx::query("update auth_tokens set last_used_at = $1 where id = $2").bind(now).bind(id).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+pub async fn delete(conn: &mut Conn, id: i64) -> Result<(), AppError> {
+    on!(conn, c => sqlx::query("delete from auth_tokens where id = $1").bind(id).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// Ends every browser session of a user except `keep` (after a password change).
+pub async fn delete_other_sessions(conn: &mut Conn, user_id: i64, keep: i64) -> Result<(), AppError> {
+    let sql = "delete from auth_tokens where user_id = $1 and id <> $2 and kind = $3";
+    on!(conn, c => sqlx::query(sql).bind(user_id).bind(keep).bind(KIND_SESSION).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// Makes `organization_id` the current organization of a token.
+pub async fn set_organization(conn: &mut Conn, id: i64, organization_id: i64) -> Result<(), AppError> {
+    let sql = "update auth_tokens set organization_id = $1 where id = $2";
+    on!(conn, c => sqlx::query(sql).bind(organization_id).bind(id).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+#[derive(FromRow)]
+struct ApiTokenRow {
+    id: i64,
+    name: String,
+    prefix: String,
+    created_at: DateTime<Utc>,
+    last_used_at: Option<DateTime<Utc>>,
+    expires_at: Option<DateTime<Utc>>,
+}
+
+impl From<ApiTokenRow> for ApiToken {
+    fn from(r: ApiTokenRow) -> Self {
+        ApiToken { id: r.id, name: r.name, prefix: r.prefix, created_at: r.created_at, last_used_at: r.last_used_at, expires_at: r.expires_at }
+    }
+}
+
+const API_TOKEN_COLUMNS: &str = "id, name, prefix, created_at, last_used_at, expires_at";
+
+/// A user's API tokens, newest first.
+pub async fn list_api(conn: &mut Conn, user_id: i64) -> Result<Vec<ApiToken>, AppError> {
+    let sql = format!("select {API_TOKEN_COLUMNS} from auth_tokens where user_id = $1 and kind = $2 order by id desc");
+    let rows = on!(conn, c => sqlx::query_as::<_, ApiTokenRow>(&sql).bind(user_id).bind(KIND_API).fetch_all(c).await?);
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+pub async fn get_api(conn: &mut Conn, user_id: i64, id: i64) -> Result<ApiToken, AppError> {
+    let sql = format!("select {API_TOKEN_COLUMNS} from auth_tokens where id = $1 and user_id = $2 and kind = $3");
+    let row = on!(conn, c => sqlx::query_as::<_, ApiTokenRow>(&sql).bind(id).bind(user_id).bind(KIND_API).fetch_optional(c).await?);
+    row.map(Into::into).ok_or(AppError::NotFound)
+}
+
+/// Revokes one of the user's API tokens; `NotFound` when it is not theirs.
+pub async fn revoke_api(conn: &mut Conn, user_id: i64, id: i64) -> Result<(), AppError> {
+    let sql = "delete from auth_tokens where id = $1 and user_id = $2 and kind = $3";
+    let done = on!(conn, c => sqlx::query(sql).bind(id).bind(user_id).bind(KIND_API).execute(c).await?.rows_affected());
+    if done == 0 { Err(AppError::NotFound) } else { Ok(()) }
+}
+
+/// Failed sign-ins for an email since `since`.
+pub async fn failures_since(conn: &mut Conn, email: &str, since: DateTime<Utc>) -> Result<i64, AppError> {
+    let sql = "select count(*) from login_attempts where email = $1 and attempted_at > $2";
+    Ok(on!(conn, c => sqlx::query_scalar::<_, i64>(sql).bind(email).bind(since).fetch_one(c).await?))
+}
+
+pub async fn record_failure(conn: &mut Conn, email: &str) -> Result<(), AppError> {
+    let now = now();
+    on!(conn, c => sqlx::query("insert into login_attempts (email, attempted_at) values ($1, $2)").bind(email).bind(now).execute(c).await?.rows_affected());
+    // Old attempts are of no use; keep the table small.
+    let old = now - Duration::days(1);
+    on!(conn, c => sqlx::query("delete from login_attempts where attempted_at < $1").bind(old).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+pub async fn clear_failures(conn: &mut Conn, email: &str) -> Result<(), AppError> {
+    on!(conn, c => sqlx::query("delete from login_attempts where email = $1").bind(email).execute(c).await?.rows_affected());
+    Ok(())
+}

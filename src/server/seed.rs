@@ -1,0 +1,117 @@
+//! `--seed-demo`: a demo organization so every page has something to show. Idempotent.
+
+use chrono::{Duration, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::domain::customer::{CustomerFields, CustomerStatus, CustomerType};
+use crate::domain::employee::{EmploymentType, NewEmployee};
+use crate::domain::permission::{ADMIN, CUSTOMER, MANAGER, MARKETING_REP, SALES_REP};
+use crate::error::AppError;
+use crate::on;
+use crate::server::auth::password;
+use crate::server::db::Db;
+use crate::server::repo::{self, customers, employees, organizations, users};
+
+/// Email and password of the demo owner (also in the README).
+pub const DEMO_EMAIL: &str = "demo@example.com";
+pub const DEMO_PASSWORD: &str = "demo-password";
+
+/// Fills the database with the demo organization unless the demo owner already exists.
+/// Returns whether anything was added.
+pub async fn seed_demo(db: &Db) -> Result<bool, AppError> {
+    let mut conn = db.read().await?;
+    if users::find_by_email(&mut conn, DEMO_EMAIL).await?.is_some() {
+        return Ok(false);
+    }
+    drop(conn);
+    let hash = password::hash(DEMO_PASSWORD.to_owned()).await?;
+    let mut tx = db.write().await?;
+    let owner = users::create(&mut tx, DEMO_EMAIL, &hash, "Dana", "Demo").await?;
+    let org = organizations::create(&mut tx, "Too Good Demo Co", owner).await?;
+
+    // One user per role, all with the demo password.
+    let staff = [
+        ("admin@example.com", "Avery", "Admin", ADMIN, "Management", "Operations director"),
+        ("manager@example.com", "Morgan", "Manager", MANAGER, "Sales", "Sales manager"),
+        ("sales@example.com", "Sam", "Seller", SALES_REP, "Sales", "Account executive"),
+        ("marketing@example.com", "Mia", "Marketer", MARKETING_REP, "Marketing", "Marketing specialist"),
+    ];
+    let mut staff_employees = Vec::new();
+    for (email, first, last, role, department, title) in staff {
+        let user = users::create(&mut tx, email, &hash, first, last).await?;
+        organizations::add_member(&mut tx, org, user, role).await?;
+        let employee = employees::ensure_for_user(&mut tx, org, user).await?;
+        let sql = "update employees set department = $1, job_title = $2 where id = $3";
+        on!(tx, c => sqlx::query(sql).bind(department).bind(title).bind(employee).execute(c).await?.rows_affected());
+        staff_employees.push(employee);
+    }
+    let owner_employee = employees::ensure_for_user(&mut tx, org, owner).await?;
+    let sql = "update employees set department = 'Management', job_title = 'Founder & CEO' where id = $1";
+    on!(tx, c => sqlx::query(sql).bind(owner_employee).execute(c).await?.rows_affected());
+    let portal_user = users::create(&mut tx, "customer@example.com", &hash, "Carl", "Client").await?;
+    organizations::add_member(&mut tx, org, portal_user, CUSTOMER).await?;
+
+    // Three more employees without accounts: eight in three departments.
+    for (first, last, department, title, kind) in [
+        ("Riley", "Rivera", "Sales", "Sales development rep", EmploymentType::FullTime),
+        ("Jordan", "Lee", "Marketing", "Content writer", EmploymentType::PartTime),
+        ("Casey", "Kim", "Sales", "Sales intern", EmploymentType::Intern),
+    ] {
+        let e = NewEmployee {
+            employee_code: None,
+            first_name: first.into(),
+            last_name: last.into(),
+            email: Some(format!("{}.{}@demo.example.com", first.to_lowercase(), last.to_lowercase())),
+            phone: None,
+            job_title: Some(title.into()),
+            department: Some(department.into()),
+            employment_type: kind,
+            hire_date: NaiveDate::from_ymd_opt(2024, 3, 1),
+        };
+        employees::create(&mut tx, org, None, &e).await?;
+    }
+    for (n, employee) in employees::list(&mut tx, org).await?.iter().enumerate() {
+        let sql = "update employees set employee_code = $1 where id = $2";
+        on!(tx, c => sqlx::query(sql).bind(format!("EMP-{:03}", n + 1)).bind(employee.id).execute(c).await?.rows_affected());
+    }
+
+    let sales_rep = staff_employees[2];
+    let manager = staff_employees[1];
+    let demo_customers: [(&str, &str, Option<&str>, CustomerType, CustomerStatus, &str, &str, i64, Option<i64>, i64); 10] = [
+        ("Northwind Traders", "orders@northwind.example", Some("Northwind Traders Ltd"), CustomerType::Business, CustomerStatus::Active, "Retail", "Seattle", 25_000, Some(sales_rep), 160),
+        ("Contoso Pharmaceuticals", "buyers@contoso.example", Some("Contoso Pharma"), CustomerType::Business, CustomerStatus::Active, "Healthcare", "Boston", 100_000, Some(manager), 140),
+        ("Fabrikam Inc", "hello@fabrikam.example", Some("Fabrikam Inc"), CustomerType::Business, CustomerStatus::Prospect, "Manufacturing", "Detroit", 50_000, Some(sales_rep), 120),
+        ("Ada Lovelace", "ada@lovelace.example", None, CustomerType::Individual, CustomerStatus::Active, "Consulting", "London", 5_000, Some(sales_rep), 95),
+        ("Tailspin Toys", "team@tailspin.example", Some("Tailspin Toys Co"), CustomerType::Business, CustomerStatus::Inactive, "Retail", "Denver", 10_000, None, 80),
+        ("Grace Hopper", "grace@hopper.example", None, CustomerType::Individual, CustomerStatus::Prospect, "Software", "Arlington", 2_500, Some(manager), 60),
+        ("Wide World Importers", "import@wideworld.example", Some("Wide World Importers"), CustomerType::Business, CustomerStatus::Active, "Logistics", "Rotterdam", 75_000, Some(sales_rep), 41),
+        ("Litware Labs", "labs@litware.example", Some("Litware Labs GmbH"), CustomerType::Business, CustomerStatus::Active, "Software", "Berlin", 30_000, Some(manager), 20),
+        ("Alan Turing", "alan@turing.example", None, CustomerType::Individual, CustomerStatus::Active, "Research", "Manchester", 1_000, None, 9),
+        ("Proseware Systems", "sales@proseware.example", Some("Proseware Systems"), CustomerType::Business, CustomerStatus::Prospect, "Software", "Austin", 40_000, Some(sales_rep), 2),
+    ];
+    let now = repo::now();
+    for (i, (name, email, company, kind, status, industry, city, credit, assignee, days_ago)) in demo_customers.into_iter().enumerate() {
+        let fields = CustomerFields {
+            name: name.into(),
+            email: Some(email.into()),
+            phone: Some(format!("+1 555 01{i:02}")),
+            company_name: company.map(Into::into),
+            customer_type: kind,
+            status,
+            industry: Some(industry.into()),
+            city: Some(city.into()),
+            source: Some(["website", "referral", "event", "cold_call"][i % 4].into()),
+            tags: if credit >= 50_000 { vec!["key-account".into()] } else { Vec::new() },
+            assigned_to: assignee,
+            credit_limit: Some(Decimal::from(credit)),
+            ..CustomerFields::default()
+        };
+        let id = customers::create(&mut tx, org, owner, "USD", &fields).await?;
+        let created = now - Duration::days(days_ago);
+        on!(tx, c => sqlx::query("update customers set created_at = $1, updated_at = $1 where id = $2").bind(created).bind(id).execute(c).await?.rows_affected());
+        customers::add_note(&mut tx, org, id, owner, &format!("Intro call with {name}: interested in the annual plan.")).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(email = DEMO_EMAIL, "demo organization created");
+    Ok(true)
+}

@@ -1,0 +1,124 @@
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+use crate::api::auth::current_user;
+use crate::api::organizations::list_organizations;
+use crate::domain::auth::Me;
+use crate::error::AppError;
+use crate::ui::components::ErrorBox;
+
+/// The signed-in user, provided by [`AppLayout`] to every page inside it.
+pub fn use_me() -> Me {
+    expect_context::<Me>()
+}
+
+/// Sections of the app, in navigation order: (path, label, resource whose `view` permission shows it).
+const SECTIONS: &[(&str, &str, &str)] = &[("/", "Dashboard", ""), ("/customers", "Customers", "customers")];
+
+/// Loads the caller; signed-out visitors are redirected to the sign-in page.
+#[component]
+pub fn AppLayout() -> impl IntoView {
+    let me = Resource::new_blocking(|| (), |_| current_user());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(me) => {
+                        provide_context(me.clone());
+                        EitherOf3::A(view! { <Frame me /> })
+                    }
+                    Err(AppError::Unauthorized(_)) => EitherOf3::B(view! { <Redirect path="/login" /> }),
+                    Err(err) => EitherOf3::C(view! { <main class="content"><ErrorBox err /></main> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Frame(me: Me) -> impl IntoView {
+    let location = use_location();
+    let nav = SECTIONS
+        .iter()
+        .filter(|(_, _, resource)| resource.is_empty() || me.can(resource, "view"))
+        .map(|(href, label, _)| {
+            let href = *href;
+            let current = move || {
+                let path = location.pathname.get();
+                let active = if href == "/" { path == "/" } else { path.starts_with(href) };
+                active.then_some("page")
+            };
+            view! { <li><A href=href attr:aria-current=current>{*label}</A></li> }
+        })
+        .collect_view();
+    let org_name = me.organization.as_ref().map(|o| o.name.clone()).unwrap_or_else(|| "No organization".into());
+    let user_name = me.user.full_name();
+    view! {
+        <div class="app">
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <header class="topbar">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"TG"</span>
+                    <span class="brand-name">"Too Good CRM"</span>
+                </a>
+                <OrgSwitcher current=org_name />
+                <details class="menu user-menu">
+                    <summary>{user_name}</summary>
+                    <div class="menu-panel">
+                        <A href="/profile">"Profile & password"</A>
+                        <form method="post" action="/api/auth/logout">
+                            <input type="hidden" name="next" value="/login" />
+                            <button type="submit" class="link-button">"Sign out"</button>
+                        </form>
+                    </div>
+                </details>
+            </header>
+            <nav class="sidebar" aria-label="Main">
+                <ul>{nav}</ul>
+            </nav>
+            <main class="content" id="main">
+                <Outlet />
+            </main>
+        </div>
+    }
+}
+
+/// The current organization, and plain forms to switch to another (a full reload follows,
+/// so every page shows the new organization's data).
+#[component]
+fn OrgSwitcher(current: String) -> impl IntoView {
+    let orgs = Resource::new(|| (), |_| list_organizations());
+    view! {
+        <details class="menu org-switcher">
+            <summary>
+                <span class="sr-only">"Organization: "</span>
+                {current}
+            </summary>
+            <div class="menu-panel">
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        orgs.await
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|org| {
+                                view! {
+                                    <form method="post" action="/api/organizations/switch">
+                                        <input type="hidden" name="organization_id" value=org.id />
+                                        <input type="hidden" name="next" value="/" />
+                                        <button type="submit" class="link-button" disabled=org.is_current>
+                                            {org.name}
+                                            {org.is_current.then_some(" ✓")}
+                                        </button>
+                                    </form>
+                                }
+                            })
+                            .collect_view()
+                    })}
+                </Suspense>
+                <A href="/organizations">"Manage organizations…"</A>
+            </div>
+        </details>
+    }
+}

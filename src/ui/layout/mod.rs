@@ -1,0 +1,7 @@
+//! The frame around signed-in pages: navigation, organization switcher, user menu.
+
+mod app_layout;
+mod auth_card;
+
+pub use app_layout::{use_me, AppLayout};
+pub use auth_card::AuthCard;

@@ -1,0 +1,213 @@
+//! One customer: summary, status actions, edit form, notes.
+
+use leptos::html::Form;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::form::CustomerFieldset;
+use super::status_class;
+use crate::api::customers::{
+    get_customer, list_customer_notes, ActivateCustomer, AddCustomerNote, DeactivateCustomer, DeleteCustomer, UpdateCustomer,
+};
+use crate::api::employees::list_employees;
+use crate::domain::customer::{Customer, CustomerStatus};
+use crate::domain::money;
+use crate::ui::components::form::FormErrors;
+use crate::ui::components::{use_form_error, ErrorBox, TextAreaField};
+use crate::ui::layout::use_me;
+
+#[component]
+pub fn CustomerDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
+    let update = ServerAction::<UpdateCustomer>::new();
+    let activate = ServerAction::<ActivateCustomer>::new();
+    let deactivate = ServerAction::<DeactivateCustomer>::new();
+    let add_note = ServerAction::<AddCustomerNote>::new();
+    let delete = ServerAction::<DeleteCustomer>::new();
+    // Reload after successful changes only: a refused edit must keep what the user typed.
+    let saved_version = move || {
+        [update.value(), activate.value(), deactivate.value()]
+            .iter()
+            .filter_map(|v| v.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|c| c.version)))
+            .max()
+    };
+    let customer = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_customer(id));
+    let notes = Resource::new(move || (id.get(), add_note.version().get()), |(id, _)| list_customer_notes(id));
+    let employees = Resource::new(|| (), |_| list_employees());
+    let update_error = use_form_error(update.value(), "/api/customers/update");
+    let delete_error = use_form_error(delete.value(), "/api/customers/delete");
+
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading customer…"</p> }>
+            {move || Suspend::new(async move {
+                match (customer.await, employees.await) {
+                    (Ok(c), employees) => view! {
+                        <Title text=c.name.clone() />
+                        <Header c=c.clone() activate deactivate delete />
+                        <FormErrors error=delete_error />
+                        <div class="detail-grid">
+                            <Summary c=c.clone() />
+                            <section class="card">
+                                <h2>"Edit"</h2>
+                                <ActionForm action=update>
+                                    <input type="hidden" name="id" value=c.id />
+                                    <input type="hidden" name="version" value=c.version />
+                                    <FormErrors error=update_error />
+                                    <CustomerFieldset customer=Some(c.clone()) employees=employees.unwrap_or_default() error=update_error />
+                                    <div class="form-actions">
+                                        <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
+                                        {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                    </div>
+                                </ActionForm>
+                            </section>
+                        </div>
+                    }.into_any(),
+                    (Err(err), _) => view! { <ErrorBox err /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Notes customer_id=id add_note notes />
+    }
+}
+
+#[component]
+fn Header(
+    c: Customer,
+    activate: ServerAction<ActivateCustomer>,
+    deactivate: ServerAction<DeactivateCustomer>,
+    delete: ServerAction<DeleteCustomer>,
+) -> impl IntoView {
+    let me = use_me();
+    let here = format!("/customers/{}", c.id);
+    let status_form = if c.status == CustomerStatus::Inactive {
+        view! {
+            <ActionForm action=activate>
+                <input type="hidden" name="id" value=c.id />
+                <input type="hidden" name="next" value=here.clone() />
+                <button type="submit" class="button">"Activate"</button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! {
+            <ActionForm action=deactivate>
+                <input type="hidden" name="id" value=c.id />
+                <input type="hidden" name="next" value=here.clone() />
+                <button type="submit" class="button">"Deactivate"</button>
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="page-header">
+            <div>
+                <A href="/customers">"← All customers"</A>
+                <h1>{c.name.clone()} " " <span class=status_class(c.status)>{c.status.label()}</span></h1>
+                <p class="muted">{c.company_name.clone()}</p>
+            </div>
+            <div class="actions">
+                {me.can("customers", "edit").then(|| status_form)}
+                {me.can("customers", "delete").then(|| view! {
+                    <details class="menu danger-menu">
+                        <summary class="button danger">"Delete…"</summary>
+                        <div class="menu-panel">
+                            <p>"Delete this customer and their notes? This cannot be undone."</p>
+                            <ActionForm action=delete>
+                                <input type="hidden" name="id" value=c.id />
+                                <input type="hidden" name="next" value="/customers" />
+                                <button type="submit" class="button danger">"Yes, delete"</button>
+                            </ActionForm>
+                        </div>
+                    </details>
+                })}
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn Summary(c: Customer) -> impl IntoView {
+    let address = [&c.street, &c.city, &c.state, &c.postal_code, &c.country]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let row = |label: &'static str, value: Option<String>| {
+        view! { <div class="dl-row"><dt>{label}</dt><dd>{value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into())}</dd></div> }
+    };
+    view! {
+        <section class="card">
+            <h2>"Details"</h2>
+            <dl class="dl">
+                {row("Email", c.email.clone())}
+                {row("Phone", c.phone.clone())}
+                {row("Type", Some(c.customer_type.label().to_owned()))}
+                {row("Assigned to", c.assigned_to_name.clone())}
+                {row("Credit limit", c.credit_limit.map(|d| money::format(d, &c.currency)))}
+                {row("Industry", c.industry.clone())}
+                {row("Website", c.website.clone())}
+                {row("Source", c.source.clone())}
+                {row("Address", Some(address))}
+                {row("Tags", Some(c.tags.join(", ")))}
+                {row("Created", Some(c.created_at.format("%Y-%m-%d %H:%M UTC").to_string()))}
+                {row("Updated", Some(c.updated_at.format("%Y-%m-%d %H:%M UTC").to_string()))}
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+fn Notes(
+    customer_id: Memo<i64>,
+    add_note: ServerAction<AddCustomerNote>,
+    notes: Resource<Result<Vec<crate::domain::customer::CustomerNote>, crate::error::AppError>>,
+) -> impl IntoView {
+    let error = use_form_error(add_note.value(), "/api/customers/add_note");
+    let form = NodeRef::<Form>::new();
+    // Clear the note box once the note is saved (never when it was refused).
+    Effect::new(move |_| {
+        if matches!(add_note.value().get(), Some(Ok(_))) {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
+    view! {
+        <section class="card notes">
+            <h2>"Notes"</h2>
+            <ActionForm action=add_note node_ref=form>
+                <input type="hidden" name="customer_id" value=move || customer_id.get() />
+                <input type="hidden" name="next" value=move || format!("/customers/{}", customer_id.get()) />
+                <FormErrors error />
+                <TextAreaField label="Add a note" name="body" rows=3 required=true error />
+                <button type="submit" class="button primary" disabled=move || add_note.pending().get()>"Add note"</button>
+            </ActionForm>
+            <Transition fallback=|| view! { <p class="loading">"Loading notes…"</p> }>
+                {move || Suspend::new(async move {
+                    match notes.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted">"No notes yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ol class="timeline">
+                                {list.into_iter().map(|n| view! {
+                                    <li>
+                                        <p class="timeline-meta">
+                                            <strong>{n.author_name.unwrap_or_else(|| "Someone".into())}</strong>
+                                            " · "
+                                            <time datetime=n.created_at.to_rfc3339()>{n.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
+                                        </p>
+                                        <p class="note-body">{n.body}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                        Err(_) => ().into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

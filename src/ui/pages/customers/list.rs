@@ -1,0 +1,180 @@
+//! The customers list: search as you type, filters, sortable columns, pages in the URL.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use super::status_class;
+use crate::api::customers::list_customers;
+use crate::api::employees::list_employees;
+use crate::domain::customer::{CustomerQuery, CustomerStatus, CustomerType};
+use crate::domain::list::ListParams;
+use crate::domain::money;
+use crate::ui::components::pagination::{query_with, Pagination};
+use crate::ui::components::ErrorBox;
+use crate::ui::layout::use_me;
+
+#[component]
+pub fn CustomerListPage() -> impl IntoView {
+    let me = use_me();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let filters = Memo::new(move |_| {
+        query.with(|q| CustomerQuery {
+            search: q.get("search"),
+            status: q.get("status"),
+            customer_type: q.get("customer_type"),
+            assigned_to: q.get("assigned_to"),
+            ordering: q.get("ordering"),
+            page: q.get("page"),
+            page_size: q.get("page_size"),
+        })
+    });
+    let customers = Resource::new(move || filters.get(), list_customers);
+    let employees = Resource::new(|| (), |_| list_employees());
+
+    // With the app running, filters apply as you type or choose; without it, the form submits.
+    let set = move |key: &'static str, value: String| {
+        let url = format!("/customers{}", query.with_untracked(|q| query_with(q, key, &value)));
+        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+    };
+    let on_search = { let set = set.clone(); move |ev| set("search", event_target_value(&ev)) };
+    let on_status = { let set = set.clone(); move |ev| set("status", event_target_value(&ev)) };
+    let on_type = { let set = set.clone(); move |ev| set("customer_type", event_target_value(&ev)) };
+    let on_assigned = { let set = set.clone(); move |ev| set("assigned_to", event_target_value(&ev)) };
+
+    let initial = filters.get_untracked();
+    let selected = move |current: &Option<String>, value: &str| current.as_deref() == Some(value);
+    view! {
+        <Title text="Customers" />
+        <div class="page-header">
+            <h1>"Customers"</h1>
+            {me.can("customers", "create").then(|| view! { <A href="/customers/new" attr:class="button primary">"New customer"</A> })}
+        </div>
+        <form class="filters" method="get" action="/customers" role="search" on:submit=|ev| ev.prevent_default()>
+            <div class="field">
+                <label for="search">"Search"</label>
+                <input id="search" type="search" name="search" placeholder="Name, email, company or phone"
+                    value=initial.search.clone() on:input=on_search />
+            </div>
+            <div class="field">
+                <label for="status">"Status"</label>
+                <select id="status" name="status" on:change=on_status>
+                    <option value="">"Any"</option>
+                    {CustomerStatus::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=selected(&initial.status, s.as_str())>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="customer_type">"Type"</label>
+                <select id="customer_type" name="customer_type" on:change=on_type>
+                    <option value="">"Any"</option>
+                    {CustomerType::ALL.iter().map(|t| view! {
+                        <option value=t.as_str() selected=selected(&initial.customer_type, t.as_str())>{t.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="assigned_to">"Assigned to"</label>
+                <select id="assigned_to" name="assigned_to" on:change=on_assigned>
+                    <option value="">"Anyone"</option>
+                    <Suspense fallback=|| ()>
+                        {move || {
+                            let current = initial.assigned_to.clone();
+                            Suspend::new(async move {
+                                employees.await.unwrap_or_default().into_iter().map(|e| {
+                                    let id = e.id.to_string();
+                                    let is = current.as_deref() == Some(id.as_str());
+                                    view! { <option value=id selected=is>{e.full_name()}</option> }
+                                }).collect_view()
+                            })
+                        }}
+                    </Suspense>
+                </select>
+            </div>
+            <noscript><button type="submit" class="button">"Apply"</button></noscript>
+        </form>
+        <Transition fallback=|| view! { <p class="loading">"Loading customers…"</p> }>
+            {move || Suspend::new(async move {
+                match customers.await {
+                    Ok(page) => {
+                        let params = filters.with_untracked(|f| f.validate().map(|(_, p)| p).ok())
+                            .unwrap_or(ListParams { page: 1, page_size: 25, order_by: "created_at", descending: true });
+                        let page_count = params.page_count(page.count);
+                        let current_page = params.page;
+                        let count = page.count;
+                        if page.results.is_empty() {
+                            return view! { <div class="card empty">"No customers match. " <A href="/customers">"Clear the filters"</A></div> }.into_any();
+                        }
+                        view! {
+                            <div class="card table-card">
+                                <table class="table">
+                                    <thead>
+                                        <tr>
+                                            <SortHeader field="name" label="Name" />
+                                            <SortHeader field="company_name" label="Company" />
+                                            <SortHeader field="email" label="Email" />
+                                            <SortHeader field="status" label="Status" />
+                                            <SortHeader field="customer_type" label="Type" />
+                                            <th scope="col">"Assigned to"</th>
+                                            <th scope="col" class="num">"Credit limit"</th>
+                                            <SortHeader field="created_at" label="Created" />
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {page.results.into_iter().map(|c| view! {
+                                            <tr>
+                                                <td><A href=format!("/customers/{}", c.id)>{c.name.clone()}</A></td>
+                                                <td>{c.company_name.clone()}</td>
+                                                <td>{c.email.clone()}</td>
+                                                <td><span class=status_class(c.status)>{c.status.label()}</span></td>
+                                                <td>{c.customer_type.label()}</td>
+                                                <td>{c.assigned_to_name.clone()}</td>
+                                                <td class="num">{c.credit_limit.map(|d| money::format(d, &c.currency))}</td>
+                                                <td><time datetime=c.created_at.to_rfc3339()>{c.created_at.format("%Y-%m-%d").to_string()}</time></td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pagination page=current_page page_count count />
+                        }.into_any()
+                    }
+                    Err(err) => view! { <ErrorBox err /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A column header that sorts by `field`, toggling the direction when already sorted by it.
+#[component]
+fn SortHeader(field: &'static str, label: &'static str) -> impl IntoView {
+    let query = use_query_map();
+    let state = move || {
+        let ordering = query.with(|q| q.get("ordering")).unwrap_or_else(|| "-created_at".into());
+        if ordering == field { Some(false) } else if ordering == format!("-{field}") { Some(true) } else { None }
+    };
+    let href = move || {
+        let next = if state() == Some(false) { format!("-{field}") } else { field.to_owned() };
+        query.with(|q| query_with(q, "ordering", &next))
+    };
+    let aria = move || match state() {
+        Some(false) => "ascending",
+        Some(true) => "descending",
+        None => "none",
+    };
+    let arrow = move || match state() {
+        Some(false) => " ▲",
+        Some(true) => " ▼",
+        None => "",
+    };
+    view! {
+        <th scope="col" aria-sort=aria>
+            <A href=href>{label}{arrow}</A>
+        </th>
+    }
+}

@@ -1,0 +1,20 @@
+//! Customers: list, detail (edit, notes, status), create.
+
+mod detail;
+mod form;
+mod list;
+
+pub use detail::CustomerDetailPage;
+pub use form::CustomerNewPage;
+pub use list::CustomerListPage;
+
+use crate::domain::customer::CustomerStatus;
+
+/// CSS class of a status badge.
+fn status_class(status: CustomerStatus) -> &'static str {
+    match status {
+        CustomerStatus::Active => "badge badge-green",
+        CustomerStatus::Inactive => "badge badge-grey",
+        CustomerStatus::Prospect => "badge badge-blue",
+    }
+}

@@ -1,0 +1,54 @@
+//! The dashboard: the organization's figures at a glance.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::customers::get_customer_stats;
+use crate::domain::customer::{CustomerStatus, CustomerType};
+use crate::ui::components::chart::BarChart;
+use crate::ui::components::ErrorBox;
+use crate::ui::layout::use_me;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let me = use_me();
+    let can_customers = me.can("customers", "view");
+    let stats = Resource::new(|| (), |_| get_customer_stats());
+    let greeting = format!("Welcome back, {}", me.user.first_name);
+    view! {
+        <Title text="Dashboard" />
+        <div class="page-header">
+            <h1>{greeting}</h1>
+            <p class="muted">{me.organization.map(|o| o.name)}</p>
+        </div>
+        {can_customers.then(|| view! {
+            <Transition fallback=|| view! { <p class="loading">"Loading figures…"</p> }>
+                {move || Suspend::new(async move {
+                    match stats.await {
+                        Ok(s) => {
+                            let status = CustomerStatus::ALL.iter()
+                                .map(|st| (st.label().to_owned(), s.by_status.get(st.as_str()).copied().unwrap_or(0)))
+                                .collect::<Vec<_>>();
+                            let kinds = CustomerType::ALL.iter()
+                                .map(|t| (t.label().to_owned(), s.by_type.get(t.as_str()).copied().unwrap_or(0)))
+                                .collect::<Vec<_>>();
+                            let active = s.by_status.get("active").copied().unwrap_or(0);
+                            view! {
+                                <section class="cards" aria-label="Customer figures">
+                                    <a class="card stat" href="/customers"><span class="stat-label">"Customers"</span><span class="stat-value">{s.total}</span></a>
+                                    <a class="card stat" href="/customers?status=active"><span class="stat-label">"Active"</span><span class="stat-value">{active}</span></a>
+                                    <a class="card stat" href="/customers?ordering=-created_at"><span class="stat-label">"New this month"</span><span class="stat-value">{s.new_this_month}</span></a>
+                                </section>
+                                <section class="card-grid">
+                                    <div class="card"><BarChart title="Customers by status" data=status /></div>
+                                    <div class="card"><BarChart title="Customers by type" data=kinds /></div>
+                                </section>
+                            }.into_any()
+                        }
+                        Err(err) => view! { <ErrorBox err /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        })}
+    }
+}

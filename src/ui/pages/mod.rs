@@ -1,0 +1,6 @@
+pub mod auth;
+pub mod customers;
+pub mod dashboard;
+pub mod not_found;
+pub mod organizations;
+pub mod profile;

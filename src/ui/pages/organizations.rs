@@ -1,0 +1,57 @@
+//! The organizations the user belongs to: switch, create.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::organizations::list_organizations;
+use crate::ui::components::{ErrorBox, Field};
+
+#[component]
+pub fn OrganizationsPage() -> impl IntoView {
+    let orgs = Resource::new(|| (), |_| list_organizations());
+    view! {
+        <Title text="Organizations" />
+        <div class="page-header"><h1>"Your organizations"</h1></div>
+        <section class="card">
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match orgs.await {
+                        Ok(list) => view! {
+                            <ul class="plain-list">
+                                {list.into_iter().map(|org| view! {
+                                    <li class="row-between">
+                                        <span><strong>{org.name}</strong>" · "<span class="muted">{org.role}</span></span>
+                                        {if org.is_current {
+                                            view! { <span class="badge">"Current"</span> }.into_any()
+                                        } else {
+                                            view! {
+                                                <form method="post" action="/api/organizations/switch">
+                                                    <input type="hidden" name="organization_id" value=org.id />
+                                                    <input type="hidden" name="next" value="/" />
+                                                    <button type="submit" class="button">"Switch"</button>
+                                                </form>
+                                            }.into_any()
+                                        }}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(err) => view! { <ErrorBox err /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+        <section class="card">
+            <h2>"Create an organization"</h2>
+            <p class="muted">"You will be its owner, and it becomes your current organization."</p>
+            <form method="post" action="/api/organizations/create">
+                <input type="hidden" name="next" value="/" />
+                <div class="form-grid">
+                    <Field label="Name" name="name" required=true />
+                    <Field label="Currency" name="currency" value="USD" />
+                </div>
+                <button type="submit" class="button primary">"Create organization"</button>
+            </form>
+        </section>
+    }
+}
