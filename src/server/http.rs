@@ -39,9 +39,10 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
-    Router::new()
-        .route("/api/{*path}", any(api_handler))
-        .route("/healthz", axum::routing::get(|| async { "ok" }))
+    // `leptos_routes_with_context` also mounts every server function at its path; the
+    // `/api` route of the outer router takes precedence, so all API calls go through
+    // `api_handler`, and everything else falls through to the pages.
+    let pages = Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
@@ -49,6 +50,11 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state.clone());
+    Router::new()
+        .route("/api/{*path}", any(api_handler))
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .fallback_service(pages)
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# scripts/test.sh — the project's full test run (the README's test command).
+#
+# Phases:
+#   1. setup            scripts/setup.sh (no-op on a warm machine)
+#   2. rust tests       cargo test --features ssr
+#                       unit + repository + HTTP tests; always on SQLite, and
+#                       also on PostgreSQL when TEST_POSTGRES_URL is set
+#   3. release build    cargo leptos build --release (server + hydrated wasm)
+#   4. browser tests    node end2end/run.mjs (Debian chromium via playwright-core)
+#
+# Exits non-zero as soon as a phase fails.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# phase TITLE: a clear header before each phase.
+phase() {
+    printf '\n========================================================================\n'
+    printf '==> %s\n' "$*"
+    printf '========================================================================\n'
+}
+
+phase "1/4 setup: scripts/setup.sh"
+scripts/setup.sh
+# shellcheck source=scripts/env.sh
+source "$ROOT/scripts/env.sh"
+
+if [ -n "${TEST_POSTGRES_URL:-}" ]; then
+    backends="SQLite + PostgreSQL ($TEST_POSTGRES_URL)"
+else
+    backends="SQLite only; TEST_POSTGRES_URL not set, PostgreSQL tests skipped"
+fi
+phase "2/4 rust tests: cargo test --features ssr [$backends]"
+cargo test --features ssr
+
+# Check before the (slow) release build so a missing file fails fast.
+if [ ! -f end2end/run.mjs ]; then
+    echo "test: error: end2end/run.mjs does not exist, so the browser tests cannot run." >&2
+    echo "test: (it is the browser-test runner; see end2end-cmd in Cargo.toml)" >&2
+    exit 1
+fi
+
+phase "3/4 release build: cargo leptos build --release"
+cargo leptos build --release
+
+phase "4/4 browser tests: node end2end/run.mjs"
+node end2end/run.mjs
+
+phase "all tests passed"

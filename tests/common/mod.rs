@@ -1,0 +1,203 @@
+//! Test support: a fresh database per test on SQLite (always) and PostgreSQL (when
+//! `TEST_POSTGRES_URL` is set), and the real router driven in-process.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use too_good_crm::server::config::Config;
+use too_good_crm::server::db::Db;
+use too_good_crm::server::http::router;
+use too_good_crm::server::state::AppState;
+use tower::ServiceExt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A migrated, empty database of its own, and the app on top of it.
+pub struct TestApp {
+    pub db: Db,
+    pub router: Router,
+    cleanup: Option<(String, String)>,
+    _dir: Option<TempDir>,
+}
+
+/// A temporary folder removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("{prefix}_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// The PostgreSQL server URL for tests, if configured.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+}
+
+impl TestApp {
+    /// `None` when the backend is not available (PostgreSQL without `TEST_POSTGRES_URL`).
+    pub async fn new(backend: Backend) -> Option<TestApp> {
+        let (url, cleanup, dir) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(unique("tgc"));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                (format!("sqlite://{}?mode=rwc", dir.join("test.db").display()), None, Some(TempDir(dir)))
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_url()?;
+                let name = unique("tgc_test");
+                let admin = Db::connect(&admin_url).await.expect("connect to TEST_POSTGRES_URL");
+                let Db::Postgres(pool) = &admin else { panic!("TEST_POSTGRES_URL is not PostgreSQL") };
+                sqlx::query(&format!("create database {name}")).execute(pool).await.expect("create test database");
+                admin.close().await;
+                let (base, _) = admin_url.rsplit_once('/').expect("database url with a path");
+                (format!("{base}/{name}"), Some((admin_url.clone(), name)), None)
+            }
+        };
+        let db = Db::connect(&url).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let config = Config { database_url: url, seed_demo: false, cookie_secure: false };
+        let leptos_options = leptos::config::get_configuration(Some("Cargo.toml")).expect("leptos config").leptos_options;
+        let state = AppState { db: db.clone(), config: Arc::new(config), leptos_options };
+        Some(TestApp { router: router(state), db, cleanup, _dir: dir })
+    }
+
+    /// Closes the pool and drops the PostgreSQL database.
+    pub async fn finish(self) {
+        self.db.close().await;
+        if let Some((admin_url, name)) = self.cleanup {
+            if let Ok(Db::Postgres(pool)) = Db::connect(&admin_url).await {
+                let _ = sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&pool).await;
+                pool.close().await;
+            }
+        }
+    }
+
+    /// Sends a request through the real router.
+    pub async fn send(&self, req: Request<Body>) -> Resp {
+        let res = self.router.clone().oneshot(req).await.expect("router never fails");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp { status, headers, json, text }
+    }
+
+    pub async fn get(&self, uri: &str, token: Option<&str>) -> Resp {
+        self.send(request(Method::GET, uri, token, None)).await
+    }
+
+    /// POST with a form-encoded body.
+    pub async fn post(&self, uri: &str, token: Option<&str>, form: &[(&str, &str)]) -> Resp {
+        let body = serde_urlencoded::to_string(form).expect("form");
+        self.send(request(Method::POST, uri, token, Some(("application/x-www-form-urlencoded", body)))).await
+    }
+
+    /// POST with a JSON body.
+    pub async fn post_json(&self, uri: &str, token: Option<&str>, body: Value) -> Resp {
+        self.send(request(Method::POST, uri, token, Some(("application/json", body.to_string())))).await
+    }
+
+    /// Registers a user with their own organization; returns the bearer token.
+    pub async fn register(&self, email: &str, org: &str) -> String {
+        let r = self
+            .post("/api/auth/register", None, &[
+                ("email", email),
+                ("password", "correct horse battery"),
+                ("first_name", "Test"),
+                ("last_name", "User"),
+                ("organization_name", org),
+            ])
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "register {email}: {}", r.text);
+        r.json["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Creates a customer and returns its id.
+    pub async fn customer(&self, token: &str, fields: &[(&str, &str)]) -> i64 {
+        let r = self.post("/api/customers/create", Some(token), fields).await;
+        assert_eq!(r.status, StatusCode::OK, "create customer: {}", r.text);
+        r.json["id"].as_i64().expect("id")
+    }
+
+    /// Adds a new user to the organization of `owner` with `role`; returns the user's token
+    /// (signed in to that organization).
+    pub async fn member(&self, owner: &str, email: &str, role: &str) -> String {
+        let own_token = self.register(email, &format!("{email} own org")).await;
+        let r = self.post("/api/organizations/add_member", Some(owner), &[("email", email), ("role", role)]).await;
+        assert_eq!(r.status, StatusCode::OK, "add member: {}", r.text);
+        let orgs = self.get("/api/organizations/list", Some(owner)).await;
+        let org_id = orgs.json.as_array().expect("orgs").iter().find(|o| o["is_current"] == true).expect("current")["id"]
+            .as_i64()
+            .expect("id");
+        let r = self.post("/api/organizations/switch", Some(&own_token), &[("organization_id", &org_id.to_string())]).await;
+        assert_eq!(r.status, StatusCode::OK, "switch: {}", r.text);
+        own_token
+    }
+}
+
+pub fn request(method: Method, uri: &str, token: Option<&str>, body: Option<(&str, String)>) -> Request<Body> {
+    let mut b = Request::builder().method(method).uri(uri).header(header::HOST, "localhost");
+    if let Some(t) = token {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    match body {
+        Some((ct, body)) => b.header(header::CONTENT_TYPE, ct).body(Body::from(body)).expect("request"),
+        None => b.body(Body::empty()).expect("request"),
+    }
+}
+
+/// A response, its body parsed as JSON when it is JSON.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub json: Value,
+    pub text: String,
+}
+
+/// Runs an async test body once per backend: `both!(name, |app| async move { ... });`
+#[macro_export]
+macro_rules! both {
+    ($name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            use super::*;
+
+            async fn run(backend: common::Backend) {
+                let Some($app) = common::TestApp::new(backend).await else {
+                    eprintln!("skipped on {backend:?}: TEST_POSTGRES_URL is not set");
+                    return;
+                };
+                $body.await;
+                $app.finish().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run(common::Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                run(common::Backend::Postgres).await;
+            }
+        }
+    };
+}

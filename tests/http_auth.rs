@@ -1,0 +1,271 @@
+//! Sign-up, sign-in, sessions, tokens, organizations and the API contract, over HTTP.
+
+mod common;
+
+use axum::http::{header, Method, StatusCode};
+use serde_json::json;
+
+both!(register_signs_in_with_an_http_only_cookie_and_a_token, |app| async {
+    let r = app
+        .post("/api/auth/register", None, &[
+            ("email", "Owner@Example.com"),
+            ("password", "correct horse battery"),
+            ("first_name", "Olive"),
+            ("organization_name", "Acme"),
+        ])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["user"]["email"], "owner@example.com");
+    let cookie = r.headers.get(header::SET_COOKIE).expect("cookie").to_str().unwrap();
+    assert!(cookie.starts_with("tgc_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!r.text.contains("password_hash") && !r.text.contains("$argon2"));
+
+    let token = r.json["token"].as_str().unwrap();
+    let me = app.get("/api/auth/me", Some(token)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.json["organization"]["name"], "Acme");
+    assert_eq!(me.json["role"], "owner");
+    assert!(me.json["permissions"].as_array().unwrap().iter().any(|p| p == "organization:delete"));
+
+    // The same token works as a cookie.
+    let cookie_value = cookie.split(';').next().unwrap();
+    let mut req = common::request(Method::GET, "/api/auth/me", None, None);
+    req.headers_mut().insert(header::COOKIE, cookie_value.parse().unwrap());
+    assert_eq!(app.send(req).await.status, StatusCode::OK);
+});
+
+both!(registering_a_taken_email_is_a_field_error, |app| async {
+    app.register("taken@example.com", "One").await;
+    let r = app
+        .post("/api/auth/register", None, &[
+            ("email", "TAKEN@example.com"),
+            ("password", "correct horse battery"),
+            ("first_name", "Again"),
+            ("organization_name", "Two"),
+        ])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.json["details"]["email"][0], "is already registered");
+});
+
+both!(sign_up_validation_names_every_bad_field, |app| async {
+    let r = app.post("/api/auth/register", None, &[("email", "nope"), ("password", "short")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["email", "password", "first_name", "organization_name"] {
+        assert!(r.json["details"][field].is_array(), "{field} missing in {}", r.text);
+    }
+});
+
+both!(login_gives_a_new_session_each_time_and_logout_ends_it, |app| async {
+    app.register("ann@example.com", "Ann Co").await;
+    let app = &app;
+    let login = |password: &'static str| async move {
+        app.post("/api/auth/login", None, &[("email", "ANN@example.com"), ("password", password)]).await
+    };
+    let a = login("correct horse battery").await;
+    let b = login("correct horse battery").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let (ta, tb) = (a.json["token"].as_str().unwrap(), b.json["token"].as_str().unwrap());
+    assert_ne!(ta, tb, "sign-in must issue a new session id");
+    assert_eq!(app.post("/api/auth/logout", Some(ta), &[]).await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/auth/me", Some(ta)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/auth/me", Some(tb)).await.status, StatusCode::OK);
+
+    let wrong = login("wrong password!").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.json["error"], "invalid email or password");
+    let unknown = app.post("/api/auth/login", None, &[("email", "ghost@example.com"), ("password", "whatever1")]).await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.json["error"], wrong.json["error"], "no hint whether the account exists");
+});
+
+both!(ten_failed_logins_lock_the_account_for_a_while, |app| async {
+    app.register("lock@example.com", "Lock Co").await;
+    for _ in 0..10 {
+        let r = app.post("/api/auth/login", None, &[("email", "lock@example.com"), ("password", "bad-password")]).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = app.post("/api/auth/login", None, &[("email", "lock@example.com"), ("password", "correct horse battery")]).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
+    assert_eq!(r.json["code"], "rate_limited");
+    // Another account is not affected.
+    app.register("free@example.com", "Free Co").await;
+    let r = app.post("/api/auth/login", None, &[("email", "free@example.com"), ("password", "correct horse battery")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+});
+
+both!(requests_without_credentials_get_401, |app| async {
+    for path in ["/api/auth/me", "/api/customers/list", "/api/customers/stats", "/api/organizations/list"] {
+        let r = app.get(path, None).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{path}: {}", r.text);
+        assert_eq!(r.json["code"], "unauthorized");
+    }
+    let r = app.get("/api/customers/list", Some("tgc_not-a-real-token")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = app.post("/api/customers/create", None, &[("name", "X")]).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+});
+
+both!(unknown_paths_are_404_and_wrong_methods_405, |app| async {
+    let token = app.register("m@example.com", "M").await;
+    let r = app.get("/api/customers/create?name=x", Some(&token)).await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.headers.get(header::ALLOW).unwrap(), "POST");
+    let r = app.post("/api/customers/list", Some(&token), &[]).await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    let r = app.get("/api/nothing/here", Some(&token)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.json["code"], "not_found");
+    // Nothing was created by the GET.
+    let list = app.get("/api/customers/list", Some(&token)).await;
+    assert_eq!(list.json["count"], 0);
+});
+
+both!(change_password_requires_the_current_one_and_ends_other_sessions, |app| async {
+    let first = app.register("pw@example.com", "PW").await;
+    let second = app.post("/api/auth/login", None, &[("email", "pw@example.com"), ("password", "correct horse battery")]).await;
+    let second = second.json["token"].as_str().unwrap().to_owned();
+    let r = app.post("/api/auth/change_password", Some(&first), &[("current_password", "nope-nope"), ("new_password", "new password 1")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json["details"]["current_password"].is_array());
+    let r = app.post("/api/auth/change_password", Some(&first), &[("current_password", "correct horse battery"), ("new_password", "x")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post("/api/auth/change_password", Some(&first), &[("current_password", "correct horse battery"), ("new_password", "new password 1")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(app.get("/api/auth/me", Some(&first)).await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/auth/me", Some(&second)).await.status, StatusCode::UNAUTHORIZED);
+    let old = app.post("/api/auth/login", None, &[("email", "pw@example.com"), ("password", "correct horse battery")]).await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let new = app.post("/api/auth/login", None, &[("email", "pw@example.com"), ("password", "new password 1")]).await;
+    assert_eq!(new.status, StatusCode::OK);
+});
+
+both!(profiles_update_partially_and_validate, |app| async {
+    let token = app.register("prof@example.com", "Prof").await;
+    let r = app.post_json("/api/users/update_profile", Some(&token), json!({"phone": "+47 123", "time_zone": "Europe/Oslo"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["phone"], "+47 123");
+    assert_eq!(r.json["first_name"], "Test");
+    let r = app.post("/api/users/update_profile", Some(&token), &[("first_name", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.json["details"]["first_name"].is_array());
+});
+
+both!(api_tokens_are_listed_usable_and_revocable, |app| async {
+    let session = app.register("tok@example.com", "Tok").await;
+    let r = app.post("/api/tokens/create", Some(&session), &[("name", "CI script"), ("expires_in_days", "30")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let secret = r.json["token"].as_str().unwrap().to_owned();
+    let id = r.json["api_token"]["id"].as_i64().unwrap();
+    assert_eq!(app.get("/api/customers/list", Some(&secret)).await.status, StatusCode::OK);
+    let list = app.get("/api/tokens/list", Some(&session)).await;
+    assert_eq!(list.json.as_array().unwrap().len(), 1);
+    assert!(!list.text.contains(&secret), "the secret is never listed");
+    // Another user cannot revoke it.
+    let other = app.register("other@example.com", "Other").await;
+    assert_eq!(app.post("/api/tokens/revoke", Some(&other), &[("id", &id.to_string())]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/api/customers/list", Some(&secret)).await.status, StatusCode::OK);
+    assert_eq!(app.post("/api/tokens/revoke", Some(&session), &[("id", &id.to_string())]).await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/customers/list", Some(&secret)).await.status, StatusCode::UNAUTHORIZED);
+});
+
+both!(organizations_can_be_created_switched_and_shared, |app| async {
+    let owner = app.register("boss@example.com", "First Org").await;
+    let r = app.post("/api/organizations/create", Some(&owner), &[("name", "Second Org"), ("currency", "eur")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["currency"], "EUR");
+    assert_eq!(r.json["slug"], "second-org");
+    let second_id = r.json["id"].as_i64().unwrap();
+    let mine = app.get("/api/organizations/mine", Some(&owner)).await;
+    assert_eq!(mine.json["id"], second_id, "the new organization becomes current");
+    let list = app.get("/api/organizations/list", Some(&owner)).await;
+    assert_eq!(list.json.as_array().unwrap().len(), 2);
+
+    // Data is per organization: a customer made in the second is not in the first.
+    app.customer(&owner, &[("name", "Only in second")]).await;
+    let first_id = list.json.as_array().unwrap().iter().find(|o| o["name"] == "First Org").unwrap()["id"].as_i64().unwrap();
+    let r = app.post("/api/organizations/switch", Some(&owner), &[("organization_id", &first_id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(app.get("/api/customers/list", Some(&owner)).await.json["count"], 0);
+
+    // Switching to an organization one is not a member of is 404.
+    let stranger = app.register("stranger@example.com", "Stranger Org").await;
+    let r = app.post("/api/organizations/switch", Some(&stranger), &[("organization_id", &first_id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Members: add an existing user with a role; nobody becomes owner this way.
+    let r = app.post("/api/organizations/add_member", Some(&owner), &[("email", "stranger@example.com"), ("role", "owner")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app.post("/api/organizations/add_member", Some(&owner), &[("email", "nobody@example.com"), ("role", "manager")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app.post("/api/organizations/add_member", Some(&owner), &[("email", "stranger@example.com"), ("role", "manager")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let members = app.get("/api/organizations/members", Some(&owner)).await;
+    assert!(members.json.as_array().unwrap().iter().any(|m| m["email"] == "stranger@example.com" && m["role"] == "manager"));
+    // The new member has an employee record there (to be assigned records).
+    let employees = app.get("/api/employees/list", Some(&owner)).await;
+    assert_eq!(employees.json.as_array().unwrap().len(), 2, "{}", employees.text);
+
+    // A manager may not manage roles.
+    let r = app.post("/api/organizations/switch", Some(&stranger), &[("organization_id", &first_id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = app.post("/api/organizations/add_member", Some(&stranger), &[("email", "boss@example.com"), ("role", "sales_rep")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app.post("/api/organizations/update", Some(&stranger), &[("name", "Hijacked")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = app.post("/api/organizations/update", Some(&owner), &[("website", "first.example")]).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json["website"], "https://first.example");
+    assert_eq!(r.json["name"], "First Org");
+});
+
+both!(cross_site_cookie_posts_are_refused, |app| async {
+    let r = app
+        .post("/api/auth/register", None, &[
+            ("email", "csrf@example.com"),
+            ("password", "correct horse battery"),
+            ("first_name", "C"),
+            ("organization_name", "C"),
+        ])
+        .await;
+    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    let token = r.json["token"].as_str().unwrap().to_owned();
+    let post = |extra: (&'static str, &'static str)| {
+        let mut req = common::request(Method::POST, "/api/customers/create", None, Some(("application/x-www-form-urlencoded", "name=Evil".into())));
+        req.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+        req.headers_mut().insert(extra.0, extra.1.parse().unwrap());
+        app.send(req)
+    };
+    assert_eq!(post(("sec-fetch-site", "cross-site")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(post(("origin", "https://evil.example")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/api/customers/list", Some(&token)).await.json["count"], 0, "nothing was created");
+    // Same-origin cookie posts and bearer posts from anywhere work.
+    assert_eq!(post(("origin", "http://localhost")).await.status, StatusCode::OK);
+    let mut req = common::request(Method::POST, "/api/customers/create", Some(&token), Some(("application/x-www-form-urlencoded", "name=Ok".into())));
+    req.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
+    assert_eq!(app.send(req).await.status, StatusCode::OK);
+});
+
+both!(malformed_requests_are_400_not_500, |app| async {
+    let token = app.register("bad@example.com", "Bad").await;
+    let mut req = common::request(Method::POST, "/api/customers/create", Some(&token), Some(("application/json", "{not json".into())));
+    req.headers_mut().insert(header::ACCEPT, "application/json".parse().unwrap());
+    let r = app.send(req).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    let r = app.send(common::request(Method::POST, "/api/customers/create", Some(&token), Some(("application/json", "[1,2]".into())))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = app.get("/api/customers/get?id=abc", Some(&token)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    let r = app.get("/api/customers/get", Some(&token)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = app.get("/api/customers/get?id=99999999999999999999999", Some(&token)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let long = "x".repeat(100_000);
+    let r = app.post("/api/customers/create", Some(&token), &[("name", &long)]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for body in [&r.text] {
+        assert!(!body.to_lowercase().contains("sqlx") && !body.contains("panicked"));
+    }
+});

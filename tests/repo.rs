@@ -1,0 +1,117 @@
+//! Repositories against a real database of each backend.
+
+mod common;
+
+use rust_decimal::Decimal;
+use too_good_crm::domain::customer::{CustomerFields, CustomerFilter, CustomerStatus};
+use too_good_crm::domain::list::ListParams;
+use too_good_crm::on;
+use too_good_crm::server::auth::caller::Scope;
+use too_good_crm::server::repo::{customers, employees, organizations, users};
+
+async fn new_org(app: &common::TestApp, email: &str) -> (i64, i64) {
+    let mut tx = app.db.write().await.unwrap();
+    let user = users::create(&mut tx, email, "hash", "Repo", "Tester").await.unwrap();
+    let org = organizations::create(&mut tx, "Repo Org", user).await.unwrap();
+    tx.commit().await.unwrap();
+    (user, org)
+}
+
+both!(a_new_organization_gets_roles_an_owner_and_the_default_pipeline, |app| async {
+    let (user, org) = new_org(&app, "repo@example.com").await;
+    let mut conn = app.db.read().await.unwrap();
+    let member = organizations::membership(&mut conn, user, org).await.unwrap().expect("owner membership");
+    assert_eq!(member.role, "owner");
+    assert!(member.employee_id.is_some(), "the owner is an employee");
+    let roles = on!(conn, c => sqlx::query_scalar::<_, String>("select slug from roles where organization_id = $1 order by slug").bind(org).fetch_all(c).await.unwrap());
+    assert_eq!(roles, ["admin", "customer", "manager", "marketing_rep", "owner", "sales_rep"]);
+    let stages = on!(conn, c => sqlx::query_as::<_, (String, i64, String)>(
+        "select s.name, s.probability, s.kind from pipeline_stages s join pipelines p on p.id = s.pipeline_id
+         where p.organization_id = $1 and p.is_default order by s.position").bind(org).fetch_all(c).await.unwrap());
+    let names: Vec<_> = stages.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(names, ["Lead", "Qualified", "Proposal", "Negotiation", "Won", "Lost"]);
+    assert_eq!(stages[4], ("Won".into(), 100, "won".into()));
+    // Slugs stay unique.
+    drop(conn);
+    let mut tx = app.db.write().await.unwrap();
+    let second = organizations::create(&mut tx, "Repo Org", user).await.unwrap();
+    assert_eq!(organizations::get(&mut tx, second).await.unwrap().slug, "repo-org-2");
+});
+
+both!(customers_round_trip_exact_money_and_times, |app| async {
+    let (user, org) = new_org(&app, "money@example.com").await;
+    let fields = CustomerFields {
+        name: "Exact".into(),
+        credit_limit: Some(Decimal::new(123456, 2)),
+        tags: vec!["a".into(), "b".into()],
+        ..CustomerFields::default()
+    };
+    let mut tx = app.db.write().await.unwrap();
+    let id = customers::create(&mut tx, org, user, "USD", &fields).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut conn = app.db.read().await.unwrap();
+    let c = customers::get(&mut conn, org, Scope::All, id).await.unwrap();
+    assert_eq!(c.credit_limit, Some(Decimal::new(123456, 2)));
+    assert_eq!(c.to_fields(), fields);
+    assert_eq!(c.created_at, c.updated_at);
+    assert!((chrono::Utc::now() - c.created_at).num_seconds() < 60);
+});
+
+both!(scope_limits_reads_to_assigned_customers, |app| async {
+    let (user, org) = new_org(&app, "scope@example.com").await;
+    let mut tx = app.db.write().await.unwrap();
+    let me = employees::ensure_for_user(&mut tx, org, user).await.unwrap();
+    let mine = customers::create(&mut tx, org, user, "USD", &CustomerFields { name: "Mine".into(), assigned_to: Some(me), ..Default::default() }).await.unwrap();
+    let other = customers::create(&mut tx, org, user, "USD", &CustomerFields { name: "Other".into(), ..Default::default() }).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut conn = app.db.read().await.unwrap();
+    let params = ListParams { page: 1, page_size: 25, order_by: "name", descending: false };
+    let (list, count) = customers::list(&mut conn, org, Scope::AssignedTo(Some(me)), &CustomerFilter::default(), &params).await.unwrap();
+    assert_eq!((count, list[0].id), (1, mine));
+    let (_, count) = customers::list(&mut conn, org, Scope::AssignedTo(None), &CustomerFilter::default(), &params).await.unwrap();
+    assert_eq!(count, 0);
+    assert!(customers::get(&mut conn, org, Scope::AssignedTo(Some(me)), other).await.is_err());
+    let (_, count) = customers::list(&mut conn, org, Scope::All, &CustomerFilter::default(), &params).await.unwrap();
+    assert_eq!(count, 2);
+    // Another organization sees none of them.
+    let (_, count) = customers::list(&mut conn, org + 1000, Scope::All, &CustomerFilter::default(), &params).await.unwrap();
+    assert_eq!(count, 0);
+});
+
+both!(status_changes_and_deletes_stay_inside_the_organization, |app| async {
+    let (user, org) = new_org(&app, "tenant@example.com").await;
+    let (_, other_org) = new_org(&app, "tenant2@example.com").await;
+    let mut tx = app.db.write().await.unwrap();
+    let id = customers::create(&mut tx, org, user, "USD", &CustomerFields { name: "T".into(), ..Default::default() }).await.unwrap();
+    assert!(customers::set_status(&mut tx, other_org, id, user, CustomerStatus::Inactive).await.is_err());
+    assert!(customers::delete(&mut tx, other_org, id).await.is_err());
+    customers::set_status(&mut tx, org, id, user, CustomerStatus::Inactive).await.unwrap();
+    let c = customers::get(&mut tx, org, Scope::All, id).await.unwrap();
+    assert_eq!((c.status, c.version), (CustomerStatus::Inactive, 2));
+    let stats = customers::stats(&mut tx, org, Scope::All).await.unwrap();
+    assert_eq!(stats.by_status.get("inactive"), Some(&1));
+    customers::delete(&mut tx, org, id).await.unwrap();
+    tx.commit().await.unwrap();
+});
+
+both!(a_rolled_back_transaction_leaves_nothing, |app| async {
+    let (user, org) = new_org(&app, "rollback@example.com").await;
+    {
+        let mut tx = app.db.write().await.unwrap();
+        customers::create(&mut tx, org, user, "USD", &CustomerFields { name: "Ghost".into(), ..Default::default() }).await.unwrap();
+        // dropped without commit
+    }
+    let mut conn = app.db.read().await.unwrap();
+    assert_eq!(customers::stats(&mut conn, org, Scope::All).await.unwrap().total, 0);
+});
+
+both!(demo_seeding_is_idempotent, |app| async {
+    assert!(too_good_crm::server::seed::seed_demo(&app.db).await.unwrap());
+    assert!(!too_good_crm::server::seed::seed_demo(&app.db).await.unwrap());
+    let mut conn = app.db.read().await.unwrap();
+    let counts = on!(conn, c => sqlx::query_as::<_, (i64, i64, i64)>(
+        "select (select count(*) from customers), (select count(*) from employees), (select count(*) from users)").fetch_one(c).await.unwrap());
+    assert_eq!(counts, (10, 8, 6));
+    let departments = on!(conn, c => sqlx::query_scalar::<_, i64>("select count(distinct department) from employees").fetch_one(c).await.unwrap());
+    assert_eq!(departments, 3);
+});
