@@ -1,4 +1,5 @@
 //! Sign-up, sign-in, sessions, tokens, organizations and the API contract, over HTTP.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
 
@@ -7,17 +8,24 @@ use serde_json::json;
 
 both!(register_signs_in_with_an_http_only_cookie_and_a_token, |app| async {
     let r = app
-        .post("/api/auth/register", None, &[
-            ("email", "Owner@Example.com"),
-            ("password", "correct horse battery"),
-            ("first_name", "Olive"),
-            ("organization_name", "Acme"),
-        ])
+        .post(
+            "/api/auth/register",
+            None,
+            &[
+                ("email", "Owner@Example.com"),
+                ("password", "correct horse battery"),
+                ("first_name", "Olive"),
+                ("organization_name", "Acme"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json["user"]["email"], "owner@example.com");
     let cookie = r.headers.get(header::SET_COOKIE).expect("cookie").to_str().unwrap();
-    assert!(cookie.starts_with("tgc_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.starts_with("tgc_session=") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     assert!(!r.text.contains("password_hash") && !r.text.contains("$argon2"));
 
     let token = r.json["token"].as_str().unwrap();
@@ -37,12 +45,16 @@ both!(register_signs_in_with_an_http_only_cookie_and_a_token, |app| async {
 both!(registering_a_taken_email_is_a_field_error, |app| async {
     app.register("taken@example.com", "One").await;
     let r = app
-        .post("/api/auth/register", None, &[
-            ("email", "TAKEN@example.com"),
-            ("password", "correct horse battery"),
-            ("first_name", "Again"),
-            ("organization_name", "Two"),
-        ])
+        .post(
+            "/api/auth/register",
+            None,
+            &[
+                ("email", "TAKEN@example.com"),
+                ("password", "correct horse battery"),
+                ("first_name", "Again"),
+                ("organization_name", "Two"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(r.json["details"]["email"][0], "is already registered");
@@ -85,12 +97,16 @@ both!(ten_failed_logins_lock_the_account_for_a_while, |app| async {
         let r = app.post("/api/auth/login", None, &[("email", "lock@example.com"), ("password", "bad-password")]).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
-    let r = app.post("/api/auth/login", None, &[("email", "lock@example.com"), ("password", "correct horse battery")]).await;
+    let r = app
+        .post("/api/auth/login", None, &[("email", "lock@example.com"), ("password", "correct horse battery")])
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
     assert_eq!(r.json["code"], "rate_limited");
     // Another account is not affected.
     app.register("free@example.com", "Free Co").await;
-    let r = app.post("/api/auth/login", None, &[("email", "free@example.com"), ("password", "correct horse battery")]).await;
+    let r = app
+        .post("/api/auth/login", None, &[("email", "free@example.com"), ("password", "correct horse battery")])
+        .await;
     assert_eq!(r.status, StatusCode::OK);
 });
 
@@ -123,20 +139,38 @@ both!(unknown_paths_are_404_and_wrong_methods_405, |app| async {
 
 both!(change_password_requires_the_current_one_and_ends_other_sessions, |app| async {
     let first = app.register("pw@example.com", "PW").await;
-    let second = app.post("/api/auth/login", None, &[("email", "pw@example.com"), ("password", "correct horse battery")]).await;
+    let second =
+        app.post("/api/auth/login", None, &[("email", "pw@example.com"), ("password", "correct horse battery")]).await;
     let second = second.json["token"].as_str().unwrap().to_owned();
-    let r = app.post("/api/auth/change_password", Some(&first), &[("current_password", "nope-nope"), ("new_password", "new password 1")]).await;
+    let r = app
+        .post(
+            "/api/auth/change_password",
+            Some(&first),
+            &[("current_password", "nope-nope"), ("new_password", "new password 1")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.json["details"]["current_password"].is_array());
-    let r = app.post("/api/auth/change_password", Some(&first), &[("current_password", "correct horse battery"), ("new_password", "x")]).await;
+    let r = app
+        .post(
+            "/api/auth/change_password",
+            Some(&first),
+            &[("current_password", "correct horse battery"), ("new_password", "x")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = app
-        .post("/api/auth/change_password", Some(&first), &[("current_password", "correct horse battery"), ("new_password", "new password 1")])
+        .post(
+            "/api/auth/change_password",
+            Some(&first),
+            &[("current_password", "correct horse battery"), ("new_password", "new password 1")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(app.get("/api/auth/me", Some(&first)).await.status, StatusCode::OK);
     assert_eq!(app.get("/api/auth/me", Some(&second)).await.status, StatusCode::UNAUTHORIZED);
-    let old = app.post("/api/auth/login", None, &[("email", "pw@example.com"), ("password", "correct horse battery")]).await;
+    let old =
+        app.post("/api/auth/login", None, &[("email", "pw@example.com"), ("password", "correct horse battery")]).await;
     assert_eq!(old.status, StatusCode::UNAUTHORIZED);
     let new = app.post("/api/auth/login", None, &[("email", "pw@example.com"), ("password", "new password 1")]).await;
     assert_eq!(new.status, StatusCode::OK);
@@ -144,7 +178,9 @@ both!(change_password_requires_the_current_one_and_ends_other_sessions, |app| as
 
 both!(profiles_update_partially_and_validate, |app| async {
     let token = app.register("prof@example.com", "Prof").await;
-    let r = app.post_json("/api/users/update_profile", Some(&token), json!({"phone": "+47 123", "time_zone": "Europe/Oslo"})).await;
+    let r = app
+        .post_json("/api/users/update_profile", Some(&token), json!({"phone": "+47 123", "time_zone": "Europe/Oslo"}))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json["phone"], "+47 123");
     assert_eq!(r.json["first_name"], "Test");
@@ -165,7 +201,10 @@ both!(api_tokens_are_listed_usable_and_revocable, |app| async {
     assert!(!list.text.contains(&secret), "the secret is never listed");
     // Another user cannot revoke it.
     let other = app.register("other@example.com", "Other").await;
-    assert_eq!(app.post("/api/tokens/revoke", Some(&other), &[("id", &id.to_string())]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post("/api/tokens/revoke", Some(&other), &[("id", &id.to_string())]).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(app.get("/api/customers/list", Some(&secret)).await.status, StatusCode::OK);
     assert_eq!(app.post("/api/tokens/revoke", Some(&session), &[("id", &id.to_string())]).await.status, StatusCode::OK);
     assert_eq!(app.get("/api/customers/list", Some(&secret)).await.status, StatusCode::UNAUTHORIZED);
@@ -185,7 +224,8 @@ both!(organizations_can_be_created_switched_and_shared, |app| async {
 
     // Data is per organization: a customer made in the second is not in the first.
     app.customer(&owner, &[("name", "Only in second")]).await;
-    let first_id = list.json.as_array().unwrap().iter().find(|o| o["name"] == "First Org").unwrap()["id"].as_i64().unwrap();
+    let first_id =
+        list.json.as_array().unwrap().iter().find(|o| o["name"] == "First Org").unwrap()["id"].as_i64().unwrap();
     let r = app.post("/api/organizations/switch", Some(&owner), &[("organization_id", &first_id.to_string())]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(app.get("/api/customers/list", Some(&owner)).await.json["count"], 0);
@@ -196,14 +236,25 @@ both!(organizations_can_be_created_switched_and_shared, |app| async {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     // Members: add an existing user with a role; nobody becomes owner this way.
-    let r = app.post("/api/organizations/add_member", Some(&owner), &[("email", "stranger@example.com"), ("role", "owner")]).await;
+    let r = app
+        .post("/api/organizations/add_member", Some(&owner), &[("email", "stranger@example.com"), ("role", "owner")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = app.post("/api/organizations/add_member", Some(&owner), &[("email", "nobody@example.com"), ("role", "manager")]).await;
+    let r = app
+        .post("/api/organizations/add_member", Some(&owner), &[("email", "nobody@example.com"), ("role", "manager")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let r = app.post("/api/organizations/add_member", Some(&owner), &[("email", "stranger@example.com"), ("role", "manager")]).await;
+    let r = app
+        .post("/api/organizations/add_member", Some(&owner), &[("email", "stranger@example.com"), ("role", "manager")])
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let members = app.get("/api/organizations/members", Some(&owner)).await;
-    assert!(members.json.as_array().unwrap().iter().any(|m| m["email"] == "stranger@example.com" && m["role"] == "manager"));
+    assert!(members
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["email"] == "stranger@example.com" && m["role"] == "manager"));
     // The new member has an employee record there (to be assigned records).
     let employees = app.get("/api/employees/list", Some(&owner)).await;
     assert_eq!(employees.json.as_array().unwrap().len(), 2, "{}", employees.text);
@@ -211,7 +262,9 @@ both!(organizations_can_be_created_switched_and_shared, |app| async {
     // A manager may not manage roles.
     let r = app.post("/api/organizations/switch", Some(&stranger), &[("organization_id", &first_id.to_string())]).await;
     assert_eq!(r.status, StatusCode::OK);
-    let r = app.post("/api/organizations/add_member", Some(&stranger), &[("email", "boss@example.com"), ("role", "sales_rep")]).await;
+    let r = app
+        .post("/api/organizations/add_member", Some(&stranger), &[("email", "boss@example.com"), ("role", "sales_rep")])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let r = app.post("/api/organizations/update", Some(&stranger), &[("name", "Hijacked")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -223,17 +276,26 @@ both!(organizations_can_be_created_switched_and_shared, |app| async {
 
 both!(cross_site_cookie_posts_are_refused, |app| async {
     let r = app
-        .post("/api/auth/register", None, &[
-            ("email", "csrf@example.com"),
-            ("password", "correct horse battery"),
-            ("first_name", "C"),
-            ("organization_name", "C"),
-        ])
+        .post(
+            "/api/auth/register",
+            None,
+            &[
+                ("email", "csrf@example.com"),
+                ("password", "correct horse battery"),
+                ("first_name", "C"),
+                ("organization_name", "C"),
+            ],
+        )
         .await;
     let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
     let token = r.json["token"].as_str().unwrap().to_owned();
     let post = |extra: (&'static str, &'static str)| {
-        let mut req = common::request(Method::POST, "/api/customers/create", None, Some(("application/x-www-form-urlencoded", "name=Evil".into())));
+        let mut req = common::request(
+            Method::POST,
+            "/api/customers/create",
+            None,
+            Some(("application/x-www-form-urlencoded", "name=Evil".into())),
+        );
         req.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
         req.headers_mut().insert(extra.0, extra.1.parse().unwrap());
         app.send(req)
@@ -243,18 +305,35 @@ both!(cross_site_cookie_posts_are_refused, |app| async {
     assert_eq!(app.get("/api/customers/list", Some(&token)).await.json["count"], 0, "nothing was created");
     // Same-origin cookie posts and bearer posts from anywhere work.
     assert_eq!(post(("origin", "http://localhost")).await.status, StatusCode::OK);
-    let mut req = common::request(Method::POST, "/api/customers/create", Some(&token), Some(("application/x-www-form-urlencoded", "name=Ok".into())));
+    let mut req = common::request(
+        Method::POST,
+        "/api/customers/create",
+        Some(&token),
+        Some(("application/x-www-form-urlencoded", "name=Ok".into())),
+    );
     req.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
     assert_eq!(app.send(req).await.status, StatusCode::OK);
 });
 
 both!(malformed_requests_are_400_not_500, |app| async {
     let token = app.register("bad@example.com", "Bad").await;
-    let mut req = common::request(Method::POST, "/api/customers/create", Some(&token), Some(("application/json", "{not json".into())));
+    let mut req = common::request(
+        Method::POST,
+        "/api/customers/create",
+        Some(&token),
+        Some(("application/json", "{not json".into())),
+    );
     req.headers_mut().insert(header::ACCEPT, "application/json".parse().unwrap());
     let r = app.send(req).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
-    let r = app.send(common::request(Method::POST, "/api/customers/create", Some(&token), Some(("application/json", "[1,2]".into())))).await;
+    let r = app
+        .send(common::request(
+            Method::POST,
+            "/api/customers/create",
+            Some(&token),
+            Some(("application/json", "[1,2]".into())),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = app.get("/api/customers/get?id=abc", Some(&token)).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
@@ -265,7 +344,5 @@ both!(malformed_requests_are_400_not_500, |app| async {
     let long = "x".repeat(100_000);
     let r = app.post("/api/customers/create", Some(&token), &[("name", &long)]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for body in [&r.text] {
-        assert!(!body.to_lowercase().contains("sqlx") && !body.contains("panicked"));
-    }
+    assert!(!r.text.to_lowercase().contains("sqlx") && !r.text.contains("panicked"));
 });

@@ -1,4 +1,5 @@
 //! Customers over HTTP: CRUD, lists, notes, stats, validation, tenancy and roles.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
 
@@ -8,15 +9,19 @@ use serde_json::json;
 both!(create_get_update_and_delete_a_customer, |app| async {
     let token = app.register("crud@example.com", "Crud").await;
     let r = app
-        .post("/api/customers/create", Some(&token), &[
-            ("name", " Acme Corp "),
-            ("email", "Sales@Acme.example"),
-            ("customer_type", "business"),
-            ("status", "prospect"),
-            ("credit_limit", "1234.56"),
-            ("tags", "vip, enterprise, vip"),
-            ("website", "acme.example"),
-        ])
+        .post(
+            "/api/customers/create",
+            Some(&token),
+            &[
+                ("name", " Acme Corp "),
+                ("email", "Sales@Acme.example"),
+                ("customer_type", "business"),
+                ("status", "prospect"),
+                ("credit_limit", "1234.56"),
+                ("tags", "vip, enterprise, vip"),
+                ("website", "acme.example"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let c = &r.json;
@@ -37,7 +42,11 @@ both!(create_get_update_and_delete_a_customer, |app| async {
 
     // Partial update: only what is sent changes; empty clears.
     let r = app
-        .post("/api/customers/update", Some(&token), &[("id", &id.to_string()), ("phone", "+1 555 0100"), ("website", "")])
+        .post(
+            "/api/customers/update",
+            Some(&token),
+            &[("id", &id.to_string()), ("phone", "+1 555 0100"), ("website", "")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json["phone"], "+1 555 0100");
@@ -54,13 +63,20 @@ both!(create_get_update_and_delete_a_customer, |app| async {
     let r = app.post("/api/customers/delete", Some(&token), &[("id", &id.to_string())]).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(app.get(&format!("/api/customers/get?id={id}"), Some(&token)).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.post("/api/customers/delete", Some(&token), &[("id", &id.to_string())]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post("/api/customers/delete", Some(&token), &[("id", &id.to_string())]).await.status,
+        StatusCode::NOT_FOUND
+    );
 });
 
 both!(json_bodies_work_like_forms, |app| async {
     let token = app.register("json@example.com", "Json").await;
     let r = app
-        .post_json("/api/customers/create", Some(&token), json!({"name": "Jason", "credit_limit": 99.5, "customer_type": "individual", "notes": null}))
+        .post_json(
+            "/api/customers/create",
+            Some(&token),
+            json!({"name": "Jason", "credit_limit": 99.5, "customer_type": "individual", "notes": null}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(r.json["credit_limit"], "99.50", "amounts carry the currency's decimals");
@@ -73,12 +89,11 @@ both!(json_bodies_work_like_forms, |app| async {
 both!(invalid_customers_get_422_naming_each_field, |app| async {
     let token = app.register("val@example.com", "Val").await;
     let r = app
-        .post("/api/customers/create", Some(&token), &[
-            ("email", "not-an-email"),
-            ("customer_type", "robot"),
-            ("status", "vip"),
-            ("credit_limit", "-3"),
-        ])
+        .post(
+            "/api/customers/create",
+            Some(&token),
+            &[("email", "not-an-email"), ("customer_type", "robot"), ("status", "vip"), ("credit_limit", "-3")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert_eq!(r.json["error"], "validation failed");
@@ -89,7 +104,9 @@ both!(invalid_customers_get_422_naming_each_field, |app| async {
     // An assignee from another organization is refused.
     let other = app.register("val2@example.com", "Val2").await;
     let their_employee = app.get("/api/employees/list", Some(&other)).await.json[0]["id"].as_i64().unwrap();
-    let r = app.post("/api/customers/create", Some(&token), &[("name", "X"), ("assigned_to", &their_employee.to_string())]).await;
+    let r = app
+        .post("/api/customers/create", Some(&token), &[("name", "X"), ("assigned_to", &their_employee.to_string())])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.json["details"]["assigned_to"].is_array());
     assert_eq!(app.get("/api/customers/list", Some(&token)).await.json["count"], 0);
@@ -110,7 +127,11 @@ both!(lists_search_filter_order_and_paginate, |app| async {
         let email = format!("c{i}@example.com");
         app.customer(&token, &[("name", &name), ("status", status), ("customer_type", kind), ("email", &email)]).await;
     }
-    app.customer(&token, &[("name", "Zeta 100% Ltd"), ("company_name", "Snake_Case Co"), ("phone", "+44 20 7946 0000")]).await;
+    app.customer(
+        &token,
+        &[("name", "Zeta 100% Ltd"), ("company_name", "Snake_Case Co"), ("phone", "+44 20 7946 0000")],
+    )
+    .await;
 
     let r = app.get("/api/customers/list", Some(&token)).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -127,7 +148,8 @@ both!(lists_search_filter_order_and_paginate, |app| async {
     assert!(r.json["previous"].as_str().unwrap().contains("page=1"));
 
     let r = app.get("/api/customers/list?ordering=name&page_size=3", Some(&token)).await;
-    let names: Vec<_> = r.json["results"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect();
+    let names: Vec<_> =
+        r.json["results"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect();
     assert_eq!(names, ["Customer 00", "Customer 01", "Customer 02"]);
     let r = app.get("/api/customers/list?ordering=-name&page_size=1", Some(&token)).await;
     assert_eq!(r.json["results"][0]["name"], "Zeta 100% Ltd");
@@ -145,7 +167,10 @@ both!(lists_search_filter_order_and_paginate, |app| async {
     assert_eq!(app.get("/api/customers/list?search=100%25", Some(&token)).await.json["count"], 1);
     assert_eq!(app.get("/api/customers/list?search=%25", Some(&token)).await.json["count"], 1);
     assert_eq!(app.get("/api/customers/list?search=_", Some(&token)).await.json["count"], 1);
-    assert_eq!(app.get("/api/customers/list?search=%27%3B%20drop%20table%20customers%3B--", Some(&token)).await.json["count"], 0);
+    assert_eq!(
+        app.get("/api/customers/list?search=%27%3B%20drop%20table%20customers%3B--", Some(&token)).await.json["count"],
+        0
+    );
     assert_eq!(app.get("/api/customers/list", Some(&token)).await.json["count"], 31);
 });
 
@@ -166,7 +191,9 @@ both!(notes_are_listed_newest_first_with_their_author, |app| async {
 
 both!(stats_count_by_status_and_type, |app| async {
     let token = app.register("stats@example.com", "Stats").await;
-    for (status, kind) in [("active", "business"), ("active", "individual"), ("inactive", "business"), ("prospect", "business")] {
+    for (status, kind) in
+        [("active", "business"), ("active", "individual"), ("inactive", "business"), ("prospect", "business")]
+    {
         app.customer(&token, &[("name", "S"), ("status", status), ("customer_type", kind)]).await;
     }
     let r = app.get("/api/customers/stats", Some(&token)).await;

@@ -1,4 +1,5 @@
 //! Server-rendered pages and plain HTML form posts (no JavaScript).
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
 
@@ -15,12 +16,16 @@ fn page(uri: &str, cookie: Option<&str>) -> axum::http::Request<axum::body::Body
 
 async fn session(app: &common::TestApp) -> (String, String) {
     let r = app
-        .post("/api/auth/register", None, &[
-            ("email", "pages@example.com"),
-            ("password", "correct horse battery"),
-            ("first_name", "Paige"),
-            ("organization_name", "Pages Inc"),
-        ])
+        .post(
+            "/api/auth/register",
+            None,
+            &[
+                ("email", "pages@example.com"),
+                ("password", "correct horse battery"),
+                ("first_name", "Paige"),
+                ("organization_name", "Pages Inc"),
+            ],
+        )
         .await;
     let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
     (cookie, r.json["token"].as_str().unwrap().to_owned())
@@ -45,7 +50,9 @@ both!(pages_render_completely_on_the_server, |app| async {
     let id = app.customer(&token, &[("name", "Rendered <b>Client</b>"), ("company_name", "SSR Ltd")]).await;
     let r = app.send(page("/", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.text.contains("Welcome back, Paige") && r.text.contains("Customers by status") && r.text.contains("<svg"));
+    assert!(
+        r.text.contains("Welcome back, Paige") && r.text.contains("Customers by status") && r.text.contains("<svg")
+    );
     let r = app.send(page("/customers", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("SSR Ltd"), "list rendered: {}", r.text);
@@ -60,7 +67,12 @@ both!(pages_render_completely_on_the_server, |app| async {
 both!(html_form_posts_redirect_with_the_result_or_the_error, |app| async {
     let (cookie, token) = session(&app).await;
     let form = |body: &str, referer: &str| {
-        let mut req = common::request(Method::POST, "/api/customers/create", None, Some(("application/x-www-form-urlencoded", body.to_owned())));
+        let mut req = common::request(
+            Method::POST,
+            "/api/customers/create",
+            None,
+            Some(("application/x-www-form-urlencoded", body.to_owned())),
+        );
         let h = req.headers_mut();
         h.insert(header::ACCEPT, "text/html,application/xhtml+xml".parse().unwrap());
         h.insert(header::COOKIE, cookie.parse().unwrap());

@@ -1,4 +1,5 @@
 //! Repositories against a real database of each backend.
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 mod common;
 
@@ -61,20 +62,36 @@ both!(scope_limits_reads_to_assigned_customers, |app| async {
     let (user, org) = new_org(&app, "scope@example.com").await;
     let mut tx = app.db.write().await.unwrap();
     let me = employees::ensure_for_user(&mut tx, org, user).await.unwrap();
-    let mine = customers::create(&mut tx, org, user, "USD", &CustomerFields { name: "Mine".into(), assigned_to: Some(me), ..Default::default() }).await.unwrap();
-    let other = customers::create(&mut tx, org, user, "USD", &CustomerFields { name: "Other".into(), ..Default::default() }).await.unwrap();
+    let mine = customers::create(
+        &mut tx,
+        org,
+        user,
+        "USD",
+        &CustomerFields { name: "Mine".into(), assigned_to: Some(me), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    let other =
+        customers::create(&mut tx, org, user, "USD", &CustomerFields { name: "Other".into(), ..Default::default() })
+            .await
+            .unwrap();
     tx.commit().await.unwrap();
     let mut conn = app.db.read().await.unwrap();
     let params = ListParams { page: 1, page_size: 25, order_by: "name", descending: false };
-    let (list, count) = customers::list(&mut conn, org, Scope::AssignedTo(Some(me)), &CustomerFilter::default(), &params).await.unwrap();
+    let (list, count) =
+        customers::list(&mut conn, org, Scope::AssignedTo(Some(me)), &CustomerFilter::default(), &params)
+            .await
+            .unwrap();
     assert_eq!((count, list[0].id), (1, mine));
-    let (_, count) = customers::list(&mut conn, org, Scope::AssignedTo(None), &CustomerFilter::default(), &params).await.unwrap();
+    let (_, count) =
+        customers::list(&mut conn, org, Scope::AssignedTo(None), &CustomerFilter::default(), &params).await.unwrap();
     assert_eq!(count, 0);
     assert!(customers::get(&mut conn, org, Scope::AssignedTo(Some(me)), other).await.is_err());
     let (_, count) = customers::list(&mut conn, org, Scope::All, &CustomerFilter::default(), &params).await.unwrap();
     assert_eq!(count, 2);
     // Another organization sees none of them.
-    let (_, count) = customers::list(&mut conn, org + 1000, Scope::All, &CustomerFilter::default(), &params).await.unwrap();
+    let (_, count) =
+        customers::list(&mut conn, org + 1000, Scope::All, &CustomerFilter::default(), &params).await.unwrap();
     assert_eq!(count, 0);
 });
 
@@ -82,7 +99,9 @@ both!(status_changes_and_deletes_stay_inside_the_organization, |app| async {
     let (user, org) = new_org(&app, "tenant@example.com").await;
     let (_, other_org) = new_org(&app, "tenant2@example.com").await;
     let mut tx = app.db.write().await.unwrap();
-    let id = customers::create(&mut tx, org, user, "USD", &CustomerFields { name: "T".into(), ..Default::default() }).await.unwrap();
+    let id = customers::create(&mut tx, org, user, "USD", &CustomerFields { name: "T".into(), ..Default::default() })
+        .await
+        .unwrap();
     assert!(customers::set_status(&mut tx, other_org, id, user, CustomerStatus::Inactive).await.is_err());
     assert!(customers::delete(&mut tx, other_org, id).await.is_err());
     customers::set_status(&mut tx, org, id, user, CustomerStatus::Inactive).await.unwrap();
@@ -98,7 +117,9 @@ both!(a_rolled_back_transaction_leaves_nothing, |app| async {
     let (user, org) = new_org(&app, "rollback@example.com").await;
     {
         let mut tx = app.db.write().await.unwrap();
-        customers::create(&mut tx, org, user, "USD", &CustomerFields { name: "Ghost".into(), ..Default::default() }).await.unwrap();
+        customers::create(&mut tx, org, user, "USD", &CustomerFields { name: "Ghost".into(), ..Default::default() })
+            .await
+            .unwrap();
         // dropped without commit
     }
     let mut conn = app.db.read().await.unwrap();

@@ -159,8 +159,8 @@ create table customers (
     updated_at text not null,
     version integer not null default 1
 );
-create index customers_org_created on customers (organization_id, created_at);
-create index customers_org_name on customers (organization_id, name);
+create index customers_org_created on customers (organization_id, created_at, id);
+create index customers_org_name on customers (organization_id, name, id);
 create index customers_org_status on customers (organization_id, status);
 create index customers_org_assigned on customers (organization_id, assigned_to);
 

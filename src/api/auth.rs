@@ -161,11 +161,25 @@ use crate::api::ctx;
 /// Creates a browser session for a user (always a new token: sign-in never reuses one)
 /// and sets its cookie. Returns the token for bearer use.
 #[cfg(feature = "ssr")]
-async fn start_session(tx: &mut crate::server::db::Conn, user_id: i64, org_id: Option<i64>) -> Result<LoginResponse, AppError> {
+async fn start_session(
+    tx: &mut crate::server::db::Conn,
+    user_id: i64,
+    org_id: Option<i64>,
+) -> Result<LoginResponse, AppError> {
     use crate::server::{auth::token, repo};
     let raw = token::generate();
     let expires = repo::now() + chrono::Duration::days(SESSION_DAYS);
-    repo::tokens::create(tx, user_id, org_id, repo::tokens::KIND_SESSION, "browser session", &token::hash(&raw), &token::display_prefix(&raw), Some(expires)).await?;
+    repo::tokens::create(
+        tx,
+        user_id,
+        org_id,
+        repo::tokens::KIND_SESSION,
+        "browser session",
+        &token::hash(&raw),
+        &token::display_prefix(&raw),
+        Some(expires),
+    )
+    .await?;
     let user = repo::users::get(tx, user_id).await?;
     ctx::set_cookie(&ctx::session_cookie(&raw));
     Ok(LoginResponse { token: raw, user })

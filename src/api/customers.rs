@@ -20,7 +20,9 @@ pub async fn list_customers(#[server(flatten)] query: CustomerQuery) -> Result<P
     let member = caller.require("customers", "view")?;
     let (filter, params) = query.validate()?;
     let mut conn = state.db.read().await?;
-    let (results, count) = crate::server::repo::customers::list(&mut conn, member.org_id, member.scope("customers"), &filter, &params).await?;
+    let (results, count) =
+        crate::server::repo::customers::list(&mut conn, member.org_id, member.scope("customers"), &filter, &params)
+            .await?;
     Ok(ctx::page(results, count, &params))
 }
 
@@ -164,7 +166,11 @@ pub async fn get_customer_stats() -> Result<CustomerStats, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn set_status(id: i64, status: crate::domain::customer::CustomerStatus, next: Option<String>) -> Result<Customer, AppError> {
+async fn set_status(
+    id: i64,
+    status: crate::domain::customer::CustomerStatus,
+    next: Option<String>,
+) -> Result<Customer, AppError> {
     use crate::api::ctx;
     use crate::server::repo;
     let state = ctx::state()?;
@@ -182,7 +188,11 @@ async fn set_status(id: i64, status: crate::domain::customer::CustomerStatus, ne
 
 /// An "assigned to" id from a client must be an employee of the caller's organization.
 #[cfg(feature = "ssr")]
-async fn check_assignee(conn: &mut crate::server::db::Conn, org_id: i64, assigned_to: Option<i64>) -> Result<(), AppError> {
+async fn check_assignee(
+    conn: &mut crate::server::db::Conn,
+    org_id: i64,
+    assigned_to: Option<i64>,
+) -> Result<(), AppError> {
     match assigned_to {
         Some(id) if !crate::server::repo::employees::exists(conn, org_id, id).await? => {
             Err(AppError::field("assigned_to", "is not an employee of this organization"))

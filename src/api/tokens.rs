@@ -35,7 +35,17 @@ pub async fn create_token(
     let expires = days.map(|d| repo::now() + chrono::Duration::days(d));
     let org_id = caller.member.as_ref().map(|m| m.org_id);
     let mut tx = state.db.write().await?;
-    let id = repo::tokens::create(&mut tx, caller.user_id, org_id, repo::tokens::KIND_API, &name, &token::hash(&raw), &token::display_prefix(&raw), expires).await?;
+    let id = repo::tokens::create(
+        &mut tx,
+        caller.user_id,
+        org_id,
+        repo::tokens::KIND_API,
+        &name,
+        &token::hash(&raw),
+        &token::display_prefix(&raw),
+        expires,
+    )
+    .await?;
     let api_token = repo::tokens::get_api(&mut tx, caller.user_id, id).await?;
     tx.commit().await?;
     Ok(NewApiToken { token: raw, api_token })

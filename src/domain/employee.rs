@@ -88,7 +88,9 @@ impl EmployeeInput {
             phone: c.optional("phone", self.phone.as_deref(), 50),
             job_title: c.optional("job_title", self.job_title.as_deref(), 100),
             department: c.optional("department", self.department.as_deref(), 100),
-            employment_type: c.one_of("employment_type", self.employment_type.as_deref()).unwrap_or(EmploymentType::FullTime),
+            employment_type: c
+                .one_of("employment_type", self.employment_type.as_deref())
+                .unwrap_or(EmploymentType::FullTime),
             hire_date: c.date("hire_date", self.hire_date.as_deref()),
         };
         c.finish(e)

@@ -47,7 +47,9 @@ impl ListParams {
             let (desc, name) = raw.strip_prefix('-').map_or((false, raw), |n| (true, n));
             match sortable.iter().find(|s| **s == name) {
                 Some(field) => (order_by, descending) = (field, desc),
-                None => check.add("ordering", format!("must be one of: {} (prefix - for descending)", sortable.join(", "))),
+                None => {
+                    check.add("ordering", format!("must be one of: {} (prefix - for descending)", sortable.join(", ")))
+                }
             }
         }
         ListParams { page, page_size, order_by, descending }

@@ -115,7 +115,11 @@ pub fn slugify(name: &str) -> String {
         }
     }
     let slug = slug.trim_end_matches('-').chars().take(50).collect::<String>();
-    if slug.is_empty() { "org".to_owned() } else { slug }
+    if slug.is_empty() {
+        "org".to_owned()
+    } else {
+        slug
+    }
 }
 
 /// Form to add an existing user to the current organization with a role.

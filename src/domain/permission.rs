@@ -2,8 +2,19 @@
 
 /// Every resource a permission can be about.
 pub const RESOURCES: &[&str] = &[
-    "customers", "leads", "deals", "pipelines", "activities", "employees", "vendors", "orders",
-    "payments", "issues", "analytics", "roles", "organization",
+    "customers",
+    "leads",
+    "deals",
+    "pipelines",
+    "activities",
+    "employees",
+    "vendors",
+    "orders",
+    "payments",
+    "issues",
+    "analytics",
+    "roles",
+    "organization",
 ];
 
 /// Every action. `view_all` means "not only records assigned to me".
@@ -32,12 +43,32 @@ pub const MARKETING_REP: &str = "marketing_rep";
 pub const CUSTOMER: &str = "customer";
 
 pub const SYSTEM_ROLES: &[SystemRole] = &[
-    SystemRole { slug: OWNER, name: "Owner", description: "Everything, including billing, deleting the organization and transferring ownership" },
+    SystemRole {
+        slug: OWNER,
+        name: "Owner",
+        description: "Everything, including billing, deleting the organization and transferring ownership",
+    },
     SystemRole { slug: ADMIN, name: "Admin", description: "Everything but ownership and deleting the organization" },
-    SystemRole { slug: MANAGER, name: "Manager", description: "Views all; creates and edits sales and operations records; manages employees; analytics" },
-    SystemRole { slug: SALES_REP, name: "Sales rep", description: "Leads, deals, customers and activities assigned to them; pipelines read-only" },
-    SystemRole { slug: MARKETING_REP, name: "Marketing rep", description: "Leads; customers read-only; funnel and source analytics" },
-    SystemRole { slug: CUSTOMER, name: "Customer", description: "Client portal: only their own orders, payments and issues" },
+    SystemRole {
+        slug: MANAGER,
+        name: "Manager",
+        description: "Views all; creates and edits sales and operations records; manages employees; analytics",
+    },
+    SystemRole {
+        slug: SALES_REP,
+        name: "Sales rep",
+        description: "Leads, deals, customers and activities assigned to them; pipelines read-only",
+    },
+    SystemRole {
+        slug: MARKETING_REP,
+        name: "Marketing rep",
+        description: "Leads; customers read-only; funnel and source analytics",
+    },
+    SystemRole {
+        slug: CUSTOMER,
+        name: "Customer",
+        description: "Client portal: only their own orders, payments and issues",
+    },
 ];
 
 fn grant(out: &mut Vec<String>, resources: &[&str], actions: &[&str]) {

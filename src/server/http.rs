@@ -76,7 +76,8 @@ fn known_paths() -> &'static HashSet<&'static str> {
 /// An error as a JSON response with its status.
 pub fn error_response(err: &AppError) -> Response {
     let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = serde_json::to_string(err).unwrap_or_else(|_| r#"{"error":"internal error","code":"internal","details":{}}"#.into());
+    let body = serde_json::to_string(err)
+        .unwrap_or_else(|_| r#"{"error":"internal error","code":"internal","details":{}}"#.into());
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
@@ -256,10 +257,13 @@ mod tests {
             flatten_json(k, v, &mut pairs);
         }
         pairs.sort();
-        assert_eq!(pairs, vec![
-            ("items[0][name]".to_owned(), "A&B".to_owned()),
-            ("items[0][quantity]".to_owned(), "2".to_owned()),
-            ("ok".to_owned(), "true".to_owned()),
-        ]);
+        assert_eq!(
+            pairs,
+            vec![
+                ("items[0][name]".to_owned(), "A&B".to_owned()),
+                ("items[0][quantity]".to_owned(), "2".to_owned()),
+                ("ok".to_owned(), "true".to_owned()),
+            ]
+        );
     }
 }

@@ -77,20 +77,135 @@ pub async fn seed_demo(db: &Db) -> Result<bool, AppError> {
 
     let sales_rep = staff_employees[2];
     let manager = staff_employees[1];
-    let demo_customers: [(&str, &str, Option<&str>, CustomerType, CustomerStatus, &str, &str, i64, Option<i64>, i64); 10] = [
-        ("Northwind Traders", "orders@northwind.example", Some("Northwind Traders Ltd"), CustomerType::Business, CustomerStatus::Active, "Retail", "Seattle", 25_000, Some(sales_rep), 160),
-        ("Contoso Pharmaceuticals", "buyers@contoso.example", Some("Contoso Pharma"), CustomerType::Business, CustomerStatus::Active, "Healthcare", "Boston", 100_000, Some(manager), 140),
-        ("Fabrikam Inc", "hello@fabrikam.example", Some("Fabrikam Inc"), CustomerType::Business, CustomerStatus::Prospect, "Manufacturing", "Detroit", 50_000, Some(sales_rep), 120),
-        ("Ada Lovelace", "ada@lovelace.example", None, CustomerType::Individual, CustomerStatus::Active, "Consulting", "London", 5_000, Some(sales_rep), 95),
-        ("Tailspin Toys", "team@tailspin.example", Some("Tailspin Toys Co"), CustomerType::Business, CustomerStatus::Inactive, "Retail", "Denver", 10_000, None, 80),
-        ("Grace Hopper", "grace@hopper.example", None, CustomerType::Individual, CustomerStatus::Prospect, "Software", "Arlington", 2_500, Some(manager), 60),
-        ("Wide World Importers", "import@wideworld.example", Some("Wide World Importers"), CustomerType::Business, CustomerStatus::Active, "Logistics", "Rotterdam", 75_000, Some(sales_rep), 41),
-        ("Litware Labs", "labs@litware.example", Some("Litware Labs GmbH"), CustomerType::Business, CustomerStatus::Active, "Software", "Berlin", 30_000, Some(manager), 20),
-        ("Alan Turing", "alan@turing.example", None, CustomerType::Individual, CustomerStatus::Active, "Research", "Manchester", 1_000, None, 9),
-        ("Proseware Systems", "sales@proseware.example", Some("Proseware Systems"), CustomerType::Business, CustomerStatus::Prospect, "Software", "Austin", 40_000, Some(sales_rep), 2),
+    // (name, email, company, type, status, industry, city, credit limit, assignee, days ago)
+    type DemoCustomer<'a> =
+        (&'a str, &'a str, Option<&'a str>, CustomerType, CustomerStatus, &'a str, &'a str, i64, Option<i64>, i64);
+    let demo_customers: [DemoCustomer; 10] = [
+        (
+            "Northwind Traders",
+            "orders@northwind.example",
+            Some("Northwind Traders Ltd"),
+            CustomerType::Business,
+            CustomerStatus::Active,
+            "Retail",
+            "Seattle",
+            25_000,
+            Some(sales_rep),
+            160,
+        ),
+        (
+            "Contoso Pharmaceuticals",
+            "buyers@contoso.example",
+            Some("Contoso Pharma"),
+            CustomerType::Business,
+            CustomerStatus::Active,
+            "Healthcare",
+            "Boston",
+            100_000,
+            Some(manager),
+            140,
+        ),
+        (
+            "Fabrikam Inc",
+            "hello@fabrikam.example",
+            Some("Fabrikam Inc"),
+            CustomerType::Business,
+            CustomerStatus::Prospect,
+            "Manufacturing",
+            "Detroit",
+            50_000,
+            Some(sales_rep),
+            120,
+        ),
+        (
+            "Ada Lovelace",
+            "ada@lovelace.example",
+            None,
+            CustomerType::Individual,
+            CustomerStatus::Active,
+            "Consulting",
+            "London",
+            5_000,
+            Some(sales_rep),
+            95,
+        ),
+        (
+            "Tailspin Toys",
+            "team@tailspin.example",
+            Some("Tailspin Toys Co"),
+            CustomerType::Business,
+            CustomerStatus::Inactive,
+            "Retail",
+            "Denver",
+            10_000,
+            None,
+            80,
+        ),
+        (
+            "Grace Hopper",
+            "grace@hopper.example",
+            None,
+            CustomerType::Individual,
+            CustomerStatus::Prospect,
+            "Software",
+            "Arlington",
+            2_500,
+            Some(manager),
+            60,
+        ),
+        (
+            "Wide World Importers",
+            "import@wideworld.example",
+            Some("Wide World Importers"),
+            CustomerType::Business,
+            CustomerStatus::Active,
+            "Logistics",
+            "Rotterdam",
+            75_000,
+            Some(sales_rep),
+            41,
+        ),
+        (
+            "Litware Labs",
+            "labs@litware.example",
+            Some("Litware Labs GmbH"),
+            CustomerType::Business,
+            CustomerStatus::Active,
+            "Software",
+            "Berlin",
+            30_000,
+            Some(manager),
+            20,
+        ),
+        (
+            "Alan Turing",
+            "alan@turing.example",
+            None,
+            CustomerType::Individual,
+            CustomerStatus::Active,
+            "Research",
+            "Manchester",
+            1_000,
+            None,
+            9,
+        ),
+        (
+            "Proseware Systems",
+            "sales@proseware.example",
+            Some("Proseware Systems"),
+            CustomerType::Business,
+            CustomerStatus::Prospect,
+            "Software",
+            "Austin",
+            40_000,
+            Some(sales_rep),
+            2,
+        ),
     ];
     let now = repo::now();
-    for (i, (name, email, company, kind, status, industry, city, credit, assignee, days_ago)) in demo_customers.into_iter().enumerate() {
+    for (i, (name, email, company, kind, status, industry, city, credit, assignee, days_ago)) in
+        demo_customers.into_iter().enumerate()
+    {
         let fields = CustomerFields {
             name: name.into(),
             email: Some(email.into()),
@@ -109,7 +224,14 @@ pub async fn seed_demo(db: &Db) -> Result<bool, AppError> {
         let id = customers::create(&mut tx, org, owner, "USD", &fields).await?;
         let created = now - Duration::days(days_ago);
         on!(tx, c => sqlx::query("update customers set created_at = $1, updated_at = $1 where id = $2").bind(created).bind(id).execute(c).await?.rows_affected());
-        customers::add_note(&mut tx, org, id, owner, &format!("Intro call with {name}: interested in the annual plan.")).await?;
+        customers::add_note(
+            &mut tx,
+            org,
+            id,
+            owner,
+            &format!("Intro call with {name}: interested in the annual plan."),
+        )
+        .await?;
     }
     tx.commit().await?;
     tracing::info!(email = DEMO_EMAIL, "demo organization created");

@@ -41,7 +41,8 @@ impl Drop for TempDir {
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
     format!("{prefix}_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
@@ -73,7 +74,8 @@ impl TestApp {
         let db = Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
         let config = Config { database_url: url, seed_demo: false, cookie_secure: false };
-        let leptos_options = leptos::config::get_configuration(Some("Cargo.toml")).expect("leptos config").leptos_options;
+        let leptos_options =
+            leptos::config::get_configuration(Some("Cargo.toml")).expect("leptos config").leptos_options;
         let state = AppState { db: db.clone(), config: Arc::new(config), leptos_options };
         Some(TestApp { router: router(state), db, cleanup, _dir: dir })
     }
@@ -118,13 +120,17 @@ impl TestApp {
     /// Registers a user with their own organization; returns the bearer token.
     pub async fn register(&self, email: &str, org: &str) -> String {
         let r = self
-            .post("/api/auth/register", None, &[
-                ("email", email),
-                ("password", "correct horse battery"),
-                ("first_name", "Test"),
-                ("last_name", "User"),
-                ("organization_name", org),
-            ])
+            .post(
+                "/api/auth/register",
+                None,
+                &[
+                    ("email", email),
+                    ("password", "correct horse battery"),
+                    ("first_name", "Test"),
+                    ("last_name", "User"),
+                    ("organization_name", org),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::OK, "register {email}: {}", r.text);
         r.json["token"].as_str().expect("token").to_owned()
@@ -144,10 +150,12 @@ impl TestApp {
         let r = self.post("/api/organizations/add_member", Some(owner), &[("email", email), ("role", role)]).await;
         assert_eq!(r.status, StatusCode::OK, "add member: {}", r.text);
         let orgs = self.get("/api/organizations/list", Some(owner)).await;
-        let org_id = orgs.json.as_array().expect("orgs").iter().find(|o| o["is_current"] == true).expect("current")["id"]
+        let org_id = orgs.json.as_array().expect("orgs").iter().find(|o| o["is_current"] == true).expect("current")
+            ["id"]
             .as_i64()
             .expect("id");
-        let r = self.post("/api/organizations/switch", Some(&own_token), &[("organization_id", &org_id.to_string())]).await;
+        let r =
+            self.post("/api/organizations/switch", Some(&own_token), &[("organization_id", &org_id.to_string())]).await;
         assert_eq!(r.status, StatusCode::OK, "switch: {}", r.text);
         own_token
     }

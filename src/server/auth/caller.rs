@@ -38,7 +38,8 @@ impl Caller {
     /// Resolves a token; `Unauthorized` when it is unknown, expired or its user inactive.
     pub async fn from_token(db: &Db, raw: &str, via_cookie: bool) -> Result<Caller, AppError> {
         let mut conn = db.read().await?;
-        let session = repo::tokens::find_active(&mut conn, &token::hash(raw)).await?.ok_or_else(AppError::unauthenticated)?;
+        let session =
+            repo::tokens::find_active(&mut conn, &token::hash(raw)).await?.ok_or_else(AppError::unauthenticated)?;
         let member = match session.organization_id {
             Some(org_id) => repo::organizations::membership(&mut conn, session.user_id, org_id).await?,
             None => None,
@@ -54,7 +55,9 @@ impl Caller {
 
     /// The current organization membership, or 403 when the caller has none.
     pub fn member(&self) -> Result<&Member, AppError> {
-        self.member.as_ref().ok_or_else(|| AppError::Forbidden("no active organization; create or switch to one".into()))
+        self.member
+            .as_ref()
+            .ok_or_else(|| AppError::Forbidden("no active organization; create or switch to one".into()))
     }
 
     /// The membership, after checking it grants `resource:action` (403 otherwise).

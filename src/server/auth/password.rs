@@ -37,7 +37,8 @@ pub async fn verify(password: String, stored: String) -> Result<bool, AppError> 
 
 /// A valid hash of a random password, verified against when the email is unknown so that
 /// a failed login takes the same time whether or not the account exists.
-pub const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$T5yLF0jwXsgmVJ1F6K1Ft0Xw2vvwYnRvYiMFzQHP0zU";
+pub const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$T5yLF0jwXsgmVJ1F6K1Ft0Xw2vvwYnRvYiMFzQHP0zU";
 
 #[cfg(test)]
 mod tests {

@@ -77,7 +77,8 @@ impl TryFrom<CustomerRow> for Customer {
     }
 }
 
-const SELECT: &str = "select c.id, c.name, c.email, c.phone, c.company_name, c.customer_type, c.status, c.industry, c.website,
+const SELECT: &str =
+    "select c.id, c.name, c.email, c.phone, c.company_name, c.customer_type, c.status, c.industry, c.website,
     c.source, c.street, c.city, c.state, c.postal_code, c.country, c.tags, c.assigned_to,
     trim(e.first_name || ' ' || e.last_name) as assigned_to_name, c.credit_limit_minor, c.currency, c.notes,
     c.created_by, c.updated_by, c.created_at, c.updated_at, c.version
@@ -122,9 +123,16 @@ fn restrict(sql: &mut Sql, scope: Scope) {
 
 /// One page of customers, and how many match in all.
 #[tracing::instrument(skip(conn))]
-pub async fn list(conn: &mut Conn, org_id: i64, scope: Scope, filter: &CustomerFilter, params: &ListParams) -> Result<(Vec<Customer>, i64), AppError> {
+pub async fn list(
+    conn: &mut Conn,
+    org_id: i64,
+    scope: Scope,
+    filter: &CustomerFilter,
+    params: &ListParams,
+) -> Result<(Vec<Customer>, i64), AppError> {
     let count_sql = filtered(Sql::new("select count(*) from customers c"), org_id, scope, filter);
-    let count = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&count_sql.text), &count_sql.args).fetch_one(c).await?);
+    let count =
+        on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&count_sql.text), &count_sql.args).fetch_one(c).await?);
 
     let mut sql = filtered(Sql::new(SELECT), org_id, scope, filter);
     let dir = if params.descending { "desc" } else { "asc" };
@@ -144,12 +152,19 @@ pub async fn get(conn: &mut Conn, org_id: i64, scope: Scope, id: i64) -> Result<
     sql.push_with(" where c.id = ?", Arg::Int(id));
     sql.push_with(" and c.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
-    let row = on!(conn, c => bind_args!(sqlx::query_as::<_, CustomerRow>(&sql.text), &sql.args).fetch_optional(c).await?);
+    let row =
+        on!(conn, c => bind_args!(sqlx::query_as::<_, CustomerRow>(&sql.text), &sql.args).fetch_optional(c).await?);
     row.ok_or(AppError::NotFound)?.try_into()
 }
 
 #[tracing::instrument(skip(conn, f))]
-pub async fn create(conn: &mut Conn, org_id: i64, user_id: i64, currency: &str, f: &CustomerFields) -> Result<i64, AppError> {
+pub async fn create(
+    conn: &mut Conn,
+    org_id: i64,
+    user_id: i64,
+    currency: &str,
+    f: &CustomerFields,
+) -> Result<i64, AppError> {
     let now = now();
     let tags = serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into());
     let credit = f.credit_limit.map(|d| money::to_minor(d, currency));
@@ -168,7 +183,15 @@ pub async fn create(conn: &mut Conn, org_id: i64, user_id: i64, currency: &str, 
 
 /// Writes all editable fields of a customer; `Conflict` when `expected_version` is stale.
 #[tracing::instrument(skip(conn, f))]
-pub async fn update(conn: &mut Conn, org_id: i64, id: i64, user_id: i64, currency: &str, f: &CustomerFields, expected_version: Option<i64>) -> Result<(), AppError> {
+pub async fn update(
+    conn: &mut Conn,
+    org_id: i64,
+    id: i64,
+    user_id: i64,
+    currency: &str,
+    f: &CustomerFields,
+    expected_version: Option<i64>,
+) -> Result<(), AppError> {
     let now = now();
     let tags = serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into());
     let credit = f.credit_limit.map(|d| money::to_minor(d, currency));
@@ -190,17 +213,31 @@ pub async fn update(conn: &mut Conn, org_id: i64, id: i64, user_id: i64, currenc
 }
 
 /// Sets the status (activate/deactivate).
-pub async fn set_status(conn: &mut Conn, org_id: i64, id: i64, user_id: i64, status: CustomerStatus) -> Result<(), AppError> {
+pub async fn set_status(
+    conn: &mut Conn,
+    org_id: i64,
+    id: i64,
+    user_id: i64,
+    status: CustomerStatus,
+) -> Result<(), AppError> {
     let now = now();
     let sql = "update customers set status = $1, updated_by = $2, updated_at = $3, version = version + 1 where id = $4 and organization_id = $5";
     let done = on!(conn, c => sqlx::query(sql).bind(status.as_str()).bind(user_id).bind(now).bind(id).bind(org_id).execute(c).await?.rows_affected());
-    if done == 0 { Err(AppError::NotFound) } else { Ok(()) }
+    if done == 0 {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 pub async fn delete(conn: &mut Conn, org_id: i64, id: i64) -> Result<(), AppError> {
     let sql = "delete from customers where id = $1 and organization_id = $2";
     let done = on!(conn, c => sqlx::query(sql).bind(id).bind(org_id).execute(c).await?.rows_affected());
-    if done == 0 { Err(AppError::NotFound) } else { Ok(()) }
+    if done == 0 {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 #[derive(FromRow)]
@@ -215,7 +252,14 @@ struct NoteRow {
 
 impl From<NoteRow> for CustomerNote {
     fn from(r: NoteRow) -> Self {
-        CustomerNote { id: r.id, customer_id: r.customer_id, author_id: r.author_id, author_name: r.author_name, body: r.body, created_at: r.created_at }
+        CustomerNote {
+            id: r.id,
+            customer_id: r.customer_id,
+            author_id: r.author_id,
+            author_name: r.author_name,
+            body: r.body,
+            created_at: r.created_at,
+        }
     }
 }
 
@@ -223,7 +267,13 @@ const NOTE_SELECT: &str = "select n.id, n.customer_id, n.author_id, trim(u.first
     from customer_notes n left join users u on u.id = n.author_id";
 
 /// Adds a note to a customer (the caller has already checked the customer is theirs to see).
-pub async fn add_note(conn: &mut Conn, org_id: i64, customer_id: i64, author_id: i64, body: &str) -> Result<CustomerNote, AppError> {
+pub async fn add_note(
+    conn: &mut Conn,
+    org_id: i64,
+    customer_id: i64,
+    author_id: i64,
+    body: &str,
+) -> Result<CustomerNote, AppError> {
     let now = now();
     let sql = "insert into customer_notes (organization_id, customer_id, author_id, body, created_at) values ($1, $2, $3, $4, $5) returning id";
     let id = on!(conn, c => sqlx::query_scalar::<_, i64>(sql).bind(org_id).bind(customer_id).bind(author_id).bind(body).bind(now).fetch_one(c).await?);
@@ -234,7 +284,9 @@ pub async fn add_note(conn: &mut Conn, org_id: i64, customer_id: i64, author_id:
 
 /// A customer's notes, newest first.
 pub async fn notes(conn: &mut Conn, org_id: i64, customer_id: i64) -> Result<Vec<CustomerNote>, AppError> {
-    let sql = format!("{NOTE_SELECT} where n.customer_id = $1 and n.organization_id = $2 order by n.created_at desc, n.id desc");
+    let sql = format!(
+        "{NOTE_SELECT} where n.customer_id = $1 and n.organization_id = $2 order by n.created_at desc, n.id desc"
+    );
     let rows = on!(conn, c => sqlx::query_as::<_, NoteRow>(&sql).bind(customer_id).bind(org_id).fetch_all(c).await?);
     Ok(rows.into_iter().map(Into::into).collect())
 }
@@ -248,19 +300,18 @@ pub async fn stats(conn: &mut Conn, org_id: i64, scope: Scope) -> Result<Custome
         sql.push_with(" where c.organization_id = ?", Arg::Int(org_id));
         restrict(&mut sql, scope);
         sql.push(&format!(" group by c.{column}"));
-        let rows = on!(conn, c => bind_args!(sqlx::query_as::<_, (String, i64)>(&sql.text), &sql.args).fetch_all(c).await?);
+        let rows =
+            on!(conn, c => bind_args!(sqlx::query_as::<_, (String, i64)>(&sql.text), &sql.args).fetch_all(c).await?);
         target.extend(rows);
     }
     stats.total = stats.by_status.values().sum();
     let today = Utc::now().date_naive();
-    let month_start = Utc
-        .with_ymd_and_hms(today.year(), today.month(), 1, 0, 0, 0)
-        .single()
-        .unwrap_or_else(Utc::now);
+    let month_start = Utc.with_ymd_and_hms(today.year(), today.month(), 1, 0, 0, 0).single().unwrap_or_else(Utc::now);
     let mut sql = Sql::new("select count(*) from customers c");
     sql.push_with(" where c.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
     sql.push_with(" and c.created_at >= ?", Arg::Time(month_start));
-    stats.new_this_month = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?);
+    stats.new_this_month =
+        on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?);
     Ok(stats)
 }

@@ -83,7 +83,9 @@ pub async fn create(conn: &mut Conn, org_id: i64, user_id: Option<i64>, e: &NewE
 /// Gives a user an employee record in an organization unless they already have one.
 pub async fn ensure_for_user(conn: &mut Conn, org_id: i64, user_id: i64) -> Result<i64, AppError> {
     let sql = "select id from employees where organization_id = $1 and user_id = $2";
-    if let Some(id) = on!(conn, c => sqlx::query_scalar::<_, i64>(sql).bind(org_id).bind(user_id).fetch_optional(c).await?) {
+    if let Some(id) =
+        on!(conn, c => sqlx::query_scalar::<_, i64>(sql).bind(org_id).bind(user_id).fetch_optional(c).await?)
+    {
         return Ok(id);
     }
     let user = super::users::get(conn, user_id).await?;

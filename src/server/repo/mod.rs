@@ -85,6 +85,14 @@ pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
 }
 
+/// Parses an enum value read back from the database; a bad one is a bug, logged as such.
+pub fn parse_stored<T: std::str::FromStr<Err = String>>(value: &str) -> Result<T, crate::error::AppError> {
+    value.parse().map_err(|e: String| {
+        tracing::error!(value, error = %e, "unexpected enum value in the database");
+        crate::error::AppError::Internal
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,12 +110,4 @@ mod tests {
         assert_eq!(sql.text, "select 1 where a = $1 and (b like $2 or c like $2)");
         assert_eq!(sql.args.len(), 2);
     }
-}
-
-/// Parses an enum value read back from the database; a bad one is a bug, logged as such.
-pub fn parse_stored<T: std::str::FromStr<Err = String>>(value: &str) -> Result<T, crate::error::AppError> {
-    value.parse().map_err(|e: String| {
-        tracing::error!(value, error = %e, "unexpected enum value in the database");
-        crate::error::AppError::Internal
-    })
 }

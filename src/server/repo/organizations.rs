@@ -49,7 +49,8 @@ impl From<OrgRow> for Organization {
     }
 }
 
-const COLUMNS: &str = "id, name, slug, industry, website, email, phone, address, currency, time_zone, is_active, owner_id, created_at";
+const COLUMNS: &str =
+    "id, name, slug, industry, website, email, phone, address, currency, time_zone, is_active, owner_id, created_at";
 
 /// The default pipeline every organization starts with: (name, probability, kind, color).
 const DEFAULT_STAGES: &[(&str, i64, &str, &str)] = &[
@@ -112,14 +113,30 @@ pub async fn get(conn: &mut Conn, org_id: i64) -> Result<Organization, AppError>
 #[tracing::instrument(skip(conn, patch))]
 pub async fn update(conn: &mut Conn, org_id: i64, patch: OrganizationPatch) -> Result<Organization, AppError> {
     let mut org = get(conn, org_id).await?;
-    if let Some(v) = patch.name { org.name = v }
-    if let Some(v) = patch.industry { org.industry = v }
-    if let Some(v) = patch.website { org.website = v }
-    if let Some(v) = patch.email { org.email = v }
-    if let Some(v) = patch.phone { org.phone = v }
-    if let Some(v) = patch.address { org.address = v }
-    if let Some(v) = patch.currency { org.currency = v }
-    if let Some(v) = patch.time_zone { org.time_zone = v }
+    if let Some(v) = patch.name {
+        org.name = v
+    }
+    if let Some(v) = patch.industry {
+        org.industry = v
+    }
+    if let Some(v) = patch.website {
+        org.website = v
+    }
+    if let Some(v) = patch.email {
+        org.email = v
+    }
+    if let Some(v) = patch.phone {
+        org.phone = v
+    }
+    if let Some(v) = patch.address {
+        org.address = v
+    }
+    if let Some(v) = patch.currency {
+        org.currency = v
+    }
+    if let Some(v) = patch.time_zone {
+        org.time_zone = v
+    }
     let sql = "update organizations set name = $1, industry = $2, website = $3, email = $4, phone = $5, address = $6,
                currency = $7, time_zone = $8, updated_at = $9 where id = $10";
     let now = now();
@@ -146,7 +163,9 @@ pub async fn membership(conn: &mut Conn, user_id: i64, org_id: i64) -> Result<Op
                join organizations o on o.id = m.organization_id
                left join employees e on e.organization_id = m.organization_id and e.user_id = m.user_id
                where m.user_id = $1 and m.organization_id = $2 and m.is_active and o.is_active";
-    let Some(row) = on!(conn, c => sqlx::query_as::<_, MembershipRow>(sql).bind(user_id).bind(org_id).fetch_optional(c).await?) else {
+    let Some(row) =
+        on!(conn, c => sqlx::query_as::<_, MembershipRow>(sql).bind(user_id).bind(org_id).fetch_optional(c).await?)
+    else {
         return Ok(None);
     };
     let sql = "select permission from role_permissions where role_id = $1 order by permission";
@@ -178,7 +197,14 @@ pub async fn list_for_user(conn: &mut Conn, user_id: i64, current: Option<i64>) 
     let rows = on!(conn, c => sqlx::query_as::<_, SummaryRow>(sql).bind(user_id).fetch_all(c).await?);
     Ok(rows
         .into_iter()
-        .map(|r| OrgSummary { is_current: Some(r.id) == current, id: r.id, name: r.name, slug: r.slug, currency: r.currency, role: r.role })
+        .map(|r| OrgSummary {
+            is_current: Some(r.id) == current,
+            id: r.id,
+            name: r.name,
+            slug: r.slug,
+            currency: r.currency,
+            role: r.role,
+        })
         .collect())
 }
 
@@ -219,8 +245,9 @@ pub async fn members(conn: &mut Conn, org_id: i64) -> Result<Vec<MemberInfo>, Ap
 #[tracing::instrument(skip(conn))]
 pub async fn add_member(conn: &mut Conn, org_id: i64, user_id: i64, role_slug: &str) -> Result<(), AppError> {
     let sql = "select id from roles where organization_id = $1 and slug = $2";
-    let role_id = on!(conn, c => sqlx::query_scalar::<_, i64>(sql).bind(org_id).bind(role_slug).fetch_optional(c).await?)
-        .ok_or_else(|| AppError::field("role", "is not a role of this organization"))?;
+    let role_id =
+        on!(conn, c => sqlx::query_scalar::<_, i64>(sql).bind(org_id).bind(role_slug).fetch_optional(c).await?)
+            .ok_or_else(|| AppError::field("role", "is not a role of this organization"))?;
     let now = now();
     let existing = on!(conn, c => sqlx::query_scalar::<_, i64>("select id from memberships where user_id = $1 and organization_id = $2")
         .bind(user_id).bind(org_id).fetch_optional(c).await?);

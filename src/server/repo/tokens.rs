@@ -51,7 +51,8 @@ pub async fn create(
     prefix: &str,
     expires_at: Option<DateTime<Utc>>,
 ) -> Result<i64, AppError> {
-    let sql = "insert into auth_tokens (user_id, organization_id, kind, name, token_hash, prefix, created_at, expires_at)
+    let sql =
+        "insert into auth_tokens (user_id, organization_id, kind, name, token_hash, prefix, created_at, expires_at)
                values ($1, $2, $3, $4, $5, $6, $7, $8) returning id";
     let now = now();
     Ok(on!(conn, c => sqlx::query_scalar::<_, i64>(sql)
@@ -96,7 +97,14 @@ struct ApiTokenRow {
 
 impl From<ApiTokenRow> for ApiToken {
     fn from(r: ApiTokenRow) -> Self {
-        ApiToken { id: r.id, name: r.name, prefix: r.prefix, created_at: r.created_at, last_used_at: r.last_used_at, expires_at: r.expires_at }
+        ApiToken {
+            id: r.id,
+            name: r.name,
+            prefix: r.prefix,
+            created_at: r.created_at,
+            last_used_at: r.last_used_at,
+            expires_at: r.expires_at,
+        }
     }
 }
 
@@ -119,7 +127,11 @@ pub async fn get_api(conn: &mut Conn, user_id: i64, id: i64) -> Result<ApiToken,
 pub async fn revoke_api(conn: &mut Conn, user_id: i64, id: i64) -> Result<(), AppError> {
     let sql = "delete from auth_tokens where id = $1 and user_id = $2 and kind = $3";
     let done = on!(conn, c => sqlx::query(sql).bind(id).bind(user_id).bind(KIND_API).execute(c).await?.rows_affected());
-    if done == 0 { Err(AppError::NotFound) } else { Ok(()) }
+    if done == 0 {
+        Err(AppError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// Failed sign-ins for an email since `since`.

@@ -40,7 +40,8 @@ impl From<UserRow> for User {
     }
 }
 
-const COLUMNS: &str = "id, email, first_name, last_name, phone, avatar_url, time_zone, is_active, last_login_at, created_at";
+const COLUMNS: &str =
+    "id, email, first_name, last_name, phone, avatar_url, time_zone, is_active, last_login_at, created_at";
 
 #[tracing::instrument(skip(conn))]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<User, AppError> {
@@ -64,12 +65,20 @@ pub async fn find_by_email(conn: &mut Conn, email: &str) -> Result<Option<(User,
 }
 
 pub async fn password_hash(conn: &mut Conn, id: i64) -> Result<String, AppError> {
-    Ok(on!(conn, c => sqlx::query_scalar::<_, String>("select password_hash from users where id = $1").bind(id).fetch_one(c).await?))
+    Ok(
+        on!(conn, c => sqlx::query_scalar::<_, String>("select password_hash from users where id = $1").bind(id).fetch_one(c).await?),
+    )
 }
 
 /// Creates a user; a taken email is a validation error on `email`.
 #[tracing::instrument(skip_all)]
-pub async fn create(conn: &mut Conn, email: &str, password_hash: &str, first_name: &str, last_name: &str) -> Result<i64, AppError> {
+pub async fn create(
+    conn: &mut Conn,
+    email: &str,
+    password_hash: &str,
+    first_name: &str,
+    last_name: &str,
+) -> Result<i64, AppError> {
     let sql = "insert into users (email, password_hash, first_name, last_name, created_at, updated_at)
                values ($1, $2, $3, $4, $5, $5) returning id";
     let now = now();
@@ -99,11 +108,21 @@ pub async fn set_password(conn: &mut Conn, id: i64, password_hash: &str) -> Resu
 #[tracing::instrument(skip(conn, patch))]
 pub async fn update_profile(conn: &mut Conn, id: i64, patch: ProfilePatch) -> Result<User, AppError> {
     let mut user = get(conn, id).await?;
-    if let Some(v) = patch.first_name { user.first_name = v }
-    if let Some(v) = patch.last_name { user.last_name = v }
-    if let Some(v) = patch.phone { user.phone = v }
-    if let Some(v) = patch.avatar_url { user.avatar_url = v }
-    if let Some(v) = patch.time_zone { user.time_zone = v }
+    if let Some(v) = patch.first_name {
+        user.first_name = v
+    }
+    if let Some(v) = patch.last_name {
+        user.last_name = v
+    }
+    if let Some(v) = patch.phone {
+        user.phone = v
+    }
+    if let Some(v) = patch.avatar_url {
+        user.avatar_url = v
+    }
+    if let Some(v) = patch.time_zone {
+        user.time_zone = v
+    }
     let now = now();
     let sql = "update users set first_name = $1, last_name = $2, phone = $3, avatar_url = $4, time_zone = $5, updated_at = $6 where id = $7";
     on!(conn, c => sqlx::query(sql)

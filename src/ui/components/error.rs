@@ -14,7 +14,9 @@ pub fn ErrorBox(err: AppError) -> impl IntoView {
         AppError::Unauthorized(_) => ("Signed out", "Your session has ended. Please sign in again.".to_owned()),
         AppError::Forbidden(msg) => ("Not allowed", format!("You don't have access to this: {msg}.")),
         AppError::NotFound => ("Not found", "This record does not exist or is not visible to you.".to_owned()),
-        AppError::Unavailable => ("Offline", "The server cannot be reached right now; retrying when you act again.".to_owned()),
+        AppError::Unavailable => {
+            ("Offline", "The server cannot be reached right now; retrying when you act again.".to_owned())
+        }
         AppError::Validation(_) => ("Please check the form", "Some fields need attention.".to_owned()),
         other => ("Something went wrong", other.to_string()),
     };

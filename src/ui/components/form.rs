@@ -103,7 +103,10 @@ pub fn FormErrors(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVie
         error.get().map(|err| {
             let text = match &err {
                 AppError::Validation(_) => "Please correct the highlighted fields.".to_owned(),
-                AppError::Unavailable => "You appear to be offline; what you typed is still here. Try again when you are back online.".to_owned(),
+                AppError::Unavailable => {
+                    "You appear to be offline; what you typed is still here. Try again when you are back online."
+                        .to_owned()
+                }
                 other => other.to_string(),
             };
             view! { <div class="callout callout-error" role="alert">{text}</div> }

@@ -15,7 +15,11 @@ pub fn query_with(params: &leptos_router::params::ParamsMap, key: &str, value: &
         pairs.push((key.to_owned(), value.to_owned()));
     }
     let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
-    if query.is_empty() { "?".to_owned() } else { format!("?{}", query.join("&")) }
+    if query.is_empty() {
+        "?".to_owned()
+    } else {
+        format!("?{}", query.join("&"))
+    }
 }
 
 /// Percent-encodes a query component.

@@ -9,7 +9,8 @@ use leptos_router::hooks::use_params_map;
 use super::form::CustomerFieldset;
 use super::status_class;
 use crate::api::customers::{
-    get_customer, list_customer_notes, ActivateCustomer, AddCustomerNote, DeactivateCustomer, DeleteCustomer, UpdateCustomer,
+    get_customer, list_customer_notes, ActivateCustomer, AddCustomerNote, DeactivateCustomer, DeleteCustomer,
+    UpdateCustomer,
 };
 use crate::api::employees::list_employees;
 use crate::domain::customer::{Customer, CustomerStatus};
@@ -109,7 +110,7 @@ fn Header(
                 <p class="muted">{c.company_name.clone()}</p>
             </div>
             <div class="actions">
-                {me.can("customers", "edit").then(|| status_form)}
+                {me.can("customers", "edit").then_some(status_form)}
                 {me.can("customers", "delete").then(|| view! {
                     <details class="menu danger-menu">
                         <summary class="button danger">"Delete…"</summary>

@@ -40,10 +40,22 @@ pub fn CustomerListPage() -> impl IntoView {
         let url = format!("/customers{}", query.with_untracked(|q| query_with(q, key, &value)));
         navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
     };
-    let on_search = { let set = set.clone(); move |ev| set("search", event_target_value(&ev)) };
-    let on_status = { let set = set.clone(); move |ev| set("status", event_target_value(&ev)) };
-    let on_type = { let set = set.clone(); move |ev| set("customer_type", event_target_value(&ev)) };
-    let on_assigned = { let set = set.clone(); move |ev| set("assigned_to", event_target_value(&ev)) };
+    let on_search = {
+        let set = set.clone();
+        move |ev| set("search", event_target_value(&ev))
+    };
+    let on_status = {
+        let set = set.clone();
+        move |ev| set("status", event_target_value(&ev))
+    };
+    let on_type = {
+        let set = set.clone();
+        move |ev| set("customer_type", event_target_value(&ev))
+    };
+    let on_assigned = {
+        let set = set.clone();
+        move |ev| set("assigned_to", event_target_value(&ev))
+    };
 
     let initial = filters.get_untracked();
     let selected = move |current: &Option<String>, value: &str| current.as_deref() == Some(value);
@@ -156,7 +168,13 @@ fn SortHeader(field: &'static str, label: &'static str) -> impl IntoView {
     let query = use_query_map();
     let state = move || {
         let ordering = query.with(|q| q.get("ordering")).unwrap_or_else(|| "-created_at".into());
-        if ordering == field { Some(false) } else if ordering == format!("-{field}") { Some(true) } else { None }
+        if ordering == field {
+            Some(false)
+        } else if ordering == format!("-{field}") {
+            Some(true)
+        } else {
+            None
+        }
     };
     let href = move || {
         let next = if state() == Some(false) { format!("-{field}") } else { field.to_owned() };

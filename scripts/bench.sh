@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The benchmark: seeds 100,000 customers in one organization (plus 10 organizations with
+# 10,000 each), then measures the release build on 127.0.0.1 with wrk at concurrency 8:
+# /api/customers/list (first page, page 2,000, a search) and the server-rendered customers
+# page; also peak RSS, cold start and the release WASM size.
+#
+# usage: scripts/bench.sh [sqlite] [postgres]      (default: both)
+#   BENCH_SECONDS   seconds per measurement (default 15)
+#   BENCH_PG_URL    PostgreSQL server (default $TEST_POSTGRES_URL or postgres://postgres@127.0.0.1:5432/test)
+# Results: bench/results/summary.md (and the raw wrk outputs beside it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+SECONDS_PER_RUN=${BENCH_SECONDS:-15}
+PG_URL=${BENCH_PG_URL:-${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}}
+PORT=3300
+BASE="http://127.0.0.1:$PORT"
+OUT=bench/results
+BACKENDS=("$@")
+[ ${#BACKENDS[@]} -gt 0 ] || BACKENDS=(sqlite postgres)
+mkdir -p "$OUT"
+
+need=()
+for tool in wrk brotli sqlite3 psql curl; do command -v "$tool" >/dev/null || need+=("$tool"); done
+if [ ${#need[@]} -gt 0 ]; then
+  pkgs=$(printf '%s\n' "${need[@]}" | sed 's/^psql$/postgresql-client/')
+  apt-get update -qq && apt-get install -y -qq $pkgs >/dev/null
+fi
+[ -x target/release/too-good-crm ] && [ -f target/site/pkg/too-good-crm.wasm ] || cargo leptos build --release
+
+SERVER_PID=""
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; fi
+}
+trap stop_server EXIT
+
+# Starts the server on $DATABASE_URL; prints the milliseconds until /healthz answers.
+start_server() {
+  local t0 t1
+  t0=$(date +%s%N)
+  LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=too-good-crm LEPTOS_SITE_PKG_DIR=pkg \
+    RUST_LOG=warn target/release/too-good-crm >"$OUT/server-$BACKEND.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 600); do
+    if curl -fsS "$BASE/healthz" >/dev/null 2>&1; then
+      t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )); return 0
+    fi
+    sleep 0.05
+  done
+  echo "server did not start; see $OUT/server-$BACKEND.log" >&2; exit 1
+}
+
+# Registers a user with an organization; prints "token org_id".
+register() {
+  local email=$1 org=$2 token
+  token=$(curl -fsS -X POST "$BASE/api/auth/register" \
+    --data-urlencode "email=$email" --data-urlencode "password=bench-password" \
+    --data-urlencode "first_name=Bench" --data-urlencode "organization_name=$org" | sed -E 's/.*"token":"([^"]+)".*/\1/')
+  echo "$token $(curl -fsS -H "Authorization: Bearer $token" "$BASE/api/organizations/mine" | sed -E 's/^\{"id":([0-9]+).*/\1/')"
+}
+
+seed() {
+  local org=$1 count=$2
+  if [ "$BACKEND" = sqlite ]; then
+    sed "s/:count/$count/g; s/:org/$org/g" bench/seed_sqlite.sql | sqlite3 "$DB_FILE"
+  else
+    sed "s/:count/$count/g; s/:org/$org/g" bench/seed_postgres.sql | psql -q "$DATABASE_URL" >/dev/null
+  fi
+}
+
+# Runs wrk; appends "| name | req/s | p50 | p99 | errors |" to the table.
+measure() {
+  local name=$1 url=$2 header=$3 file="$OUT/wrk-$BACKEND-$1.txt"
+  wrk -t2 -c8 -d"${SECONDS_PER_RUN}s" --timeout 10s --latency -H "$header" "$url" >"$file"
+  local rps p50 p99 non2xx errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$file")
+  p50=$(awk '$1 == "50%" {print $2}' "$file")
+  p99=$(awk '$1 == "99%" {print $2}' "$file")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$file"); errors=$(awk '/Socket errors/ {print $0}' "$file")
+  echo "| $BACKEND | $name | $rps | $p50 | $p99 | ${non2xx:-0}${errors:+ ($errors)} |" >>"$OUT/table.md"
+}
+
+echo "| backend | endpoint | req/s | p50 | p99 | non-2xx |" >"$OUT/table.md"
+echo "|---|---|---|---|---|---|" >>"$OUT/table.md"
+: >"$OUT/other.md"
+
+for BACKEND in "${BACKENDS[@]}"; do
+  echo "== $BACKEND: preparing a fresh database"
+  if [ "$BACKEND" = sqlite ]; then
+    DB_FILE="$OUT/bench.db"; rm -f "$DB_FILE" "$DB_FILE-wal" "$DB_FILE-shm"
+    export DATABASE_URL="sqlite://$DB_FILE?mode=rwc"
+  else
+    psql -q "$PG_URL" -c "drop database if exists tgc_bench with (force)" -c "create database tgc_bench" >/dev/null
+    export DATABASE_URL="${PG_URL%/*}/tgc_bench"
+  fi
+  start_server >/dev/null
+  read -r TOKEN ORG < <(register "bench@example.com" "Bench Main")
+  echo "== $BACKEND: seeding 100,000 customers in organization $ORG and 10 x 10,000 elsewhere"
+  t0=$(date +%s)
+  seed "$ORG" 100000
+  for i in $(seq 1 10); do read -r _ other < <(register "other$i@example.com" "Other $i"); seed "$other" 10000; done
+  [ "$BACKEND" = sqlite ] && sqlite3 "$DB_FILE" "analyze;"
+  echo "   seeded in $(( $(date +%s) - t0 )) s"
+  COOKIE=$(curl -fsS -o /dev/null -D - -X POST "$BASE/api/auth/login" --data-urlencode "email=bench@example.com" \
+    --data-urlencode "password=bench-password" | awk -F'[ ;]' 'tolower($1) == "set-cookie:" {print $2}')
+  AUTH="Authorization: Bearer $TOKEN"
+  curl -fsS -H "$AUTH" "$BASE/api/customers/list?page=2000" | grep -q '"results":\[{' || { echo "page 2000 is empty" >&2; exit 1; }
+  echo "== $BACKEND: measuring (${SECONDS_PER_RUN}s each, 8 connections)"
+  measure "list first page" "$BASE/api/customers/list" "$AUTH"
+  measure "list page 2000" "$BASE/api/customers/list?page=2000" "$AUTH"
+  measure "list search" "$BASE/api/customers/list?search=customer%2042%20of" "$AUTH"
+  measure "SSR /customers page" "$BASE/customers" "Cookie: $COOKIE"
+  rss=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
+  stop_server
+  cold=$(start_server)
+  stop_server
+  echo "- $BACKEND: peak RSS during the runs $(( rss / 1024 )) MiB; cold start to first answer on the seeded database ${cold} ms" >>"$OUT/other.md"
+done
+
+wasm=target/site/pkg/too-good-crm.wasm
+raw=$(stat -c %s "$wasm"); gz=$(gzip -9c "$wasm" | wc -c); br=$(brotli -c -q 11 "$wasm" | wc -c)
+echo "- release WASM: $(( raw / 1024 )) KiB raw, $(( gz / 1024 )) KiB gzip, $(( br / 1024 )) KiB brotli" >>"$OUT/other.md"
+
+{
+  echo "Benchmark on $(nproc) cores, $(date -u +%Y-%m-%d), wrk -t2 -c8 -d${SECONDS_PER_RUN}s against the release build on 127.0.0.1"
+  echo
+  cat "$OUT/table.md"
+  echo
+  cat "$OUT/other.md"
+} >"$OUT/summary.md"
+cat "$OUT/summary.md"
