@@ -12,6 +12,7 @@ const PHONE = { width: 390, height: 844 };
 async function assertNoHorizontalOverflow(p, where) {
   const m = await p.page.evaluate(() => {
     const vw = window.innerWidth;
+    const describe = (el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`;
     const wide = [];
     const clipped = (el) => {
       for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
@@ -27,8 +28,11 @@ async function assertNoHorizontalOverflow(p, where) {
         if (!wide.some((w) => w.el.contains(el))) wide.push({ el, right: Math.round(r.right) });
       }
     }
-    const describe = (el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.trim().split(/\s+/).join('.')}` : ''}`;
+    const wideContent = [...document.body.querySelectorAll('*')]
+      .filter((el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX) && el.scrollWidth > vw)
+      .map((el) => `${describe(el)} (content ${el.scrollWidth}px, box ${Math.round(el.getBoundingClientRect().width)}px)`);
     return {
+      wideContent,
       scrollWidth: document.documentElement.scrollWidth,
       innerWidth: vw,
       offenders: wide.slice(0, 8).map((w) => `${describe(w.el)} (right edge ${w.right}px)`),
@@ -36,7 +40,8 @@ async function assertNoHorizontalOverflow(p, where) {
   });
   assert.ok(m.scrollWidth <= m.innerWidth,
     `${where}: the page overflows horizontally: scrollWidth ${m.scrollWidth} > innerWidth ${m.innerWidth}; ` +
-    `elements past the right edge: ${m.offenders.join(', ')}`);
+    `elements past the right edge: ${m.offenders.join(', ')}; ` +
+    `scroll containers with content wider than the viewport: ${m.wideContent.join(', ') || 'none'}`);
 }
 
 async function assertNavigationVisible(p, where) {

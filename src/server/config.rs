@@ -43,5 +43,6 @@ environment:
   LEPTOS_SITE_ADDR   address to listen on (default 127.0.0.1:3000)
   LEPTOS_SITE_ROOT   folder with the built site assets (default target/site)
   RUST_LOG           log filter, e.g. info or too_good_crm=debug
+  LOG_FORMAT         json for JSON log lines
   COOKIE_SECURE      1 to always mark session cookies Secure
   SEED_DEMO          1 to behave as --seed-demo";

@@ -31,19 +31,27 @@ pub fn ErrorBox(err: AppError) -> impl IntoView {
 }
 
 /// The error of the last submission of a form posting to `path`: from the action's value
-/// when the app is running, else from `?__path=..&__err=..` after a plain HTML post.
+/// when the app is running, else from the redirected URL after a plain HTML post.
 pub fn use_form_error<T, V>(value: V, path: &'static str) -> Signal<Option<AppError>>
 where
     T: 'static,
     V: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
 {
-    let query = use_query_map();
+    let from_url = use_url_error(path);
     Signal::derive(move || match value.with(|v| v.as_ref().map(|r| r.as_ref().err().cloned())) {
         Some(result) => result,
-        None => query.with(|q| {
+        None => from_url.get(),
+    })
+}
+
+/// The error a plain HTML post to `path` was redirected back with (`?__path=..&__err=..`).
+pub fn use_url_error(path: &'static str) -> Signal<Option<AppError>> {
+    let query = use_query_map();
+    Signal::derive(move || {
+        query.with(|q| {
             (q.get_str("__path") == Some(path))
                 .then(|| q.get_str("__err").map(ServerFnUrlError::<AppError>::decode_err))
                 .flatten()
-        }),
+        })
     })
 }

@@ -5,5 +5,5 @@ pub mod error;
 pub mod form;
 pub mod pagination;
 
-pub use error::{use_form_error, ErrorBox};
+pub use error::{use_form_error, use_url_error, ErrorBox};
 pub use form::{Field, FormErrors, SelectField, TextAreaField};

@@ -4,11 +4,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::organizations::list_organizations;
-use crate::ui::components::{ErrorBox, Field};
+use crate::ui::components::form::FormErrors;
+use crate::ui::components::{use_url_error, ErrorBox, Field};
 
 #[component]
 pub fn OrganizationsPage() -> impl IntoView {
     let orgs = Resource::new(|| (), |_| list_organizations());
+    // Switching and creating reload the whole app (every page shows the new organization),
+    // so these are plain forms; a refused post comes back with the error in the URL.
+    let create_error = use_url_error("/api/organizations/create");
     view! {
         <Title text="Organizations" />
         <div class="page-header"><h1>"Your organizations"</h1></div>
@@ -46,9 +50,10 @@ pub fn OrganizationsPage() -> impl IntoView {
             <p class="muted">"You will be its owner, and it becomes your current organization."</p>
             <form method="post" action="/api/organizations/create">
                 <input type="hidden" name="next" value="/" />
+                <FormErrors error=create_error />
                 <div class="form-grid">
-                    <Field label="Name" name="name" required=true />
-                    <Field label="Currency" name="currency" value="USD" />
+                    <Field label="Name" name="name" required=true error=create_error />
+                    <Field label="Currency" name="currency" value="USD" error=create_error />
                 </div>
                 <button type="submit" class="button primary">"Create organization"</button>
             </form>
