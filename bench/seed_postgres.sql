@@ -1,6 +1,6 @@
 -- Bench data: :count customers in organization :org (PostgreSQL). Run by scripts/bench.sh.
 insert into customers (organization_id, name, email, phone, company_name, customer_type, status, industry, city,
-                       tags, currency, created_at, updated_at, version)
+                       tags, currency, created_at, updated_at, version, search_text)
 select :org,
        'Customer ' || i || ' of ' || :org,
        'customer' || i || '.' || :org || '@bench.example',
@@ -13,6 +13,7 @@ select :org,
        '[]', 'USD',
        now() - make_interval(hours => i % 720, secs => i % 60),
        now() - make_interval(hours => i % 720, secs => i % 60),
-       1
+       1,
+       lower('Customer ' || i || ' of ' || :org || ' customer' || i || '.' || :org || '@bench.example' || ' Company ' || (i % 5000))
 from generate_series(1, :count) as i;
 analyze customers;

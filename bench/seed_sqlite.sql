@@ -1,7 +1,7 @@
 -- Bench data: :count customers in organization :org (SQLite). Run by scripts/bench.sh.
 with recursive n(i) as (select 1 union all select i + 1 from n where i < :count)
 insert into customers (organization_id, name, email, phone, company_name, customer_type, status, industry, city,
-                       tags, currency, created_at, updated_at, version)
+                       tags, currency, created_at, updated_at, version, search_text)
 select :org,
        'Customer ' || i || ' of ' || :org,
        'customer' || i || '.' || :org || '@bench.example',
@@ -14,5 +14,6 @@ select :org,
        '[]', 'USD',
        strftime('%Y-%m-%dT%H:%M:%f', 'now', '-' || (i % 720) || ' hours', '-' || (i % 60) || ' seconds') || '+00:00',
        strftime('%Y-%m-%dT%H:%M:%f', 'now', '-' || (i % 720) || ' hours', '-' || (i % 60) || ' seconds') || '+00:00',
-       1
+       1,
+       lower('Customer ' || i || ' of ' || :org || ' customer' || i || '.' || :org || '@bench.example' || ' Company ' || (i % 5000))
 from n;

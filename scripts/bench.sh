@@ -71,7 +71,8 @@ seed() {
 
 # Runs wrk; appends "| name | req/s | p50 | p99 | errors |" to the table.
 measure() {
-  local name=$1 url=$2 header=$3 file="$OUT/wrk-$BACKEND-$1.txt"
+  local name=$1 url=$2 header=$3 file
+  file="$OUT/wrk-$BACKEND-$(echo "$1" | tr -c "a-z0-9\n" "-").txt"
   wrk -t2 -c8 -d"${SECONDS_PER_RUN}s" --timeout 10s --latency -H "$header" "$url" >"$file"
   local rps p50 p99 non2xx errors
   rps=$(awk '/Requests\/sec/ {print $2}' "$file")

@@ -275,3 +275,21 @@ both!(marketing_reps_read_customers_but_cannot_change_them, |app| async {
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get(&format!("/api/customers/get?id={id}"), Some(&owner)).await.json["name"], "Read only");
 });
+
+both!(search_follows_renames_and_deletes, |app| async {
+    let token = app.register("srch@example.com", "Search").await;
+    let id = app.customer(&token, &[("name", "Alphabet Soup"), ("email", "soup@alpha.example")]).await.to_string();
+    let (app, token) = (&app, &token);
+    let count = |q: &'static str| async move {
+        app.get(&format!("/api/customers/list?search={q}"), Some(token)).await.json["count"].clone()
+    };
+    assert_eq!(count("alphabet").await, 1);
+    assert_eq!(count("SOUP@ALPHA").await, 1);
+    app.post("/api/customers/update", Some(token), &[("id", &id), ("name", "Zebra Crossing"), ("email", "")]).await;
+    assert_eq!(count("alphabet").await, 0, "the old name is no longer found");
+    assert_eq!(count("soup%40").await, 0, "nor the cleared email");
+    assert_eq!(count("zebra").await, 1);
+    assert_eq!(count("ze").await, 1, "short terms are found too");
+    app.post("/api/customers/delete", Some(token), &[("id", &id)]).await;
+    assert_eq!(count("zebra").await, 0);
+});

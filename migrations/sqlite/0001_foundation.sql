@@ -157,12 +157,27 @@ create table customers (
     updated_by integer references users (id) on delete set null,
     created_at text not null,
     updated_at text not null,
-    version integer not null default 1
+    version integer not null default 1,
+    -- lower-cased name, email, company and phone, written by the application, for search
+    search_text text not null default ''
 );
 create index customers_org_created on customers (organization_id, created_at, id);
 create index customers_org_name on customers (organization_id, name, id);
 create index customers_org_status on customers (organization_id, status);
 create index customers_org_assigned on customers (organization_id, assigned_to);
+
+-- Substring search: a trigram full-text index over search_text, kept in step by triggers.
+create virtual table customers_search using fts5(search_text, content = 'customers', content_rowid = 'id', tokenize = 'trigram');
+create trigger customers_search_insert after insert on customers begin
+    insert into customers_search (rowid, search_text) values (new.id, new.search_text);
+end;
+create trigger customers_search_delete after delete on customers begin
+    insert into customers_search (customers_search, rowid, search_text) values ('delete', old.id, old.search_text);
+end;
+create trigger customers_search_update after update of search_text on customers begin
+    insert into customers_search (customers_search, rowid, search_text) values ('delete', old.id, old.search_text);
+    insert into customers_search (rowid, search_text) values (new.id, new.search_text);
+end;
 
 create table customer_notes (
     id integer primary key,

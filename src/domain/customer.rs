@@ -108,6 +108,18 @@ pub struct CustomerFields {
     pub notes: Option<String>,
 }
 
+impl CustomerFields {
+    /// What search looks through: name, email, company and phone, lower-cased.
+    pub fn search_text(&self) -> String {
+        [Some(&self.name), self.email.as_ref(), self.company_name.as_ref(), self.phone.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|s| s.to_lowercase())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 impl Default for CustomerFields {
     fn default() -> Self {
         CustomerFields {
@@ -333,6 +345,14 @@ mod tests {
         assert_eq!((params.order_by, params.descending), ("name", false));
         let q = CustomerQuery { status: Some("gone".into()), ..Default::default() };
         assert!(q.validate().unwrap_err().field_error("status").is_some());
+    }
+
+    #[test]
+    fn search_text_covers_name_email_company_and_phone_in_lower_case() {
+        let f = CustomerInput { email: Some("A@B.example".into()), phone: Some("+1 555".into()), ..input("Ünïcode AB") }
+            .apply_to(CustomerFields::default())
+            .unwrap();
+        assert_eq!(f.search_text(), "ünïcode ab a@b.example +1 555");
     }
 
     #[test]

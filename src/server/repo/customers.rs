@@ -11,7 +11,7 @@ use crate::domain::money;
 use crate::error::AppError;
 use crate::on;
 use crate::server::auth::caller::Scope;
-use crate::server::db::Conn;
+use crate::server::db::{Backend, Conn};
 
 #[derive(FromRow)]
 struct CustomerRow {
@@ -86,7 +86,7 @@ const SELECT: &str =
 
 /// `where` clause for the organization, the caller's scope and the filters (shared by the
 /// page query and the count).
-fn filtered(mut sql: Sql, org_id: i64, scope: Scope, filter: &CustomerFilter) -> Sql {
+fn filtered(mut sql: Sql, backend: Backend, org_id: i64, scope: Scope, filter: &CustomerFilter) -> Sql {
     sql.push_with(" where c.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
     if let Some(status) = filter.status {
@@ -99,11 +99,16 @@ fn filtered(mut sql: Sql, org_id: i64, scope: Scope, filter: &CustomerFilter) ->
         sql.push_with(" and c.assigned_to = ?", Arg::Int(id));
     }
     if let Some(term) = &filter.search {
-        sql.push_with(
-            " and (lower(c.name) like ? escape '\\' or lower(c.email) like ? escape '\\'
-               or lower(c.company_name) like ? escape '\\' or lower(c.phone) like ? escape '\\')",
-            Arg::Text(contains_pattern(term)),
-        );
+        let term = term.to_lowercase();
+        if backend == Backend::Sqlite && term.chars().count() >= 3 {
+            // The trigram index finds substrings of three characters or more; the term is
+            // one quoted phrase, so no FTS syntax in it is interpreted.
+            let phrase = format!("\"{}\"", term.replace('"', "\"\""));
+            sql.push_with(" and c.id in (select rowid from customers_search where customers_search match ?)", Arg::Text(phrase));
+        } else {
+            // PostgreSQL's trigram index serves this `like`; on SQLite it scans (short terms only).
+            sql.push_with(" and c.search_text like ? escape '\\'", Arg::Text(contains_pattern(&term)));
+        }
     }
     sql
 }
@@ -130,16 +135,21 @@ pub async fn list(
     filter: &CustomerFilter,
     params: &ListParams,
 ) -> Result<(Vec<Customer>, i64), AppError> {
-    let count_sql = filtered(Sql::new("select count(*) from customers c"), org_id, scope, filter);
-    let count =
-        on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&count_sql.text), &count_sql.args).fetch_one(c).await?);
+    let backend = conn.backend();
+    let count_sql = filtered(Sql::new("select count(*) from customers c"), backend, org_id, scope, filter);
+    let count = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&count_sql.text), &count_sql.args).fetch_one(c).await?);
 
-    let mut sql = filtered(Sql::new(SELECT), org_id, scope, filter);
+    // Find the page's ids on the indexes first, then load only those rows: deep pages
+    // skip index entries instead of whole joined rows.
     let dir = if params.descending { "desc" } else { "asc" };
     // `order_by` is one of the whitelisted names of `customer::SORTABLE`, never client text.
-    sql.push(&format!(" order by c.{} {dir}, c.id {dir}", params.order_by));
-    sql.push_with(" limit ?", Arg::Int(params.page_size));
-    sql.push_with(" offset ?", Arg::Int(params.offset()));
+    let order = format!(" order by c.{} {dir}, c.id {dir}", params.order_by);
+    let mut ids = filtered(Sql::new("select c.id from customers c"), backend, org_id, scope, filter);
+    ids.push(&order);
+    ids.push_with(" limit ?", Arg::Int(params.page_size));
+    ids.push_with(" offset ?", Arg::Int(params.offset()));
+    let mut sql = Sql { text: format!("{SELECT} where c.id in ({})", ids.text), args: ids.args };
+    sql.push(&order);
     let rows = on!(conn, c => bind_args!(sqlx::query_as::<_, CustomerRow>(&sql.text), &sql.args).fetch_all(c).await?);
     let customers = rows.into_iter().map(TryInto::try_into).collect::<Result<Vec<_>, _>>()?;
     Ok((customers, count))
@@ -168,16 +178,17 @@ pub async fn create(
     let now = now();
     let tags = serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into());
     let credit = f.credit_limit.map(|d| money::to_minor(d, currency));
+    let search = f.search_text();
     let sql = "insert into customers (organization_id, name, email, phone, company_name, customer_type, status, industry, website,
                source, street, city, state, postal_code, country, tags, assigned_to, credit_limit_minor, currency, notes,
-               created_by, updated_by, created_at, updated_at, version)
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, $22, $22, 1)
+               created_by, updated_by, created_at, updated_at, version, search_text)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21, $22, $22, 1, $23)
                returning id";
     Ok(on!(conn, c => sqlx::query_scalar::<_, i64>(sql)
         .bind(org_id).bind(&f.name).bind(&f.email).bind(&f.phone).bind(&f.company_name)
         .bind(f.customer_type.as_str()).bind(f.status.as_str()).bind(&f.industry).bind(&f.website).bind(&f.source)
         .bind(&f.street).bind(&f.city).bind(&f.state).bind(&f.postal_code).bind(&f.country).bind(&tags)
-        .bind(f.assigned_to).bind(credit).bind(currency).bind(&f.notes).bind(user_id).bind(now)
+        .bind(f.assigned_to).bind(credit).bind(currency).bind(&f.notes).bind(user_id).bind(now).bind(&search)
         .fetch_one(c).await?))
 }
 
@@ -195,16 +206,17 @@ pub async fn update(
     let now = now();
     let tags = serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into());
     let credit = f.credit_limit.map(|d| money::to_minor(d, currency));
+    let search = f.search_text();
     let sql = "update customers set name = $1, email = $2, phone = $3, company_name = $4, customer_type = $5, status = $6,
                industry = $7, website = $8, source = $9, street = $10, city = $11, state = $12, postal_code = $13, country = $14,
                tags = $15, assigned_to = $16, credit_limit_minor = $17, notes = $18, updated_by = $19, updated_at = $20,
-               version = version + 1
+               version = version + 1, search_text = $24
                where id = $21 and organization_id = $22 and ($23 = 0 or version = $23)";
     let done = on!(conn, c => sqlx::query(sql)
         .bind(&f.name).bind(&f.email).bind(&f.phone).bind(&f.company_name).bind(f.customer_type.as_str()).bind(f.status.as_str())
         .bind(&f.industry).bind(&f.website).bind(&f.source).bind(&f.street).bind(&f.city).bind(&f.state).bind(&f.postal_code)
         .bind(&f.country).bind(&tags).bind(f.assigned_to).bind(credit).bind(&f.notes).bind(user_id).bind(now)
-        .bind(id).bind(org_id).bind(expected_version.unwrap_or(0))
+        .bind(id).bind(org_id).bind(expected_version.unwrap_or(0)).bind(&search)
         .execute(c).await?.rows_affected());
     if done == 0 {
         return Err(AppError::Conflict("this customer was changed by someone else; reload and try again".into()));
