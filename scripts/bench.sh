@@ -73,7 +73,7 @@ seed() {
 measure() {
   local name=$1 url=$2 header=$3 file
   file="$OUT/wrk-$BACKEND-$(echo "$1" | tr -c "a-z0-9\n" "-").txt"
-  wrk -t2 -c8 -d"${SECONDS_PER_RUN}s" --timeout 10s --latency -H "$header" "$url" >"$file"
+  wrk -t1 -c8 -d"${SECONDS_PER_RUN}s" --timeout 10s --latency -H "$header" "$url" >"$file"
   local rps p50 p99 non2xx errors
   rps=$(awk '/Requests\/sec/ {print $2}' "$file")
   p50=$(awk '$1 == "50%" {print $2}' "$file")
@@ -124,7 +124,7 @@ raw=$(stat -c %s "$wasm"); gz=$(gzip -9c "$wasm" | wc -c); br=$(brotli -c -q 11 
 echo "- release WASM: $(( raw / 1024 )) KiB raw, $(( gz / 1024 )) KiB gzip, $(( br / 1024 )) KiB brotli" >>"$OUT/other.md"
 
 {
-  echo "Benchmark on $(nproc) cores, $(date -u +%Y-%m-%d), wrk -t2 -c8 -d${SECONDS_PER_RUN}s against the release build on 127.0.0.1"
+  echo "Benchmark on $(nproc) cores, $(date -u +%Y-%m-%d), wrk -t1 -c8 -d${SECONDS_PER_RUN}s against the release build on 127.0.0.1"
   echo
   cat "$OUT/table.md"
   echo

@@ -4,7 +4,7 @@
 mod common;
 
 use rust_decimal::Decimal;
-use too_good_crm::domain::customer::{CustomerFields, CustomerFilter, CustomerStatus};
+use too_good_crm::domain::customer::{CustomerFields, CustomerFilter, CustomerStatus, CustomerType};
 use too_good_crm::domain::list::ListParams;
 use too_good_crm::on;
 use too_good_crm::server::auth::caller::Scope;
@@ -135,4 +135,40 @@ both!(demo_seeding_is_idempotent, |app| async {
     assert_eq!(counts, (10, 8, 6));
     let departments = on!(conn, c => sqlx::query_scalar::<_, i64>("select count(distinct department) from employees").fetch_one(c).await.unwrap());
     assert_eq!(departments, 3);
+});
+
+both!(maintained_counts_agree_with_counting_rows, |app| async {
+    let (user, org) = new_org(&app, "counts@example.com").await;
+    let mut tx = app.db.write().await.unwrap();
+    let mut ids = Vec::new();
+    for (i, status) in [CustomerStatus::Active, CustomerStatus::Prospect, CustomerStatus::Active, CustomerStatus::Inactive].into_iter().enumerate() {
+        let kind = if i % 2 == 0 { CustomerType::Business } else { CustomerType::Individual };
+        let f = CustomerFields { name: format!("C{i}"), status, customer_type: kind, ..Default::default() };
+        ids.push(customers::create(&mut tx, org, user, "USD", &f).await.unwrap());
+    }
+    customers::set_status(&mut tx, org, ids[0], user, CustomerStatus::Inactive).await.unwrap();
+    let mut f = customers::get(&mut tx, org, Scope::All, ids[1]).await.unwrap().to_fields();
+    f.customer_type = CustomerType::Business;
+    customers::update(&mut tx, org, ids[1], user, "USD", &f, None).await.unwrap();
+    customers::delete(&mut tx, org, ids[2]).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut conn = app.db.read().await.unwrap();
+    let maintained = customers::stats(&mut conn, org, Scope::All).await.unwrap();
+    let counted = on!(conn, c => sqlx::query_as::<_, (String, String, i64)>(
+        "select status, customer_type, count(*) from customers where organization_id = $1 group by status, customer_type")
+        .bind(org).fetch_all(c).await.unwrap());
+    let mut by_status = std::collections::BTreeMap::new();
+    let mut by_type = std::collections::BTreeMap::new();
+    for (s, t, n) in counted {
+        *by_status.entry(s).or_insert(0) += n;
+        *by_type.entry(t).or_insert(0) += n;
+    }
+    assert_eq!(maintained.by_status, by_status);
+    assert_eq!(maintained.by_type, by_type);
+    assert_eq!(maintained.total, 3);
+    let params = ListParams { page: 1, page_size: 25, order_by: "name", descending: false };
+    let filter = CustomerFilter { status: Some(CustomerStatus::Inactive), ..Default::default() };
+    let (rows, count) = customers::list(&mut conn, org, Scope::All, &filter, &params).await.unwrap();
+    assert_eq!((rows.len() as i64, count), (2, 2));
 });

@@ -179,3 +179,28 @@ create table customer_notes (
     created_at timestamptz not null
 );
 create index customer_notes_customer on customer_notes (customer_id, created_at);
+
+-- Customers per organization, status and type, kept by a trigger, so that totals and stats
+-- do not count rows.
+create table customer_counts (
+    organization_id bigint not null references organizations (id) on delete cascade,
+    status text not null,
+    customer_type text not null,
+    n bigint not null default 0,
+    primary key (organization_id, status, customer_type)
+);
+create function customer_counts_track() returns trigger language plpgsql as $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') then
+        update customer_counts set n = n - 1
+        where organization_id = old.organization_id and status = old.status and customer_type = old.customer_type;
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') then
+        insert into customer_counts (organization_id, status, customer_type, n)
+        values (new.organization_id, new.status, new.customer_type, 1)
+        on conflict (organization_id, status, customer_type) do update set n = customer_counts.n + 1;
+    end if;
+    return null;
+end $$;
+create trigger customer_counts_track after insert or delete or update of status, customer_type on customers
+    for each row execute function customer_counts_track();

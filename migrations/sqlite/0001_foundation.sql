@@ -188,3 +188,27 @@ create table customer_notes (
     created_at text not null
 );
 create index customer_notes_customer on customer_notes (customer_id, created_at);
+
+-- Customers per organization, status and type, kept by triggers, so that totals and stats
+-- do not count rows.
+create table customer_counts (
+    organization_id integer not null references organizations (id) on delete cascade,
+    status text not null,
+    customer_type text not null,
+    n integer not null default 0,
+    primary key (organization_id, status, customer_type)
+);
+create trigger customer_counts_insert after insert on customers begin
+    insert into customer_counts (organization_id, status, customer_type, n) values (new.organization_id, new.status, new.customer_type, 1)
+    on conflict (organization_id, status, customer_type) do update set n = n + 1;
+end;
+create trigger customer_counts_delete after delete on customers begin
+    update customer_counts set n = n - 1
+    where organization_id = old.organization_id and status = old.status and customer_type = old.customer_type;
+end;
+create trigger customer_counts_update after update of status, customer_type on customers begin
+    update customer_counts set n = n - 1
+    where organization_id = old.organization_id and status = old.status and customer_type = old.customer_type;
+    insert into customer_counts (organization_id, status, customer_type, n) values (new.organization_id, new.status, new.customer_type, 1)
+    on conflict (organization_id, status, customer_type) do update set n = n + 1;
+end;

@@ -136,7 +136,20 @@ pub async fn list(
     params: &ListParams,
 ) -> Result<(Vec<Customer>, i64), AppError> {
     let backend = conn.backend();
-    let count_sql = filtered(Sql::new("select count(*) from customers c"), backend, org_id, scope, filter);
+    let count_sql = if scope == Scope::All && filter.search.is_none() && filter.assigned_to.is_none() {
+        // Only organization, status and type: the maintained counts answer without counting rows.
+        let mut sql = Sql::new("select cast(coalesce(sum(n), 0) as bigint) from customer_counts c");
+        sql.push_with(" where c.organization_id = ?", Arg::Int(org_id));
+        if let Some(status) = filter.status {
+            sql.push_with(" and c.status = ?", Arg::Text(status.as_str().into()));
+        }
+        if let Some(t) = filter.customer_type {
+            sql.push_with(" and c.customer_type = ?", Arg::Text(t.as_str().into()));
+        }
+        sql
+    } else {
+        filtered(Sql::new("select count(*) from customers c"), backend, org_id, scope, filter)
+    };
     let count = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&count_sql.text), &count_sql.args).fetch_one(c).await?);
 
     // Find the page's ids on the indexes first, then load only those rows: deep pages
@@ -307,16 +320,26 @@ pub async fn notes(conn: &mut Conn, org_id: i64, customer_id: i64) -> Result<Vec
 #[tracing::instrument(skip(conn))]
 pub async fn stats(conn: &mut Conn, org_id: i64, scope: Scope) -> Result<CustomerStats, AppError> {
     let mut stats = CustomerStats::default();
-    for (column, target) in [("status", &mut stats.by_status), ("customer_type", &mut stats.by_type)] {
-        let mut sql = Sql::new(&format!("select c.{column}, count(*) from customers c"));
-        sql.push_with(" where c.organization_id = ?", Arg::Int(org_id));
-        restrict(&mut sql, scope);
-        sql.push(&format!(" group by c.{column}"));
-        let rows =
-            on!(conn, c => bind_args!(sqlx::query_as::<_, (String, i64)>(&sql.text), &sql.args).fetch_all(c).await?);
-        target.extend(rows);
+    let sql = match scope {
+        Scope::All => {
+            let mut sql = Sql::new("select c.status, c.customer_type, c.n from customer_counts c");
+            sql.push_with(" where c.organization_id = ? and c.n > 0", Arg::Int(org_id));
+            sql
+        }
+        Scope::AssignedTo(_) => {
+            let mut sql = Sql::new("select c.status, c.customer_type, count(*) from customers c");
+            sql.push_with(" where c.organization_id = ?", Arg::Int(org_id));
+            restrict(&mut sql, scope);
+            sql.push(" group by c.status, c.customer_type");
+            sql
+        }
+    };
+    let rows = on!(conn, c => bind_args!(sqlx::query_as::<_, (String, String, i64)>(&sql.text), &sql.args).fetch_all(c).await?);
+    for (status, kind, n) in rows {
+        *stats.by_status.entry(status).or_default() += n;
+        *stats.by_type.entry(kind).or_default() += n;
+        stats.total += n;
     }
-    stats.total = stats.by_status.values().sum();
     let today = Utc::now().date_naive();
     let month_start = Utc.with_ymd_and_hms(today.year(), today.month(), 1, 0, 0, 0).single().unwrap_or_else(Utc::now);
     let mut sql = Sql::new("select count(*) from customers c");
