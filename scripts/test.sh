@@ -22,7 +22,7 @@ phase() {
     printf '========================================================================\n'
 }
 
-phase "1/4 setup: scripts/setup.sh"
+phase "1/5 setup: scripts/setup.sh"
 scripts/setup.sh
 # shellcheck source=scripts/env.sh
 source "$ROOT/scripts/env.sh"
@@ -32,7 +32,11 @@ if [ -n "${TEST_POSTGRES_URL:-}" ]; then
 else
     backends="SQLite only; TEST_POSTGRES_URL not set, PostgreSQL tests skipped"
 fi
-phase "2/4 rust tests: cargo test --features ssr [$backends]"
+phase "2/5 lint: cargo fmt --check, cargo clippy -D warnings"
+cargo fmt --check
+cargo clippy --features ssr --all-targets -- -D warnings
+
+phase "3/5 rust tests: cargo test --features ssr [$backends]"
 cargo test --features ssr
 
 # Check before the (slow) release build so a missing file fails fast.
@@ -42,10 +46,10 @@ if [ ! -f end2end/run.mjs ]; then
     exit 1
 fi
 
-phase "3/4 release build: cargo leptos build --release"
+phase "4/5 release build: cargo leptos build --release"
 cargo leptos build --release
 
-phase "4/4 browser tests: node end2end/run.mjs"
+phase "5/5 browser tests: node end2end/run.mjs"
 node end2end/run.mjs
 
 phase "all tests passed"

@@ -147,6 +147,13 @@ both!(lists_search_filter_order_and_paginate, |app| async {
     assert_eq!(r.json["next"], json!(null));
     assert!(r.json["previous"].as_str().unwrap().contains("page=1"));
 
+    let r = app.get("/api/customers/list?page=99", Some(&token)).await;
+    assert_eq!((r.json["count"].clone(), r.json["results"].clone()), (json!(31), json!([])));
+    let r = app.get("/api/customers/list?page=99&search=customer", Some(&token)).await;
+    assert_eq!((r.json["count"].clone(), r.json["results"].clone()), (json!(30), json!([])));
+    let r = app.get("/api/customers/list?page=2&search=customer&page_size=20", Some(&token)).await;
+    assert_eq!((r.json["count"].clone(), r.json["results"].as_array().unwrap().len()), (json!(30), 10));
+
     let r = app.get("/api/customers/list?ordering=name&page_size=3", Some(&token)).await;
     let names: Vec<_> =
         r.json["results"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect();

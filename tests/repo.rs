@@ -52,8 +52,8 @@ both!(customers_round_trip_exact_money_and_times, |app| async {
     tx.commit().await.unwrap();
     let mut conn = app.db.read().await.unwrap();
     let c = customers::get(&mut conn, org, Scope::All, id).await.unwrap();
-    assert_eq!(c.credit_limit, Some(Decimal::new(123456, 2)));
-    assert_eq!(c.to_fields(), fields);
+    assert_eq!(c.fields.credit_limit, Some(Decimal::new(123456, 2)));
+    assert_eq!(c.fields, fields);
     assert_eq!(c.created_at, c.updated_at);
     assert!((chrono::Utc::now() - c.created_at).num_seconds() < 60);
 });
@@ -106,7 +106,7 @@ both!(status_changes_and_deletes_stay_inside_the_organization, |app| async {
     assert!(customers::delete(&mut tx, other_org, id).await.is_err());
     customers::set_status(&mut tx, org, id, user, CustomerStatus::Inactive).await.unwrap();
     let c = customers::get(&mut tx, org, Scope::All, id).await.unwrap();
-    assert_eq!((c.status, c.version), (CustomerStatus::Inactive, 2));
+    assert_eq!((c.fields.status, c.version), (CustomerStatus::Inactive, 2));
     let stats = customers::stats(&mut tx, org, Scope::All).await.unwrap();
     assert_eq!(stats.by_status.get("inactive"), Some(&1));
     customers::delete(&mut tx, org, id).await.unwrap();
@@ -141,13 +141,17 @@ both!(maintained_counts_agree_with_counting_rows, |app| async {
     let (user, org) = new_org(&app, "counts@example.com").await;
     let mut tx = app.db.write().await.unwrap();
     let mut ids = Vec::new();
-    for (i, status) in [CustomerStatus::Active, CustomerStatus::Prospect, CustomerStatus::Active, CustomerStatus::Inactive].into_iter().enumerate() {
+    for (i, status) in
+        [CustomerStatus::Active, CustomerStatus::Prospect, CustomerStatus::Active, CustomerStatus::Inactive]
+            .into_iter()
+            .enumerate()
+    {
         let kind = if i % 2 == 0 { CustomerType::Business } else { CustomerType::Individual };
         let f = CustomerFields { name: format!("C{i}"), status, customer_type: kind, ..Default::default() };
         ids.push(customers::create(&mut tx, org, user, "USD", &f).await.unwrap());
     }
     customers::set_status(&mut tx, org, ids[0], user, CustomerStatus::Inactive).await.unwrap();
-    let mut f = customers::get(&mut tx, org, Scope::All, ids[1]).await.unwrap().to_fields();
+    let mut f = customers::get(&mut tx, org, Scope::All, ids[1]).await.unwrap().fields;
     f.customer_type = CustomerType::Business;
     customers::update(&mut tx, org, ids[1], user, "USD", &f, None).await.unwrap();
     customers::delete(&mut tx, org, ids[2]).await.unwrap();

@@ -81,8 +81,8 @@ pub async fn update_customer(
     let scope = member.scope("customers");
     let mut tx = state.db.write().await?;
     let current = repo::customers::get(&mut tx, member.org_id, scope, id).await?;
-    let fields = input.apply_to(current.to_fields())?;
-    if fields.assigned_to != current.assigned_to {
+    let fields = input.apply_to(current.fields.clone())?;
+    if fields.assigned_to != current.fields.assigned_to {
         check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
     }
     repo::customers::update(&mut tx, member.org_id, id, caller.user_id, &current.currency, &fields, version).await?;

@@ -27,30 +27,15 @@ crate::string_enum!(
     }
 );
 
-/// A customer as shown to clients.
+/// A customer as shown to clients: the editable fields and what the server keeps about them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Customer {
     pub id: i64,
-    pub name: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub company_name: Option<String>,
-    pub customer_type: CustomerType,
-    pub status: CustomerStatus,
-    pub industry: Option<String>,
-    pub website: Option<String>,
-    pub source: Option<String>,
-    pub street: Option<String>,
-    pub city: Option<String>,
-    pub state: Option<String>,
-    pub postal_code: Option<String>,
-    pub country: Option<String>,
-    pub tags: Vec<String>,
-    pub assigned_to: Option<i64>,
+    #[serde(flatten)]
+    pub fields: CustomerFields,
     pub assigned_to_name: Option<String>,
-    pub credit_limit: Option<Decimal>,
+    /// Currency of `credit_limit` (the organization's).
     pub currency: String,
-    pub notes: Option<String>,
     pub created_by: Option<i64>,
     pub updated_by: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -59,34 +44,8 @@ pub struct Customer {
     pub version: i64,
 }
 
-impl Customer {
-    /// The editable fields, as a patch that would recreate them.
-    pub fn to_fields(&self) -> CustomerFields {
-        CustomerFields {
-            name: self.name.clone(),
-            email: self.email.clone(),
-            phone: self.phone.clone(),
-            company_name: self.company_name.clone(),
-            customer_type: self.customer_type,
-            status: self.status,
-            industry: self.industry.clone(),
-            website: self.website.clone(),
-            source: self.source.clone(),
-            street: self.street.clone(),
-            city: self.city.clone(),
-            state: self.state.clone(),
-            postal_code: self.postal_code.clone(),
-            country: self.country.clone(),
-            tags: self.tags.clone(),
-            assigned_to: self.assigned_to,
-            credit_limit: self.credit_limit,
-            notes: self.notes.clone(),
-        }
-    }
-}
-
 /// The editable fields of a customer, validated.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerFields {
     pub name: String,
     pub email: Option<String>,
@@ -349,9 +308,10 @@ mod tests {
 
     #[test]
     fn search_text_covers_name_email_company_and_phone_in_lower_case() {
-        let f = CustomerInput { email: Some("A@B.example".into()), phone: Some("+1 555".into()), ..input("Ünïcode AB") }
-            .apply_to(CustomerFields::default())
-            .unwrap();
+        let f =
+            CustomerInput { email: Some("A@B.example".into()), phone: Some("+1 555".into()), ..input("Ünïcode AB") }
+                .apply_to(CustomerFields::default())
+                .unwrap();
         assert_eq!(f.search_text(), "ünïcode ab a@b.example +1 555");
     }
 

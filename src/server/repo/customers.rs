@@ -48,26 +48,28 @@ impl TryFrom<CustomerRow> for Customer {
     fn try_from(r: CustomerRow) -> Result<Self, AppError> {
         Ok(Customer {
             id: r.id,
-            name: r.name,
-            email: r.email,
-            phone: r.phone,
-            company_name: r.company_name,
-            customer_type: parse_stored(&r.customer_type)?,
-            status: parse_stored(&r.status)?,
-            industry: r.industry,
-            website: r.website,
-            source: r.source,
-            street: r.street,
-            city: r.city,
-            state: r.state,
-            postal_code: r.postal_code,
-            country: r.country,
-            tags: serde_json::from_str(&r.tags).unwrap_or_default(),
-            assigned_to: r.assigned_to,
+            fields: CustomerFields {
+                name: r.name,
+                email: r.email,
+                phone: r.phone,
+                company_name: r.company_name,
+                customer_type: parse_stored(&r.customer_type)?,
+                status: parse_stored(&r.status)?,
+                industry: r.industry,
+                website: r.website,
+                source: r.source,
+                street: r.street,
+                city: r.city,
+                state: r.state,
+                postal_code: r.postal_code,
+                country: r.country,
+                tags: serde_json::from_str(&r.tags).unwrap_or_default(),
+                assigned_to: r.assigned_to,
+                credit_limit: r.credit_limit_minor.map(|m| money::from_minor(m, &r.currency)),
+                notes: r.notes,
+            },
             assigned_to_name: r.assigned_to_name.filter(|n| !n.is_empty()),
-            credit_limit: r.credit_limit_minor.map(|m| money::from_minor(m, &r.currency)),
             currency: r.currency,
-            notes: r.notes,
             created_by: r.created_by,
             updated_by: r.updated_by,
             created_at: r.created_at,
@@ -104,7 +106,10 @@ fn filtered(mut sql: Sql, backend: Backend, org_id: i64, scope: Scope, filter: &
             // The trigram index finds substrings of three characters or more; the term is
             // one quoted phrase, so no FTS syntax in it is interpreted.
             let phrase = format!("\"{}\"", term.replace('"', "\"\""));
-            sql.push_with(" and c.id in (select rowid from customers_search where customers_search match ?)", Arg::Text(phrase));
+            sql.push_with(
+                " and c.id in (select rowid from customers_search where customers_search match ?)",
+                Arg::Text(phrase),
+            );
         } else {
             // PostgreSQL's trigram index serves this `like`; on SQLite it scans (short terms only).
             sql.push_with(" and c.search_text like ? escape '\\'", Arg::Text(contains_pattern(&term)));
@@ -136,7 +141,20 @@ pub async fn list(
     params: &ListParams,
 ) -> Result<(Vec<Customer>, i64), AppError> {
     let backend = conn.backend();
-    let count_sql = if scope == Scope::All && filter.search.is_none() && filter.assigned_to.is_none() {
+    let dir = if params.descending { "desc" } else { "asc" };
+    // `order_by` is one of the whitelisted names of `customer::SORTABLE`, never client text.
+    let order = format!(" order by c.{} {dir}, c.id {dir}", params.order_by);
+    let page_of_ids = |select: &str| {
+        let mut sql = filtered(Sql::new(select), backend, org_id, scope, filter);
+        sql.push(&order);
+        sql.push_with(" limit ?", Arg::Int(params.page_size));
+        sql.push_with(" offset ?", Arg::Int(params.offset()));
+        sql
+    };
+
+    // The page's ids come from the indexes first; only those rows are then loaded, so deep
+    // pages skip index entries instead of whole joined rows.
+    let (ids, count) = if scope == Scope::All && filter.search.is_none() && filter.assigned_to.is_none() {
         // Only organization, status and type: the maintained counts answer without counting rows.
         let mut sql = Sql::new("select cast(coalesce(sum(n), 0) as bigint) from customer_counts c");
         sql.push_with(" where c.organization_id = ?", Arg::Int(org_id));
@@ -146,22 +164,32 @@ pub async fn list(
         if let Some(t) = filter.customer_type {
             sql.push_with(" and c.customer_type = ?", Arg::Text(t.as_str().into()));
         }
-        sql
+        let count = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?);
+        let sql = page_of_ids("select c.id from customers c");
+        let ids = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_all(c).await?);
+        (ids, count)
     } else {
-        filtered(Sql::new("select count(*) from customers c"), backend, org_id, scope, filter)
+        // Searches and scoped lists count the matches in the same pass that pages them.
+        let sql = page_of_ids("select c.id, count(*) over () from customers c");
+        let rows =
+            on!(conn, c => bind_args!(sqlx::query_as::<_, (i64, i64)>(&sql.text), &sql.args).fetch_all(c).await?);
+        let count = match rows.first() {
+            Some((_, total)) => *total,
+            None if params.page == 1 => 0,
+            None => {
+                let sql = filtered(Sql::new("select count(*) from customers c"), backend, org_id, scope, filter);
+                on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?)
+            }
+        };
+        (rows.into_iter().map(|(id, _)| id).collect(), count)
     };
-    let count = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&count_sql.text), &count_sql.args).fetch_one(c).await?);
-
-    // Find the page's ids on the indexes first, then load only those rows: deep pages
-    // skip index entries instead of whole joined rows.
-    let dir = if params.descending { "desc" } else { "asc" };
-    // `order_by` is one of the whitelisted names of `customer::SORTABLE`, never client text.
-    let order = format!(" order by c.{} {dir}, c.id {dir}", params.order_by);
-    let mut ids = filtered(Sql::new("select c.id from customers c"), backend, org_id, scope, filter);
-    ids.push(&order);
-    ids.push_with(" limit ?", Arg::Int(params.page_size));
-    ids.push_with(" offset ?", Arg::Int(params.offset()));
-    let mut sql = Sql { text: format!("{SELECT} where c.id in ({})", ids.text), args: ids.args };
+    if ids.is_empty() {
+        return Ok((Vec::new(), count));
+    }
+    let mut sql = Sql::new(SELECT);
+    let placeholders: Vec<String> = ids.into_iter().map(|id| sql.arg(Arg::Int(id))).collect();
+    sql.push(&format!(" where c.id in ({})", placeholders.join(", ")));
+    sql.push_with(" and c.organization_id = ?", Arg::Int(org_id));
     sql.push(&order);
     let rows = on!(conn, c => bind_args!(sqlx::query_as::<_, CustomerRow>(&sql.text), &sql.args).fetch_all(c).await?);
     let customers = rows.into_iter().map(TryInto::try_into).collect::<Result<Vec<_>, _>>()?;

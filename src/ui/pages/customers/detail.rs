@@ -46,7 +46,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match (customer.await, employees.await) {
                     (Ok(c), employees) => view! {
-                        <Title text=c.name.clone() />
+                        <Title text=c.fields.name.clone() />
                         <Header c=c.clone() activate deactivate delete />
                         <FormErrors error=delete_error />
                         <div class="detail-grid">
@@ -57,7 +57,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
                                     <input type="hidden" name="id" value=c.id />
                                     <input type="hidden" name="version" value=c.version />
                                     <FormErrors error=update_error />
-                                    <CustomerFieldset customer=Some(c.clone()) employees=employees.unwrap_or_default() error=update_error />
+                                    <CustomerFieldset fields=c.fields.clone() employees=employees.unwrap_or_default() error=update_error />
                                     <div class="form-actions">
                                         <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
                                         {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
@@ -83,7 +83,7 @@ fn Header(
 ) -> impl IntoView {
     let me = use_me();
     let here = format!("/customers/{}", c.id);
-    let status_form = if c.status == CustomerStatus::Inactive {
+    let status_form = if c.fields.status == CustomerStatus::Inactive {
         view! {
             <ActionForm action=activate>
                 <input type="hidden" name="id" value=c.id />
@@ -106,8 +106,8 @@ fn Header(
         <div class="page-header">
             <div>
                 <A href="/customers">"← All customers"</A>
-                <h1>{c.name.clone()} " " <span class=status_class(c.status)>{c.status.label()}</span></h1>
-                <p class="muted">{c.company_name.clone()}</p>
+                <h1>{c.fields.name.clone()} " " <span class=status_class(c.fields.status)>{c.fields.status.label()}</span></h1>
+                <p class="muted">{c.fields.company_name.clone()}</p>
             </div>
             <div class="actions">
                 {me.can("customers", "edit").then_some(status_form)}
@@ -131,7 +131,7 @@ fn Header(
 
 #[component]
 fn Summary(c: Customer) -> impl IntoView {
-    let address = [&c.street, &c.city, &c.state, &c.postal_code, &c.country]
+    let address = [&c.fields.street, &c.fields.city, &c.fields.state, &c.fields.postal_code, &c.fields.country]
         .into_iter()
         .flatten()
         .cloned()
@@ -144,16 +144,16 @@ fn Summary(c: Customer) -> impl IntoView {
         <section class="card">
             <h2>"Details"</h2>
             <dl class="dl">
-                {row("Email", c.email.clone())}
-                {row("Phone", c.phone.clone())}
-                {row("Type", Some(c.customer_type.label().to_owned()))}
+                {row("Email", c.fields.email.clone())}
+                {row("Phone", c.fields.phone.clone())}
+                {row("Type", Some(c.fields.customer_type.label().to_owned()))}
                 {row("Assigned to", c.assigned_to_name.clone())}
-                {row("Credit limit", c.credit_limit.map(|d| money::format(d, &c.currency)))}
-                {row("Industry", c.industry.clone())}
-                {row("Website", c.website.clone())}
-                {row("Source", c.source.clone())}
+                {row("Credit limit", c.fields.credit_limit.map(|d| money::format(d, &c.currency)))}
+                {row("Industry", c.fields.industry.clone())}
+                {row("Website", c.fields.website.clone())}
+                {row("Source", c.fields.source.clone())}
                 {row("Address", Some(address))}
-                {row("Tags", Some(c.tags.join(", ")))}
+                {row("Tags", Some(c.fields.tags.join(", ")))}
                 {row("Created", Some(c.created_at.format("%Y-%m-%d %H:%M UTC").to_string()))}
                 {row("Updated", Some(c.updated_at.format("%Y-%m-%d %H:%M UTC").to_string()))}
             </dl>

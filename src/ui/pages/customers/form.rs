@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use crate::api::customers::CreateCustomer;
 use crate::api::employees::list_employees;
-use crate::domain::customer::{Customer, CustomerStatus, CustomerType};
+use crate::domain::customer::{CustomerFields, CustomerStatus, CustomerType};
 use crate::domain::employee::Employee;
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
@@ -16,41 +16,14 @@ fn options<T: Copy>(all: &[T], value: fn(T) -> &'static str, label: fn(T) -> &'s
     all.iter().map(|v| (value(*v).to_owned(), label(*v).to_owned())).collect()
 }
 
-/// The editable fields of a customer, pre-filled from `customer` when editing.
+/// The editable fields of a customer (defaults when creating one).
 #[component]
 pub fn CustomerFieldset(
-    customer: Option<Customer>,
+    fields: CustomerFields,
     employees: Vec<Employee>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let c = customer.unwrap_or_else(|| Customer {
-        id: 0,
-        name: String::new(),
-        email: None,
-        phone: None,
-        company_name: None,
-        customer_type: CustomerType::Individual,
-        status: CustomerStatus::Active,
-        industry: None,
-        website: None,
-        source: None,
-        street: None,
-        city: None,
-        state: None,
-        postal_code: None,
-        country: None,
-        tags: Vec::new(),
-        assigned_to: None,
-        assigned_to_name: None,
-        credit_limit: None,
-        currency: String::new(),
-        notes: None,
-        created_by: None,
-        updated_by: None,
-        created_at: chrono::DateTime::UNIX_EPOCH,
-        updated_at: chrono::DateTime::UNIX_EPOCH,
-        version: 0,
-    });
+    let c = fields;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let employee_options: Vec<(String, String)> = employees.iter().map(|e| (e.id.to_string(), e.full_name())).collect();
     view! {
@@ -98,7 +71,7 @@ pub fn CustomerNewPage() -> impl IntoView {
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                     {move || Suspend::new(async move {
                         let employees = employees.await.unwrap_or_default();
-                        view! { <CustomerFieldset customer=None employees error /> }
+                        view! { <CustomerFieldset fields=CustomerFields::default() employees error /> }
                     })}
                 </Suspense>
                 <div class="form-actions">

@@ -139,13 +139,13 @@ pub fn CustomerListPage() -> impl IntoView {
                                     <tbody>
                                         {page.results.into_iter().map(|c| view! {
                                             <tr>
-                                                <td><A href=format!("/customers/{}", c.id)>{c.name.clone()}</A></td>
-                                                <td>{c.company_name.clone()}</td>
-                                                <td>{c.email.clone()}</td>
-                                                <td><span class=status_class(c.status)>{c.status.label()}</span></td>
-                                                <td>{c.customer_type.label()}</td>
+                                                <td><A href=format!("/customers/{}", c.id)>{c.fields.name.clone()}</A></td>
+                                                <td>{c.fields.company_name.clone()}</td>
+                                                <td>{c.fields.email.clone()}</td>
+                                                <td><span class=status_class(c.fields.status)>{c.fields.status.label()}</span></td>
+                                                <td>{c.fields.customer_type.label()}</td>
                                                 <td>{c.assigned_to_name.clone()}</td>
-                                                <td class="num">{c.credit_limit.map(|d| money::format(d, &c.currency))}</td>
+                                                <td class="num">{c.fields.credit_limit.map(|d| money::format(d, &c.currency))}</td>
                                                 <td><time datetime=c.created_at.to_rfc3339()>{c.created_at.format("%Y-%m-%d").to_string()}</time></td>
                                             </tr>
                                         }).collect_view()}
