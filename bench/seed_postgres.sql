@@ -16,4 +16,4 @@ select :org,
        1,
        lower('Customer ' || i || ' of ' || :org || ' customer' || i || '.' || :org || '@bench.example' || ' Company ' || (i % 5000))
 from generate_series(1, :count) as i;
-analyze customers;
+vacuum analyze customers;

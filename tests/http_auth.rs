@@ -301,10 +301,23 @@ both!(cross_site_cookie_posts_are_refused, |app| async {
         app.send(req)
     };
     assert_eq!(post(("sec-fetch-site", "cross-site")).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(post(("sec-fetch-site", "same-site")).await.status, StatusCode::FORBIDDEN);
     assert_eq!(post(("origin", "https://evil.example")).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get("/api/customers/list", Some(&token)).await.json["count"], 0, "nothing was created");
     // Same-origin cookie posts and bearer posts from anywhere work.
     assert_eq!(post(("origin", "http://localhost")).await.status, StatusCode::OK);
+    assert_eq!(post(("sec-fetch-site", "same-origin")).await.status, StatusCode::OK);
+    // Behind a proxy that rewrites Host, the forwarded host counts as ours.
+    let mut req = common::request(
+        Method::POST,
+        "/api/customers/create",
+        None,
+        Some(("application/x-www-form-urlencoded", "name=Proxied".into())),
+    );
+    req.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
+    req.headers_mut().insert(header::ORIGIN, "https://crm.example".parse().unwrap());
+    req.headers_mut().insert("x-forwarded-host", "crm.example".parse().unwrap());
+    assert_eq!(app.send(req).await.status, StatusCode::OK);
     let mut req = common::request(
         Method::POST,
         "/api/customers/create",

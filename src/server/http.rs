@@ -139,21 +139,23 @@ async fn with_error_status(res: Response) -> Response {
 }
 
 /// A state-changing request that relies on the session cookie (no bearer token) and comes
-/// from another site, by `Sec-Fetch-Site` or by an `Origin` that is not this host.
+/// from another site: by `Sec-Fetch-Site` where the browser sends it (only `same-origin` and
+/// `none` pass), else by an `Origin` that is neither this host nor the proxy's forwarded host.
 fn is_cross_site_cookie_request(req: &Request) -> bool {
     let headers = req.headers();
     if matches!(token::from_headers(headers), Some((_, false))) {
         return false;
     }
-    if headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site") {
-        return true;
+    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
     }
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    let Some(origin) = text(header::ORIGIN.as_str()) else {
         return false;
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let origin_host = origin.split("://").nth(1).unwrap_or("");
-    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+    let origin_host = origin.split_once("://").map_or("", |(_, host)| host);
+    let ours = [text(header::HOST.as_str()), text("x-forwarded-host")];
+    origin == "null" || !ours.into_iter().flatten().any(|host| host.eq_ignore_ascii_case(origin_host))
 }
 
 /// Turns a JSON request body into the equivalent form-encoded body (nested values as
