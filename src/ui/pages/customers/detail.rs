@@ -16,7 +16,7 @@ use crate::api::employees::list_employees;
 use crate::domain::customer::{Customer, CustomerStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ErrorBox, TextAreaField};
+use crate::ui::components::{time, use_form_error, ErrorBox, TextAreaField};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -154,8 +154,8 @@ fn Summary(c: Customer) -> impl IntoView {
                 {row("Source", c.fields.source.clone())}
                 {row("Address", Some(address))}
                 {row("Tags", Some(c.fields.tags.join(", ")))}
-                {row("Created", Some(c.created_at.format("%Y-%m-%d %H:%M UTC").to_string()))}
-                {row("Updated", Some(c.updated_at.format("%Y-%m-%d %H:%M UTC").to_string()))}
+                {row("Created", Some(time::date_time(c.created_at)))}
+                {row("Updated", Some(time::date_time(c.updated_at)))}
             </dl>
         </section>
     }
@@ -198,7 +198,7 @@ fn Notes(
                                         <p class="timeline-meta">
                                             <strong>{n.author_name.unwrap_or_else(|| "Someone".into())}</strong>
                                             " · "
-                                            <time datetime=n.created_at.to_rfc3339()>{n.created_at.format("%Y-%m-%d %H:%M UTC").to_string()}</time>
+                                            <time datetime=n.created_at.to_rfc3339()>{time::date_time(n.created_at)}</time>
                                         </p>
                                         <p class="note-body">{n.body}</p>
                                     </li>

@@ -13,6 +13,7 @@ use crate::domain::customer::{CustomerQuery, CustomerStatus, CustomerType};
 use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::{query_with, Pagination};
+use crate::ui::components::time;
 use crate::ui::components::ErrorBox;
 use crate::ui::layout::use_me;
 
@@ -146,7 +147,7 @@ pub fn CustomerListPage() -> impl IntoView {
                                                 <td>{c.fields.customer_type.label()}</td>
                                                 <td>{c.assigned_to_name.clone()}</td>
                                                 <td class="num">{c.fields.credit_limit.map(|d| money::format(d, &c.currency))}</td>
-                                                <td><time datetime=c.created_at.to_rfc3339()>{c.created_at.format("%Y-%m-%d").to_string()}</time></td>
+                                                <td><time datetime=c.created_at.to_rfc3339()>{time::date(c.created_at)}</time></td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>
