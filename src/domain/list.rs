@@ -59,11 +59,6 @@ impl ListParams {
         (self.page - 1) * self.page_size
     }
 
-    /// The `ordering` parameter that reproduces this order.
-    pub fn ordering(&self) -> String {
-        format!("{}{}", if self.descending { "-" } else { "" }, self.order_by)
-    }
-
     /// Total number of pages for `count` records (at least 1).
     pub fn page_count(&self, count: i64) -> i64 {
         ((count + self.page_size - 1) / self.page_size).max(1)
