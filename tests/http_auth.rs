@@ -354,6 +354,9 @@ both!(malformed_requests_are_400_not_500, |app| async {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = app.get("/api/customers/get?id=99999999999999999999999", Some(&token)).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let huge = "x".repeat(2 * 1024 * 1024);
+    let r = app.post("/api/customers/create", Some(&token), &[("name", &huge)]).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     let long = "x".repeat(100_000);
     let r = app.post("/api/customers/create", Some(&token), &[("name", &long)]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

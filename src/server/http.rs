@@ -57,7 +57,7 @@ pub fn router(state: AppState) -> Router {
         .fallback_service(pages)
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))

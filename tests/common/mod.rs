@@ -167,7 +167,11 @@ pub fn request(method: Method, uri: &str, token: Option<&str>, body: Option<(&st
         b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
     match body {
-        Some((ct, body)) => b.header(header::CONTENT_TYPE, ct).body(Body::from(body)).expect("request"),
+        Some((ct, body)) => b
+            .header(header::CONTENT_TYPE, ct)
+            .header(header::CONTENT_LENGTH, body.len())
+            .body(Body::from(body))
+            .expect("request"),
         None => b.body(Body::empty()).expect("request"),
     }
 }
