@@ -29,6 +29,9 @@ pub enum AppError {
     /// The endpoint exists but not for this HTTP method (405).
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The request body is over the size limit (413).
+    #[error("request body too large")]
+    PayloadTooLarge,
     /// The request conflicts with the current state (409).
     #[error("{0}")]
     Conflict(String),
@@ -68,6 +71,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::MethodNotAllowed => 405,
             AppError::Conflict(_) => 409,
+            AppError::PayloadTooLarge => 413,
             AppError::Validation(_) => 422,
             AppError::RateLimited => 429,
             AppError::Internal => 500,
@@ -84,6 +88,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Conflict(_) => "conflict",
+            AppError::PayloadTooLarge => "payload_too_large",
             AppError::Validation(_) => "validation",
             AppError::RateLimited => "rate_limited",
             AppError::Unavailable => "unavailable",
@@ -132,6 +137,7 @@ impl From<ErrorBody> for AppError {
             "not_found" => AppError::NotFound,
             "method_not_allowed" => AppError::MethodNotAllowed,
             "conflict" => AppError::Conflict(body.error),
+            "payload_too_large" => AppError::PayloadTooLarge,
             "validation" => AppError::Validation(body.details),
             "rate_limited" => AppError::RateLimited,
             "unavailable" => AppError::Unavailable,
@@ -177,6 +183,7 @@ mod tests {
             AppError::NotFound,
             AppError::MethodNotAllowed,
             AppError::Conflict("taken".into()),
+            AppError::PayloadTooLarge,
             AppError::field("name", "is required"),
             AppError::RateLimited,
             AppError::Unavailable,

@@ -357,6 +357,7 @@ both!(malformed_requests_are_400_not_500, |app| async {
     let huge = "x".repeat(2 * 1024 * 1024);
     let r = app.post("/api/customers/create", Some(&token), &[("name", &huge)]).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.json["code"], "payload_too_large");
     let long = "x".repeat(100_000);
     let r = app.post("/api/customers/create", Some(&token), &[("name", &long)]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

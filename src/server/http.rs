@@ -55,9 +55,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*path}", any(api_handler))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback_service(pages)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
@@ -209,10 +209,14 @@ fn flatten_json(key: String, value: serde_json::Value, out: &mut Vec<(String, St
     }
 }
 
-/// Headers every response carries.
+/// Headers every response carries (and the JSON shape for the body limit's refusals).
 async fn security_headers(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE && is_api {
+        // The body limit answers in plain text; API clients get the usual JSON error.
+        res = error_response(&AppError::PayloadTooLarge);
+    }
     let h = res.headers_mut();
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
