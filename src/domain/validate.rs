@@ -185,6 +185,13 @@ pub fn is_valid_email(email: &str) -> bool {
         && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// Applies one field of a partial update: a value that was sent replaces the stored one.
+pub fn patch<T>(slot: &mut T, sent: Option<T>) {
+    if let Some(value) = sent {
+        *slot = value;
+    }
+}
+
 /// Comma-separated tags: trimmed, de-duplicated, empty ones dropped.
 pub fn parse_tags(check: &mut Check, field: &str, value: Option<&str>) -> Option<Vec<String>> {
     let raw = value?;

@@ -6,6 +6,7 @@ use sqlx::FromRow;
 use super::now;
 use crate::domain::organization::{slugify, Member as MemberInfo, OrgSummary, Organization, OrganizationPatch};
 use crate::domain::permission::{system_role_permissions, OWNER, SYSTEM_ROLES};
+use crate::domain::validate::patch as patch_field;
 use crate::error::AppError;
 use crate::on;
 use crate::server::auth::Member;
@@ -113,30 +114,14 @@ pub async fn get(conn: &mut Conn, org_id: i64) -> Result<Organization, AppError>
 #[tracing::instrument(skip(conn, patch))]
 pub async fn update(conn: &mut Conn, org_id: i64, patch: OrganizationPatch) -> Result<Organization, AppError> {
     let mut org = get(conn, org_id).await?;
-    if let Some(v) = patch.name {
-        org.name = v
-    }
-    if let Some(v) = patch.industry {
-        org.industry = v
-    }
-    if let Some(v) = patch.website {
-        org.website = v
-    }
-    if let Some(v) = patch.email {
-        org.email = v
-    }
-    if let Some(v) = patch.phone {
-        org.phone = v
-    }
-    if let Some(v) = patch.address {
-        org.address = v
-    }
-    if let Some(v) = patch.currency {
-        org.currency = v
-    }
-    if let Some(v) = patch.time_zone {
-        org.time_zone = v
-    }
+    patch_field(&mut org.name, patch.name);
+    patch_field(&mut org.industry, patch.industry);
+    patch_field(&mut org.website, patch.website);
+    patch_field(&mut org.email, patch.email);
+    patch_field(&mut org.phone, patch.phone);
+    patch_field(&mut org.address, patch.address);
+    patch_field(&mut org.currency, patch.currency);
+    patch_field(&mut org.time_zone, patch.time_zone);
     let sql = "update organizations set name = $1, industry = $2, website = $3, email = $4, phone = $5, address = $6,
                currency = $7, time_zone = $8, updated_at = $9 where id = $10";
     let now = now();

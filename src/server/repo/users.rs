@@ -5,6 +5,7 @@ use sqlx::FromRow;
 
 use super::now;
 use crate::domain::auth::{ProfilePatch, User};
+use crate::domain::validate::patch as patch_field;
 use crate::error::AppError;
 use crate::on;
 use crate::server::db::{is_unique_violation, Conn};
@@ -108,21 +109,11 @@ pub async fn set_password(conn: &mut Conn, id: i64, password_hash: &str) -> Resu
 #[tracing::instrument(skip(conn, patch))]
 pub async fn update_profile(conn: &mut Conn, id: i64, patch: ProfilePatch) -> Result<User, AppError> {
     let mut user = get(conn, id).await?;
-    if let Some(v) = patch.first_name {
-        user.first_name = v
-    }
-    if let Some(v) = patch.last_name {
-        user.last_name = v
-    }
-    if let Some(v) = patch.phone {
-        user.phone = v
-    }
-    if let Some(v) = patch.avatar_url {
-        user.avatar_url = v
-    }
-    if let Some(v) = patch.time_zone {
-        user.time_zone = v
-    }
+    patch_field(&mut user.first_name, patch.first_name);
+    patch_field(&mut user.last_name, patch.last_name);
+    patch_field(&mut user.phone, patch.phone);
+    patch_field(&mut user.avatar_url, patch.avatar_url);
+    patch_field(&mut user.time_zone, patch.time_zone);
     let now = now();
     let sql = "update users set first_name = $1, last_name = $2, phone = $3, avatar_url = $4, time_zone = $5, updated_at = $6 where id = $7";
     on!(conn, c => sqlx::query(sql)

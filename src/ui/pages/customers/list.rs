@@ -41,21 +41,9 @@ pub fn CustomerListPage() -> impl IntoView {
         let url = format!("/customers{}", query.with_untracked(|q| query_with(q, key, &value)));
         navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
     };
-    let on_search = {
+    let on = move |key: &'static str| {
         let set = set.clone();
-        move |ev| set("search", event_target_value(&ev))
-    };
-    let on_status = {
-        let set = set.clone();
-        move |ev| set("status", event_target_value(&ev))
-    };
-    let on_type = {
-        let set = set.clone();
-        move |ev| set("customer_type", event_target_value(&ev))
-    };
-    let on_assigned = {
-        let set = set.clone();
-        move |ev| set("assigned_to", event_target_value(&ev))
+        move |ev| set(key, event_target_value(&ev))
     };
 
     let initial = filters.get_untracked();
@@ -70,11 +58,11 @@ pub fn CustomerListPage() -> impl IntoView {
             <div class="field">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Name, email, company or phone"
-                    value=initial.search.clone() on:input=on_search />
+                    value=initial.search.clone() on:input=on("search") />
             </div>
             <div class="field">
                 <label for="status">"Status"</label>
-                <select id="status" name="status" on:change=on_status>
+                <select id="status" name="status" on:change=on("status")>
                     <option value="">"Any"</option>
                     {CustomerStatus::ALL.iter().map(|s| view! {
                         <option value=s.as_str() selected=selected(&initial.status, s.as_str())>{s.label()}</option>
@@ -83,7 +71,7 @@ pub fn CustomerListPage() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="customer_type">"Type"</label>
-                <select id="customer_type" name="customer_type" on:change=on_type>
+                <select id="customer_type" name="customer_type" on:change=on("customer_type")>
                     <option value="">"Any"</option>
                     {CustomerType::ALL.iter().map(|t| view! {
                         <option value=t.as_str() selected=selected(&initial.customer_type, t.as_str())>{t.label()}</option>
@@ -92,7 +80,7 @@ pub fn CustomerListPage() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="assigned_to">"Assigned to"</label>
-                <select id="assigned_to" name="assigned_to" on:change=on_assigned>
+                <select id="assigned_to" name="assigned_to" on:change=on("assigned_to")>
                     <option value="">"Anyone"</option>
                     <Suspense fallback=|| ()>
                         {move || {
