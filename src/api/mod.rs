@@ -4,8 +4,11 @@
 
 pub mod auth;
 pub mod customers;
+pub mod deals;
 pub mod employees;
+pub mod leads;
 pub mod organizations;
+pub mod pipelines;
 pub mod tokens;
 
 #[cfg(feature = "ssr")]

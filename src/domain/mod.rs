@@ -1,13 +1,17 @@
 //! Shared types per entity, their validation and the rules that need no database.
 //! Compiles to wasm32: nothing here may depend on sqlx, axum or tokio.
 
+pub mod activity;
 pub mod auth;
 pub mod customer;
+pub mod deal;
 pub mod employee;
+pub mod lead;
 pub mod list;
 pub mod money;
 pub mod organization;
 pub mod permission;
+pub mod pipeline;
 pub mod validate;
 
 /// Declares a closed set of string values (an enum on the wire and in the database).

@@ -1,9 +1,13 @@
 //! All SQL lives here: one module per entity. Every function that touches tenant-owned rows
 //! takes the organization id from the caller's membership and puts it in the `where` clause.
 
+pub mod activities;
 pub mod customers;
+pub mod deals;
 pub mod employees;
+pub mod leads;
 pub mod organizations;
+pub mod pipelines;
 pub mod tokens;
 pub mod users;
 

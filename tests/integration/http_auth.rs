@@ -1,7 +1,6 @@
 //! Sign-up, sign-in, sessions, tokens, organizations and the API contract, over HTTP.
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use axum::http::{header, Method, StatusCode};
 use serde_json::json;

@@ -1,7 +1,6 @@
 //! Server-rendered pages and plain HTML form posts (no JavaScript).
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use axum::http::{header, Method, StatusCode};
 

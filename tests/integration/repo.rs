@@ -1,7 +1,6 @@
 //! Repositories against a real database of each backend.
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use rust_decimal::Decimal;
 use too_good_crm::domain::customer::{CustomerFields, CustomerFilter, CustomerStatus, CustomerType};

@@ -1,6 +1,5 @@
 //! Test support: a fresh database per test on SQLite (always) and PostgreSQL (when
 //! `TEST_POSTGRES_URL` is set), and the real router driven in-process.
-#![allow(dead_code)]
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -192,8 +191,8 @@ macro_rules! both {
         mod $name {
             use super::*;
 
-            async fn run(backend: common::Backend) {
-                let Some($app) = common::TestApp::new(backend).await else {
+            async fn run(backend: $crate::common::Backend) {
+                let Some($app) = $crate::common::TestApp::new(backend).await else {
                     eprintln!("skipped on {backend:?}: TEST_POSTGRES_URL is not set");
                     return;
                 };
@@ -203,12 +202,12 @@ macro_rules! both {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                run(common::Backend::Sqlite).await;
+                run($crate::common::Backend::Sqlite).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                run(common::Backend::Postgres).await;
+                run($crate::common::Backend::Postgres).await;
             }
         }
     };

@@ -1,7 +1,6 @@
 //! Customers over HTTP: CRUD, lists, notes, stats, validation, tenancy and roles.
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use serde_json::json;

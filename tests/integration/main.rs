@@ -1,0 +1,15 @@
+//! The integration tests, one module per area, linked into a single test binary
+//! (one link of the whole server instead of one per file: faster, and far less disk).
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+#[allow(dead_code)] // each area uses a different part of the helpers
+#[macro_use]
+mod common;
+
+mod deals;
+mod http_auth;
+mod http_customers;
+mod leads;
+mod pages;
+mod pipelines;
+mod repo;
