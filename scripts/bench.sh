@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The benchmark: seeds 100,000 customers in one organization (plus 10 organizations with
-# 10,000 each), then measures the release build on 127.0.0.1 with wrk at concurrency 8:
-# /api/customers/list (first page, page 2,000, a search) and the server-rendered customers
-# page; also peak RSS, cold start and the release WASM size.
+# The benchmark: seeds 100,000 customers and 50,000 deals (one pipeline) in one organization
+# (plus 10 organizations with 10,000 customers each), then measures the release build on
+# 127.0.0.1 with wrk at concurrency 8: /api/customers/list (first page, page 2,000, a search),
+# the server-rendered customers page, the deals board and the deals list; also peak RSS, cold
+# start and the release WASM size.
 #
 # usage: scripts/bench.sh [sqlite] [postgres]      (default: both)
 #   BENCH_SECONDS   seconds per measurement (default 15)
@@ -60,12 +61,13 @@ register() {
   echo "$token $(curl -fsS -H "Authorization: Bearer $token" "$BASE/api/organizations/mine" | sed -E 's/^\{"id":([0-9]+).*/\1/')"
 }
 
+# seed WHAT ORG COUNT: runs bench/seed_WHAT_<backend>.sql (WHAT: customers or deals).
 seed() {
-  local org=$1 count=$2
+  local what=$1 org=$2 count=$3
   if [ "$BACKEND" = sqlite ]; then
-    sed "s/:count/$count/g; s/:org/$org/g" bench/seed_sqlite.sql | sqlite3 "$DB_FILE"
+    sed "s/:count/$count/g; s/:org/$org/g" "bench/seed_${what}_sqlite.sql" | sqlite3 "$DB_FILE"
   else
-    sed "s/:count/$count/g; s/:org/$org/g" bench/seed_postgres.sql | psql -q "$DATABASE_URL" >/dev/null
+    sed "s/:count/$count/g; s/:org/$org/g" "bench/seed_${what}_postgres.sql" | psql -q "$DATABASE_URL" >/dev/null
   fi
 }
 
@@ -97,10 +99,11 @@ for BACKEND in "${BACKENDS[@]}"; do
   fi
   start_server
   read -r TOKEN ORG < <(register "bench@example.com" "Bench Main")
-  echo "== $BACKEND: seeding 100,000 customers in organization $ORG and 10 x 10,000 elsewhere"
+  echo "== $BACKEND: seeding 100,000 customers and 50,000 deals in organization $ORG and 10 x 10,000 customers elsewhere"
   t0=$(date +%s)
-  seed "$ORG" 100000
-  for i in $(seq 1 10); do read -r _ other < <(register "other$i@example.com" "Other $i"); seed "$other" 10000; done
+  seed customers "$ORG" 100000
+  seed deals "$ORG" 50000
+  for i in $(seq 1 10); do read -r _ other < <(register "other$i@example.com" "Other $i"); seed customers "$other" 10000; done
   [ "$BACKEND" = sqlite ] && sqlite3 "$DB_FILE" "analyze;"
   echo "   seeded in $(( $(date +%s) - t0 )) s"
   COOKIE=$(curl -fsS -o /dev/null -D - -X POST "$BASE/api/auth/login" --data-urlencode "email=bench@example.com" \
@@ -112,6 +115,11 @@ for BACKEND in "${BACKENDS[@]}"; do
   measure "list page 2000" "$BASE/api/customers/list?page=2000" "$AUTH"
   measure "list search" "$BASE/api/customers/list?search=customer%2042%20of" "$AUTH"
   measure "SSR /customers page" "$BASE/customers" "Cookie: $COOKIE"
+  curl -fsS -H "$AUTH" "$BASE/api/deals/board" | grep -q '"count":8334' || { echo "the board does not count 50,000 deals" >&2; exit 1; }
+  measure "deals board" "$BASE/api/deals/board" "$AUTH"
+  measure "deals list first page" "$BASE/api/deals/list" "$AUTH"
+  measure "deals list search" "$BASE/api/deals/list?search=deal%20123" "$AUTH"
+  measure "SSR /deals/board page" "$BASE/deals/board" "Cookie: $COOKIE"
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
   stop_server
   start_server
