@@ -71,6 +71,18 @@ create index deals_org_pipeline on deals (organization_id, pipeline_id, stage_id
 create index deals_org_status on deals (organization_id, status);
 create index deals_org_assigned on deals (organization_id, assigned_to);
 create index deals_customer on deals (customer_id);
+-- Substring search: a trigram full-text index over search_text, kept in step by triggers.
+create virtual table deals_search using fts5(search_text, content = 'deals', content_rowid = 'id', tokenize = 'trigram');
+create trigger deals_search_insert after insert on deals begin
+    insert into deals_search (rowid, search_text) values (new.id, new.search_text);
+end;
+create trigger deals_search_delete after delete on deals begin
+    insert into deals_search (deals_search, rowid, search_text) values ('delete', old.id, old.search_text);
+end;
+create trigger deals_search_update after update of search_text on deals begin
+    insert into deals_search (deals_search, rowid, search_text) values ('delete', old.id, old.search_text);
+    insert into deals_search (rowid, search_text) values (new.id, new.search_text);
+end;
 
 -- Deals and their value per stage, kept by triggers, so that the board does not count rows.
 create table deal_stage_totals (

@@ -1,1 +1,1 @@
-//! (being written)
+//! Deals over HTTP (being written).

@@ -262,7 +262,8 @@ pub async fn update(
     if done == 0 {
         return Err(AppError::Conflict("this customer was changed by someone else; reload and try again".into()));
     }
-    Ok(())
+    // Deals are found by their customer's name too.
+    super::deals::set_customer_name(conn, org_id, id, Some(&f.name)).await
 }
 
 /// Sets the status (activate/deactivate).
@@ -284,6 +285,8 @@ pub async fn set_status(
 }
 
 pub async fn delete(conn: &mut Conn, org_id: i64, id: i64) -> Result<(), AppError> {
+    // The customer's deals stay (without a customer) and are no longer found by its name.
+    super::deals::set_customer_name(conn, org_id, id, None).await?;
     let sql = "delete from customers where id = $1 and organization_id = $2";
     let done = on!(conn, c => sqlx::query(sql).bind(id).bind(org_id).execute(c).await?.rows_affected());
     if done == 0 {

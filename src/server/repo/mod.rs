@@ -11,7 +11,7 @@ pub mod pipelines;
 pub mod tokens;
 pub mod users;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// A value bound to a dynamically built query.
 #[derive(Debug, Clone)]
@@ -19,6 +19,7 @@ pub enum Arg {
     Int(i64),
     Text(String),
     Time(DateTime<Utc>),
+    Date(NaiveDate),
 }
 
 /// A query assembled from optional filters, with `$n` placeholders numbered as they are added.
@@ -62,6 +63,7 @@ macro_rules! bind_args {
                 $crate::server::repo::Arg::Int(v) => q.bind(*v),
                 $crate::server::repo::Arg::Text(v) => q.bind(v.as_str()),
                 $crate::server::repo::Arg::Time(v) => q.bind(*v),
+                $crate::server::repo::Arg::Date(v) => q.bind(*v),
             };
         }
         q

@@ -6,12 +6,13 @@ use sqlx::FromRow;
 use super::now;
 use crate::domain::organization::{slugify, Member as MemberInfo, OrgSummary, Organization, OrganizationPatch};
 use crate::domain::permission::{system_role_permissions, OWNER, SYSTEM_ROLES};
+use crate::domain::pipeline::PipelineFields;
 use crate::domain::validate::patch as patch_field;
 use crate::error::AppError;
 use crate::on;
 use crate::server::auth::Member;
 use crate::server::db::Conn;
-use crate::server::repo::employees;
+use crate::server::repo::{employees, pipelines};
 
 #[derive(FromRow)]
 struct OrgRow {
@@ -53,16 +54,6 @@ impl From<OrgRow> for Organization {
 const COLUMNS: &str =
     "id, name, slug, industry, website, email, phone, address, currency, time_zone, is_active, owner_id, created_at";
 
-/// The default pipeline every organization starts with: (name, probability, kind, color).
-const DEFAULT_STAGES: &[(&str, i64, &str, &str)] = &[
-    ("Lead", 10, "open", "#64748b"),
-    ("Qualified", 25, "open", "#0ea5e9"),
-    ("Proposal", 50, "open", "#6366f1"),
-    ("Negotiation", 75, "open", "#f59e0b"),
-    ("Won", 100, "won", "#16a34a"),
-    ("Lost", 0, "lost", "#dc2626"),
-];
-
 /// Creates an organization owned by `owner_id`, with the system roles, the owner's membership
 /// and employee record, and the default pipeline. Run inside a write transaction.
 #[tracing::instrument(skip(conn))]
@@ -92,16 +83,12 @@ pub async fn create(conn: &mut Conn, name: &str, owner_id: i64) -> Result<i64, A
     }
     add_member(conn, org_id, owner_id, OWNER).await?;
 
-    let sql = "insert into pipelines (organization_id, name, description, is_default, created_at, updated_at)
-               values ($1, 'Sales pipeline', 'Default sales pipeline', true, $2, $2) returning id";
-    let pipeline_id = on!(conn, c => sqlx::query_scalar::<_, i64>(sql).bind(org_id).bind(now).fetch_one(c).await?);
-    for (position, (stage, probability, kind, color)) in DEFAULT_STAGES.iter().enumerate() {
-        let sql = "insert into pipeline_stages (organization_id, pipeline_id, name, position, probability, kind, color, created_at)
-                   values ($1, $2, $3, $4, $5, $6, $7, $8)";
-        on!(conn, c => sqlx::query(sql)
-            .bind(org_id).bind(pipeline_id).bind(*stage).bind(position as i64).bind(*probability).bind(*kind).bind(*color).bind(now)
-            .execute(c).await?.rows_affected());
-    }
+    let default_pipeline = PipelineFields {
+        name: "Sales pipeline".into(),
+        description: Some("Default sales pipeline".into()),
+        is_active: true,
+    };
+    pipelines::create(conn, org_id, &default_pipeline, &pipelines::standard_stages(), true).await?;
     Ok(org_id)
 }
 
