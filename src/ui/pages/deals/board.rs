@@ -177,10 +177,10 @@ fn BoardView(board: Board, can_move: bool, can_create: bool) -> impl IntoView {
         here,
         stages,
     };
-    // A move refused without JavaScript comes back in the URL.
+    // A move refused without JavaScript comes back in the URL (shown until the next move).
     let url_error = use_url_error("/api/deals/move");
     view! {
-        {move || url_error.get().map(|err| view! {
+        {move || url_error.get().filter(|_| notice.with(Option::is_none)).map(|err| view! {
             <div class="callout callout-error" role="alert">{format!("The deal was not moved: {}", sentence(&describe(&err)))}</div>
         })}
         <p class="board-notice" class:callout=move || notice.with(|n| n.as_ref().is_some_and(|n| n.error))
