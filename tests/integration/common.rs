@@ -189,6 +189,7 @@ pub struct Resp {
 macro_rules! both {
     ($name:ident, |$app:ident| $body:expr) => {
         mod $name {
+            #[allow(unused_imports)] // a test may use nothing of its module
             use super::*;
 
             async fn run(backend: $crate::common::Backend) {

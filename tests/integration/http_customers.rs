@@ -1,7 +1,5 @@
 //! Customers over HTTP: CRUD, lists, notes, stats, validation, tenancy and roles.
 
-use crate::common;
-
 use axum::http::StatusCode;
 use serde_json::json;
 

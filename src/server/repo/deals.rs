@@ -574,7 +574,16 @@ pub async fn stats(
     }
     sql.push(" group by d.status, d.probability");
     let rows = on!(conn, c => bind_args!(sqlx::query_as::<_, (String, i64, i64, i64)>(&sql.text), &sql.args).fetch_all(c).await?);
-    let mut stats = DealStats { currency: currency.to_owned(), ..DealStats::default() };
+    let zero = money::from_minor(0, currency);
+    let mut stats = DealStats {
+        currency: currency.to_owned(),
+        open_value: zero,
+        weighted_value: zero,
+        won_value: zero,
+        average_deal_size: zero,
+        win_rate: fixed(Decimal::ZERO, 1),
+        ..DealStats::default()
+    };
     let mut weighted_percent = Decimal::ZERO;
     for (status, probability, n, value_minor) in rows {
         let value = money::from_minor(value_minor, currency);
@@ -591,13 +600,13 @@ pub async fn stats(
             DealStatus::Lost => stats.lost_count += n,
         }
     }
-    stats.weighted_value = (weighted_percent / Decimal::from(100)).round_dp(digits);
+    stats.weighted_value = fixed(weighted_percent / Decimal::from(100), digits);
     let closed = stats.won_count + stats.lost_count;
     if closed > 0 {
-        stats.win_rate = (Decimal::from(stats.won_count * 100) / Decimal::from(closed)).round_dp(1);
+        stats.win_rate = fixed(Decimal::from(stats.won_count * 100) / Decimal::from(closed), 1);
     }
     if stats.won_count > 0 {
-        stats.average_deal_size = (stats.won_value / Decimal::from(stats.won_count)).round_dp(digits);
+        stats.average_deal_size = fixed(stats.won_value / Decimal::from(stats.won_count), digits);
     }
 
     let mut sql = Sql::new(
@@ -626,6 +635,13 @@ pub async fn stats(
         })
         .collect();
     Ok(stats)
+}
+
+/// `d` rounded half away from zero (as amounts are stored) to exactly `digits` places.
+fn fixed(d: Decimal, digits: u32) -> Decimal {
+    let mut d = d.round_dp_with_strategy(digits, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    d.rescale(digits);
+    d
 }
 
 #[derive(FromRow)]

@@ -3,7 +3,8 @@
 //! Stage positions of a pipeline are always 0, 1, 2, … with no gaps. Changes that depend on
 //! the current positions or on which pipeline is the default first serialize per pipeline or
 //! per organization: SQLite's `BEGIN IMMEDIATE` already does; on PostgreSQL the row is locked
-//! with `for update`.
+//! with `for no key update` (which, unlike `for update`, does not hold up inserts that merely
+//! reference the row).
 
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
@@ -182,7 +183,7 @@ pub async fn get_stage(conn: &mut Conn, org_id: i64, id: i64) -> Result<Stage, A
 /// transaction ends. `NotFound` for an unknown organization.
 async fn lock_organization(conn: &mut Conn, org_id: i64) -> Result<(), AppError> {
     let sql = match conn.backend() {
-        Backend::Postgres => "select id from organizations where id = $1 for update",
+        Backend::Postgres => "select id from organizations where id = $1 for no key update",
         // A write transaction on SQLite (BEGIN IMMEDIATE) holds the database's write lock already.
         Backend::Sqlite => "select id from organizations where id = $1",
     };
@@ -195,7 +196,7 @@ async fn lock_organization(conn: &mut Conn, org_id: i64) -> Result<(), AppError>
 /// pipeline is not the organization's.
 pub async fn lock(conn: &mut Conn, org_id: i64, id: i64) -> Result<(), AppError> {
     let sql = match conn.backend() {
-        Backend::Postgres => "select id from pipelines where id = $1 and organization_id = $2 for update",
+        Backend::Postgres => "select id from pipelines where id = $1 and organization_id = $2 for no key update",
         Backend::Sqlite => "select id from pipelines where id = $1 and organization_id = $2",
     };
     on!(conn, c => sqlx::query_scalar::<_, i64>(sql).bind(id).bind(org_id).fetch_optional(c).await?)
