@@ -9,8 +9,10 @@ use crate::ui::layout::AppLayout;
 use crate::ui::pages::auth::{ForgotPasswordPage, LoginPage, SignupPage};
 use crate::ui::pages::customers::{CustomerDetailPage, CustomerListPage, CustomerNewPage};
 use crate::ui::pages::dashboard::DashboardPage;
+use crate::ui::pages::deals::{DealBoardPage, DealDetailPage, DealListPage, DealNewPage};
 use crate::ui::pages::not_found::NotFoundPage;
 use crate::ui::pages::organizations::OrganizationsPage;
+use crate::ui::pages::pipelines::{PipelineDetailPage, PipelineListPage};
 use crate::ui::pages::profile::ProfilePage;
 
 /// The document around the app, rendered on the server only.
@@ -52,6 +54,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers") view=CustomerListPage />
                     <Route path=path!("customers/new") view=CustomerNewPage />
                     <Route path=path!("customers/:id") view=CustomerDetailPage />
+                    <Route path=path!("deals") view=DealListPage />
+                    <Route path=path!("deals/new") view=DealNewPage />
+                    <Route path=path!("deals/board") view=DealBoardPage />
+                    <Route path=path!("deals/:id") view=DealDetailPage />
+                    <Route path=path!("pipelines") view=PipelineListPage />
+                    <Route path=path!("pipelines/:id") view=PipelineDetailPage />
                     <Route path=path!("profile") view=ProfilePage />
                     <Route path=path!("organizations") view=OrganizationsPage />
                 </ParentRoute>

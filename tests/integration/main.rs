@@ -6,6 +6,7 @@
 #[macro_use]
 mod common;
 
+mod deal_pages;
 mod deals;
 mod http_auth;
 mod http_customers;

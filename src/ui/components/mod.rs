@@ -2,9 +2,13 @@
 
 pub mod chart;
 pub mod error;
+pub mod feedback;
 pub mod form;
 pub mod pagination;
+pub mod sort_header;
 pub mod time;
 
 pub use error::{use_form_error, use_url_error, ErrorBox};
+pub use feedback::{describe, use_hydrated, ErrorSummary, NoJsNext};
 pub use form::{Field, FormErrors, SelectField, TextAreaField};
+pub use sort_header::SortHeader;

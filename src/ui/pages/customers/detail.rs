@@ -18,6 +18,7 @@ use crate::domain::money;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::{time, use_form_error, ErrorBox, TextAreaField};
 use crate::ui::layout::use_me;
+use crate::ui::pages::deals::CustomerDeals;
 
 #[component]
 pub fn CustomerDetailPage() -> impl IntoView {
@@ -71,6 +72,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
             })}
         </Transition>
         <Notes customer_id=id add_note notes />
+        <CustomerDeals customer_id=id />
     }
 }
 
