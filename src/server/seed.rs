@@ -4,13 +4,15 @@ use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
 
 use crate::domain::customer::{CustomerFields, CustomerStatus, CustomerType};
+use crate::domain::deal::{DealFields, DealPriority};
 use crate::domain::employee::{EmploymentType, NewEmployee};
 use crate::domain::permission::{ADMIN, CUSTOMER, MANAGER, MARKETING_REP, SALES_REP};
+use crate::domain::pipeline::StageKind;
 use crate::error::AppError;
 use crate::on;
 use crate::server::auth::password;
-use crate::server::db::Db;
-use crate::server::repo::{self, customers, employees, organizations, users};
+use crate::server::db::{Conn, Db};
+use crate::server::repo::{self, customers, deals, employees, organizations, pipelines, users};
 
 /// Email and password of the demo owner (also in the README).
 pub const DEMO_EMAIL: &str = "demo@example.com";
@@ -203,6 +205,7 @@ pub async fn seed_demo(db: &Db) -> Result<bool, AppError> {
         ),
     ];
     let now = repo::now();
+    let mut customer_ids = Vec::new();
     for (i, (name, email, company, kind, status, industry, city, credit, assignee, days_ago)) in
         demo_customers.into_iter().enumerate()
     {
@@ -222,6 +225,7 @@ pub async fn seed_demo(db: &Db) -> Result<bool, AppError> {
             ..CustomerFields::default()
         };
         let id = customers::create(&mut tx, org, owner, "USD", &fields).await?;
+        customer_ids.push(id);
         let created = now - Duration::days(days_ago);
         on!(tx, c => sqlx::query("update customers set created_at = $1, updated_at = $1 where id = $2").bind(created).bind(id).execute(c).await?.rows_affected());
         customers::add_note(
@@ -233,7 +237,55 @@ pub async fn seed_demo(db: &Db) -> Result<bool, AppError> {
         )
         .await?;
     }
+    seed_deals(&mut tx, org, owner, &customer_ids, &[sales_rep, manager, owner_employee]).await?;
     tx.commit().await?;
     tracing::info!(email = DEMO_EMAIL, "demo organization created");
     Ok(true)
+}
+
+/// Thirteen deals on the default pipeline: open ones in every open stage, four won, two lost.
+async fn seed_deals(tx: &mut Conn, org: i64, owner: i64, customer_ids: &[i64], owners: &[i64]) -> Result<(), AppError> {
+    let pipeline = pipelines::get_default(tx, org).await?;
+    let stage_of = |kind: StageKind, nth: usize| {
+        pipeline.stages.iter().filter(|s| s.kind == kind).nth(nth).or_else(|| pipeline.stages.first()).map(|s| s.id)
+    };
+    // (title, value, stage kind, nth stage of that kind, priority, days until expected close, days in stage)
+    let demo_deals = [
+        ("Annual licence renewal", "48000.00", StageKind::Open, 3, DealPriority::High, 14, 3),
+        ("Support upgrade to premium", "12500.00", StageKind::Open, 2, DealPriority::Medium, 30, 8),
+        ("Pilot for the Berlin office", "7800.50", StageKind::Open, 1, DealPriority::Medium, 45, 12),
+        ("Data migration project", "23999.99", StageKind::Open, 2, DealPriority::Urgent, 10, 2),
+        ("Training package", "3200.00", StageKind::Open, 0, DealPriority::Low, 60, 20),
+        ("Enterprise rollout", "125000.00", StageKind::Open, 1, DealPriority::High, 75, 6),
+        ("Analytics add-on", "9400.00", StageKind::Open, 0, DealPriority::Medium, 40, 1),
+        ("Consulting retainer Q1", "18000.00", StageKind::Open, 3, DealPriority::High, 7, 15),
+        ("First-year subscription", "36000.00", StageKind::Won, 0, DealPriority::High, -20, 20),
+        ("Onboarding services", "5400.00", StageKind::Won, 0, DealPriority::Medium, -45, 45),
+        ("Hardware bundle", "15250.75", StageKind::Won, 0, DealPriority::Low, -60, 60),
+        ("Security audit", "8800.00", StageKind::Won, 0, DealPriority::Urgent, -5, 5),
+        ("Custom integration", "42000.00", StageKind::Lost, 0, DealPriority::Medium, -30, 30),
+    ];
+    let today = repo::now();
+    for (i, (title, value, kind, nth, priority, close_in, in_stage)) in demo_deals.into_iter().enumerate() {
+        let Some(stage_id) = stage_of(kind, nth) else { continue };
+        let fields = DealFields {
+            title: title.into(),
+            customer_id: customer_ids.get(i % customer_ids.len().max(1)).copied(),
+            pipeline_id: pipeline.id,
+            stage_id,
+            value: value.parse().unwrap_or_default(),
+            priority,
+            expected_close_date: Some((today + Duration::days(close_in)).date_naive()),
+            assigned_to: owners.get(i % owners.len().max(1)).copied(),
+            ..DealFields::default()
+        };
+        let id = deals::create(tx, org, owner, "USD", &fields, None).await?;
+        let entered = today - Duration::days(in_stage);
+        let closed = (kind != StageKind::Open).then(|| entered.date_naive());
+        let reason = (kind == StageKind::Lost).then_some("Chose a competitor with a lower price");
+        let sql = "update deals set stage_entered_at = $1, created_at = $1, updated_at = $1, actual_close_date = $2,
+                   lost_reason = $3 where id = $4";
+        on!(tx, c => sqlx::query(sql).bind(entered).bind(closed).bind(reason).bind(id).execute(c).await?.rows_affected());
+    }
+    Ok(())
 }

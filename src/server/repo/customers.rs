@@ -3,7 +3,7 @@
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 use sqlx::FromRow;
 
-use super::{contains_pattern, now, parse_stored, Arg, Sql};
+use super::{contains_pattern, now, page_of_ids, parse_stored, Arg, Sql};
 use crate::bind_args;
 use crate::domain::customer::{Customer, CustomerFields, CustomerFilter, CustomerNote, CustomerStats, CustomerStatus};
 use crate::domain::list::ListParams;
@@ -144,45 +144,29 @@ pub async fn list(
     let dir = if params.descending { "desc" } else { "asc" };
     // `order_by` is one of the whitelisted names of `customer::SORTABLE`, never client text.
     let order = format!(" order by c.{} {dir}, c.id {dir}", params.order_by);
-    let page_of_ids = |select: &str| {
-        let mut sql = filtered(Sql::new(select), backend, org_id, scope, filter);
-        sql.push(&order);
-        sql.push_with(" limit ?", Arg::Int(params.page_size));
-        sql.push_with(" offset ?", Arg::Int(params.offset()));
-        sql
-    };
-
     // The page's ids come from the indexes first; only those rows are then loaded, so deep
     // pages skip index entries instead of whole joined rows.
-    let (ids, count) = if scope == Scope::All && filter.search.is_none() && filter.assigned_to.is_none() {
-        // Only organization, status and type: the maintained counts answer without counting rows.
-        let mut sql = Sql::new("select cast(coalesce(sum(n), 0) as bigint) from customer_counts c");
-        sql.push_with(" where c.organization_id = ?", Arg::Int(org_id));
-        if let Some(status) = filter.status {
-            sql.push_with(" and c.status = ?", Arg::Text(status.as_str().into()));
-        }
-        if let Some(t) = filter.customer_type {
-            sql.push_with(" and c.customer_type = ?", Arg::Text(t.as_str().into()));
-        }
-        let count = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?);
-        let sql = page_of_ids("select c.id from customers c");
-        let ids = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_all(c).await?);
-        (ids, count)
-    } else {
-        // Searches and scoped lists count the matches in the same pass that pages them.
-        let sql = page_of_ids("select c.id, count(*) over () from customers c");
-        let rows =
-            on!(conn, c => bind_args!(sqlx::query_as::<_, (i64, i64)>(&sql.text), &sql.args).fetch_all(c).await?);
-        let count = match rows.first() {
-            Some((_, total)) => *total,
-            None if params.page == 1 => 0,
-            None => {
-                let sql = filtered(Sql::new("select count(*) from customers c"), backend, org_id, scope, filter);
-                on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?)
+    let mut page = filtered(Sql::new("select c.id from customers c"), backend, org_id, scope, filter);
+    page.push(&order)
+        .push_with(" limit ?", Arg::Int(params.page_size))
+        .push_with(" offset ?", Arg::Int(params.offset()));
+    let count = || {
+        if scope == Scope::All && filter.search.is_none() && filter.assigned_to.is_none() {
+            // Only organization, status and type: the maintained counts answer without counting rows.
+            let mut sql = Sql::new("select cast(coalesce(sum(n), 0) as bigint) from customer_counts c");
+            sql.push_with(" where c.organization_id = ?", Arg::Int(org_id));
+            if let Some(status) = filter.status {
+                sql.push_with(" and c.status = ?", Arg::Text(status.as_str().into()));
             }
-        };
-        (rows.into_iter().map(|(id, _)| id).collect(), count)
+            if let Some(t) = filter.customer_type {
+                sql.push_with(" and c.customer_type = ?", Arg::Text(t.as_str().into()));
+            }
+            sql
+        } else {
+            filtered(Sql::new("select count(*) from customers c"), backend, org_id, scope, filter)
+        }
     };
+    let (ids, count) = page_of_ids(conn, page, count, params).await?;
     if ids.is_empty() {
         return Ok((Vec::new(), count));
     }

@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::FromRow;
 
-use super::{contains_pattern, now, parse_stored, pipelines, Arg, Sql};
+use super::{contains_pattern, now, page_of_ids, parse_stored, pipelines, Arg, Sql};
 use crate::bind_args;
 use crate::domain::deal::{
     expected_revenue, Board, BoardColumn, Deal, DealCard, DealFields, DealFilter, DealStats, DealStatus, StageTotal,
@@ -202,48 +202,32 @@ pub async fn list(
 ) -> Result<(Vec<Deal>, i64), AppError> {
     let backend = conn.backend();
     let order = order_clause(params);
-    let page_of_ids = |select: &str| {
-        let mut sql = filtered(Sql::new(select), backend, org_id, scope, currency, filter);
-        sql.push(&order);
-        sql.push_with(" limit ?", Arg::Int(params.page_size));
-        sql.push_with(" offset ?", Arg::Int(params.offset()));
-        sql
-    };
-
     // The page's ids come from the indexes first; only those rows are then loaded.
-    let only_placement = DealFilter { pipeline: filter.pipeline, stage: filter.stage, ..DealFilter::default() };
-    let (ids, count) = if scope == Scope::All && *filter == only_placement {
-        // Everything, or one pipeline or stage: the per-stage totals answer without counting rows.
-        let mut sql = Sql::new(
-            "select cast(coalesce(sum(t.n), 0) as bigint) from deal_stage_totals t
-             join pipeline_stages s on s.id = t.stage_id",
-        );
-        sql.push_with(" where t.organization_id = ?", Arg::Int(org_id));
-        if let Some(id) = filter.pipeline {
-            sql.push_with(" and s.pipeline_id = ?", Arg::Int(id));
-        }
-        if let Some(id) = filter.stage {
-            sql.push_with(" and t.stage_id = ?", Arg::Int(id));
-        }
-        let count = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?);
-        let sql = page_of_ids("select d.id from deals d");
-        let ids = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_all(c).await?);
-        (ids, count)
-    } else {
-        // Filtered and scoped lists count the matches in the same pass that pages them.
-        let sql = page_of_ids("select d.id, count(*) over () from deals d");
-        let rows =
-            on!(conn, c => bind_args!(sqlx::query_as::<_, (i64, i64)>(&sql.text), &sql.args).fetch_all(c).await?);
-        let count = match rows.first() {
-            Some((_, total)) => *total,
-            None if params.page == 1 => 0,
-            None => {
-                let sql = filtered(Sql::new("select count(*) from deals d"), backend, org_id, scope, currency, filter);
-                on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?)
+    let mut page = filtered(Sql::new("select d.id from deals d"), backend, org_id, scope, currency, filter);
+    page.push(&order)
+        .push_with(" limit ?", Arg::Int(params.page_size))
+        .push_with(" offset ?", Arg::Int(params.offset()));
+    let count = || {
+        let only_placement = DealFilter { pipeline: filter.pipeline, stage: filter.stage, ..DealFilter::default() };
+        if scope == Scope::All && *filter == only_placement {
+            // Everything, or one pipeline or stage: the per-stage totals answer without counting rows.
+            let mut sql = Sql::new(
+                "select cast(coalesce(sum(t.n), 0) as bigint) from deal_stage_totals t
+                 join pipeline_stages s on s.id = t.stage_id",
+            );
+            sql.push_with(" where t.organization_id = ?", Arg::Int(org_id));
+            if let Some(id) = filter.pipeline {
+                sql.push_with(" and s.pipeline_id = ?", Arg::Int(id));
             }
-        };
-        (rows.into_iter().map(|(id, _)| id).collect(), count)
+            if let Some(id) = filter.stage {
+                sql.push_with(" and t.stage_id = ?", Arg::Int(id));
+            }
+            sql
+        } else {
+            filtered(Sql::new("select count(*) from deals d"), backend, org_id, scope, currency, filter)
+        }
     };
+    let (ids, count) = page_of_ids(conn, page, count, params).await?;
     if ids.is_empty() {
         return Ok((Vec::new(), count));
     }

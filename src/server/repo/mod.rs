@@ -13,6 +13,11 @@ pub mod users;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::domain::list::ListParams;
+use crate::error::AppError;
+use crate::on;
+use crate::server::db::Conn;
+
 /// A value bound to a dynamically built query.
 #[derive(Debug, Clone)]
 pub enum Arg {
@@ -68,6 +73,29 @@ macro_rules! bind_args {
         }
         q
     }};
+}
+
+/// The ids of one page of a list, and how many records match in all.
+///
+/// `page` selects ids with `limit`/`offset`; `count` builds the query for the total, which
+/// runs only when the page cannot tell: a first or later page that is neither full nor empty
+/// ends the list, so the total is known without counting. (A window `count(*) over ()` would
+/// sort every matching row; a plain count walks an index.)
+pub async fn page_of_ids(
+    conn: &mut Conn,
+    page: Sql,
+    count: impl FnOnce() -> Sql,
+    params: &ListParams,
+) -> Result<(Vec<i64>, i64), AppError> {
+    let ids = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&page.text), &page.args).fetch_all(c).await?);
+    let shown = ids.len() as i64;
+    let total = if shown < params.page_size && (shown > 0 || params.page == 1) {
+        params.offset() + shown
+    } else {
+        let sql = count();
+        on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?)
+    };
+    Ok((ids, total))
 }
 
 /// A `like` pattern matching `term` anywhere, case-insensitively (compare with `lower(col)`),
