@@ -15,7 +15,8 @@ pub fn use_me() -> Me {
 }
 
 /// Sections of the app, in navigation order: (path, label, resource whose `view` permission shows it).
-const SECTIONS: &[(&str, &str, &str)] = &[("/", "Dashboard", ""), ("/customers", "Customers", "customers")];
+const SECTIONS: &[(&str, &str, &str)] =
+    &[("/", "Dashboard", ""), ("/customers", "Customers", "customers"), ("/leads", "Leads", "leads")];
 
 /// Loads the caller; signed-out visitors are redirected to the sign-in page.
 #[component]
