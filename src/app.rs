@@ -10,6 +10,7 @@ use crate::ui::pages::auth::{ForgotPasswordPage, LoginPage, SignupPage};
 use crate::ui::pages::customers::{CustomerDetailPage, CustomerListPage, CustomerNewPage};
 use crate::ui::pages::dashboard::DashboardPage;
 use crate::ui::pages::deals::{DealBoardPage, DealDetailPage, DealListPage, DealNewPage};
+use crate::ui::pages::leads::{LeadDetailPage, LeadListPage, LeadNewPage};
 use crate::ui::pages::not_found::NotFoundPage;
 use crate::ui::pages::organizations::OrganizationsPage;
 use crate::ui::pages::pipelines::{PipelineDetailPage, PipelineListPage};
@@ -54,6 +55,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("customers") view=CustomerListPage />
                     <Route path=path!("customers/new") view=CustomerNewPage />
                     <Route path=path!("customers/:id") view=CustomerDetailPage />
+                    <Route path=path!("leads") view=LeadListPage />
+                    <Route path=path!("leads/new") view=LeadNewPage />
+                    <Route path=path!("leads/:id") view=LeadDetailPage />
                     <Route path=path!("deals") view=DealListPage />
                     <Route path=path!("deals/new") view=DealNewPage />
                     <Route path=path!("deals/board") view=DealBoardPage />

@@ -1,1 +1,272 @@
-//! (being written)
+//! `/api/leads/*`: the leads of the current organization, their status, score, owner and activities.
+//!
+//! Callers without `leads:view_all` see (and may change) only leads assigned to them;
+//! anything else answers 404, exactly like another organization's lead.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
+
+use crate::domain::activity::{Activity, ActivityInput};
+use crate::domain::lead::{Lead, LeadInput, LeadQuery, LeadStats};
+use crate::domain::list::Page;
+use crate::error::AppError;
+
+/// One page of leads: `search` (name, email, company), filters `status`, `source`,
+/// `assigned_to`, `score_min`/`score_max` (inclusive); `ordering` (e.g. `-created_at`,
+/// `-score`, `last_name`); `page`, `page_size`.
+#[server(prefix = "/api", endpoint = "leads/list", input = GetUrl, output = Json)]
+pub async fn list_leads(#[server(flatten)] query: LeadQuery) -> Result<Page<Lead>, AppError> {
+    use crate::api::ctx;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("leads", "view")?;
+    let (filter, params) = query.validate()?;
+    let mut conn = state.db.read().await?;
+    let (results, count) =
+        crate::server::repo::leads::list(&mut conn, member.org_id, member.scope("leads"), &filter, &params).await?;
+    Ok(ctx::page(results, count, &params))
+}
+
+/// One lead.
+#[server(prefix = "/api", endpoint = "leads/get", input = GetUrl, output = Json)]
+pub async fn get_lead(id: i64) -> Result<Lead, AppError> {
+    use crate::api::ctx;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("leads", "view")?;
+    let mut conn = state.db.read().await?;
+    crate::server::repo::leads::get(&mut conn, member.org_id, member.scope("leads"), id).await
+}
+
+/// Creates a lead. `first_name` is required; `status` may be `new` (the default), `contacted`
+/// or `lost`; `assigned_to` must be an employee of the organization (a caller who sees only
+/// their own leads gets them assigned by default).
+#[server(prefix = "/api", endpoint = "leads/create", input = PostUrl, output = Json)]
+pub async fn create_lead(
+    #[server(flatten)] input: LeadInput,
+    #[server(default)] next: Option<String>,
+) -> Result<Lead, AppError> {
+    use crate::api::ctx;
+    use crate::domain::lead::{LeadFields, LeadStatus};
+    use crate::server::auth::caller::Scope;
+    use crate::server::repo;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("leads", "create")?;
+    let (mut fields, status) = input.apply_with_status(LeadFields::default(), LeadStatus::New)?;
+    if fields.assigned_to.is_none() && !member.can("leads", "view_all") {
+        fields.assigned_to = member.employee_id;
+    }
+    let mut tx = state.db.write().await?;
+    check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
+    let currency = repo::organizations::get(&mut tx, member.org_id).await?.currency;
+    let id = repo::leads::create(&mut tx, member.org_id, caller.user_id, &currency, &fields, status).await?;
+    let lead = repo::leads::get(&mut tx, member.org_id, Scope::All, id).await?;
+    tx.commit().await?;
+    ctx::redirect_to(next.as_deref().map(|n| n.replace("{id}", &id.to_string())).as_deref());
+    Ok(lead)
+}
+
+/// Updates a lead: fields sent replace the stored ones, fields not sent stay. `status` may
+/// change only to `new`, `contacted` or `lost` (qualify, disqualify and convert have their own
+/// calls; a converted lead keeps its status). With `version`, a stale update answers 409.
+#[server(prefix = "/api", endpoint = "leads/update", input = PostUrl, output = Json)]
+pub async fn update_lead(
+    id: i64,
+    #[server(flatten)] input: LeadInput,
+    #[server(default)] version: Option<i64>,
+    #[server(default)] next: Option<String>,
+) -> Result<Lead, AppError> {
+    use crate::api::ctx;
+    use crate::server::auth::caller::Scope;
+    use crate::server::repo;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("leads", "edit")?;
+    let mut tx = state.db.write().await?;
+    let current = repo::leads::get(&mut tx, member.org_id, member.scope("leads"), id).await?;
+    let (fields, status) = input.apply_with_status(current.fields.clone(), current.status)?;
+    if fields.assigned_to != current.fields.assigned_to {
+        check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
+    }
+    repo::leads::update(&mut tx, member.org_id, id, caller.user_id, &current.currency, &fields, status, version)
+        .await?;
+    let lead = repo::leads::get(&mut tx, member.org_id, Scope::All, id).await?;
+    tx.commit().await?;
+    ctx::redirect_to(next.as_deref());
+    Ok(lead)
+}
+
+/// Deletes a lead and its activities (needs `leads:delete`).
+#[server(prefix = "/api", endpoint = "leads/delete", input = PostUrl, output = Json)]
+pub async fn delete_lead(id: i64, #[server(default)] next: Option<String>) -> Result<(), AppError> {
+    use crate::api::ctx;
+    use crate::server::repo;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("leads", "delete")?;
+    let mut tx = state.db.write().await?;
+    repo::leads::get(&mut tx, member.org_id, member.scope("leads"), id).await?;
+    repo::leads::delete(&mut tx, member.org_id, id).await?;
+    tx.commit().await?;
+    ctx::redirect_to(next.as_deref());
+    Ok(())
+}
+
+/// Marks a lead qualified (409 once converted).
+#[server(prefix = "/api", endpoint = "leads/qualify", input = PostUrl, output = Json)]
+pub async fn qualify_lead(id: i64, #[server(default)] next: Option<String>) -> Result<Lead, AppError> {
+    set_status(id, crate::domain::lead::LeadStatus::Qualified, None, next).await
+}
+
+/// Marks a lead unqualified; `reason` is required (422 without). 409 once converted.
+#[server(prefix = "/api", endpoint = "leads/disqualify", input = PostUrl, output = Json)]
+pub async fn disqualify_lead(
+    id: i64,
+    #[server(default)] reason: Option<String>,
+    #[server(default)] next: Option<String>,
+) -> Result<Lead, AppError> {
+    set_status(id, crate::domain::lead::LeadStatus::Unqualified, reason, next).await
+}
+
+/// Sets a lead's score: a whole number from 0 to 100 (422 otherwise).
+#[server(prefix = "/api", endpoint = "leads/update_score", input = PostUrl, output = Json)]
+pub async fn update_lead_score(
+    id: i64,
+    #[server(default)] score: Option<String>,
+    #[server(default)] next: Option<String>,
+) -> Result<Lead, AppError> {
+    use crate::api::ctx;
+    use crate::server::repo;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("leads", "edit")?;
+    let score = crate::domain::lead::validate_score(score.as_deref())?;
+    let scope = member.scope("leads");
+    let mut tx = state.db.write().await?;
+    repo::leads::get(&mut tx, member.org_id, scope, id).await?;
+    repo::leads::set_score(&mut tx, member.org_id, id, caller.user_id, score).await?;
+    let lead = repo::leads::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;
+    tx.commit().await?;
+    ctx::redirect_to(next.as_deref());
+    Ok(lead)
+}
+
+/// Assigns a lead to an employee of the organization (422 for anyone else); empty unassigns.
+#[server(prefix = "/api", endpoint = "leads/assign", input = PostUrl, output = Json)]
+pub async fn assign_lead(
+    id: i64,
+    #[server(default)] assigned_to: Option<String>,
+    #[server(default)] next: Option<String>,
+) -> Result<Lead, AppError> {
+    use crate::api::ctx;
+    use crate::domain::validate::Check;
+    use crate::server::repo;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("leads", "edit")?;
+    let mut c = Check::new();
+    let assigned_to = c.id("assigned_to", assigned_to.as_deref());
+    c.finish(())?;
+    let mut tx = state.db.write().await?;
+    repo::leads::get(&mut tx, member.org_id, member.scope("leads"), id).await?;
+    check_assignee(&mut tx, member.org_id, assigned_to).await?;
+    repo::leads::assign(&mut tx, member.org_id, id, caller.user_id, assigned_to).await?;
+    let lead = repo::leads::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;
+    tx.commit().await?;
+    ctx::redirect_to(next.as_deref());
+    Ok(lead)
+}
+
+/// Records an activity about a lead: `activity_type` (call, email, telegram, meeting, task,
+/// note), `subject`, `description`, `status`, `scheduled_at` (RFC 3339 or `YYYY-MM-DDTHH:MM`, UTC).
+#[server(prefix = "/api", endpoint = "leads/add_activity", input = PostUrl, output = Json)]
+pub async fn add_lead_activity(
+    lead_id: i64,
+    #[server(flatten)] input: ActivityInput,
+    #[server(default)] next: Option<String>,
+) -> Result<Activity, AppError> {
+    use crate::api::ctx;
+    use crate::server::repo;
+    use crate::server::repo::activities::Link;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("leads", "edit")?;
+    let new = input.validate()?;
+    let mut tx = state.db.write().await?;
+    repo::leads::get(&mut tx, member.org_id, member.scope("leads"), lead_id).await?;
+    let activity =
+        repo::activities::create(&mut tx, member.org_id, caller.user_id, member.employee_id, Link::Lead(lead_id), &new)
+            .await?;
+    tx.commit().await?;
+    ctx::redirect_to(next.as_deref());
+    Ok(activity)
+}
+
+/// A lead's activities, newest first.
+#[server(prefix = "/api", endpoint = "leads/activities", input = GetUrl, output = Json)]
+pub async fn list_lead_activities(lead_id: i64) -> Result<Vec<Activity>, AppError> {
+    use crate::api::ctx;
+    use crate::server::repo;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("leads", "view")?;
+    let mut conn = state.db.read().await?;
+    repo::leads::get(&mut conn, member.org_id, member.scope("leads"), lead_id).await?;
+    repo::activities::list_for(&mut conn, member.org_id, repo::activities::Link::Lead(lead_id)).await
+}
+
+/// Totals by status and source, conversion rate (converted / all, percent) and average score,
+/// within the caller's scope.
+#[server(prefix = "/api", endpoint = "leads/stats", input = GetUrl, output = Json)]
+pub async fn get_lead_stats() -> Result<LeadStats, AppError> {
+    use crate::api::ctx;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("leads", "view")?;
+    let mut conn = state.db.read().await?;
+    crate::server::repo::leads::stats(&mut conn, member.org_id, member.scope("leads")).await
+}
+
+/// Qualify or disqualify (which needs a reason): only leads the caller may edit, never a
+/// converted one (409).
+#[cfg(feature = "ssr")]
+async fn set_status(
+    id: i64,
+    status: crate::domain::lead::LeadStatus,
+    reason: Option<String>,
+    next: Option<String>,
+) -> Result<Lead, AppError> {
+    use crate::api::ctx;
+    use crate::domain::lead::LeadStatus;
+    use crate::server::repo;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("leads", "edit")?;
+    let reason = match status {
+        LeadStatus::Unqualified => Some(crate::domain::lead::validate_disqualify_reason(reason.as_deref())?),
+        _ => None,
+    };
+    let mut tx = state.db.write().await?;
+    repo::leads::get(&mut tx, member.org_id, member.scope("leads"), id).await?;
+    repo::leads::set_status(&mut tx, member.org_id, id, caller.user_id, status, reason.as_deref()).await?;
+    let lead = repo::leads::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;
+    tx.commit().await?;
+    ctx::redirect_to(next.as_deref());
+    Ok(lead)
+}
+
+/// An "assigned to" id from a client must be an employee of the caller's organization.
+#[cfg(feature = "ssr")]
+async fn check_assignee(
+    conn: &mut crate::server::db::Conn,
+    org_id: i64,
+    assigned_to: Option<i64>,
+) -> Result<(), AppError> {
+    match assigned_to {
+        Some(id) if !crate::server::repo::employees::exists(conn, org_id, id).await? => {
+            Err(AppError::field("assigned_to", "is not an employee of this organization"))
+        }
+        _ => Ok(()),
+    }
+}

@@ -18,6 +18,7 @@ pub fn use_me() -> Me {
 const SECTIONS: &[(&str, &str, &str)] = &[
     ("/", "Dashboard", ""),
     ("/customers", "Customers", "customers"),
+    ("/leads", "Leads", "leads"),
     ("/deals", "Deals", "deals"),
     ("/pipelines", "Pipelines", "pipelines"),
 ];

@@ -1,0 +1,338 @@
+//! One lead: summary, qualify/disqualify, score, owner, edit form, activities.
+
+use leptos::html::Form;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::form::LeadFieldset;
+use super::{score_class, status_class};
+use crate::api::employees::list_employees;
+use crate::api::leads::{
+    get_lead, list_lead_activities, AddLeadActivity, AssignLead, DeleteLead, DisqualifyLead, QualifyLead, UpdateLead,
+    UpdateLeadScore,
+};
+use crate::domain::activity::{Activity, ActivityStatus, ActivityType};
+use crate::domain::employee::Employee;
+use crate::domain::lead::{Lead, LeadStatus};
+use crate::domain::money;
+use crate::error::AppError;
+use crate::ui::components::form::FormErrors;
+use crate::ui::components::{time, use_form_error, ErrorBox, Field, SelectField, TextAreaField};
+use crate::ui::layout::use_me;
+
+/// The actions of the page, created once and shared by its parts.
+#[derive(Clone, Copy)]
+struct Actions {
+    update: ServerAction<UpdateLead>,
+    qualify: ServerAction<QualifyLead>,
+    disqualify: ServerAction<DisqualifyLead>,
+    score: ServerAction<UpdateLeadScore>,
+    assign: ServerAction<AssignLead>,
+    delete: ServerAction<DeleteLead>,
+}
+
+#[component]
+pub fn LeadDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
+    let actions = Actions {
+        update: ServerAction::new(),
+        qualify: ServerAction::new(),
+        disqualify: ServerAction::new(),
+        score: ServerAction::new(),
+        assign: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    let add_activity = ServerAction::<AddLeadActivity>::new();
+    // Reload after successful changes only: a refused edit must keep what the user typed.
+    let saved_version = move || {
+        [
+            actions.update.value(),
+            actions.qualify.value(),
+            actions.disqualify.value(),
+            actions.score.value(),
+            actions.assign.value(),
+        ]
+        .iter()
+        .filter_map(|v| v.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|l| l.version)))
+        .max()
+    };
+    let lead = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_lead(id));
+    let activities =
+        Resource::new(move || (id.get(), add_activity.version().get()), |(id, _)| list_lead_activities(id));
+    let employees = Resource::new(|| (), |_| list_employees());
+    let update_error = use_form_error(actions.update.value(), "/api/leads/update");
+    let delete_error = use_form_error(actions.delete.value(), "/api/leads/delete");
+    let qualify_error = use_form_error(actions.qualify.value(), "/api/leads/qualify");
+
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading lead…"</p> }>
+            {move || Suspend::new(async move {
+                match (lead.await, employees.await) {
+                    (Ok(l), employees) => {
+                        let employees = employees.unwrap_or_default();
+                        view! {
+                            <Title text=l.full_name() />
+                            <Header l=l.clone() actions />
+                            <FormErrors error=delete_error />
+                            <FormErrors error=qualify_error />
+                            <div class="detail-grid">
+                                <div>
+                                    <Summary l=l.clone() />
+                                    <Work l=l.clone() employees actions />
+                                </div>
+                                <section class="card">
+                                    <h2>"Edit"</h2>
+                                    <ActionForm action=actions.update>
+                                        <input type="hidden" name="id" value=l.id />
+                                        <input type="hidden" name="version" value=l.version />
+                                        <FormErrors error=update_error />
+                                        <LeadFieldset fields=l.fields.clone() status=l.status employees=None error=update_error />
+                                        <div class="form-actions">
+                                            <button type="submit" class="button primary" disabled=move || actions.update.pending().get()>"Save changes"</button>
+                                            {move || matches!(actions.update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                        </div>
+                                    </ActionForm>
+                                </section>
+                            </div>
+                        }.into_any()
+                    }
+                    (Err(err), _) => view! { <ErrorBox err /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Activities lead_id=id add_activity activities />
+    }
+}
+
+#[component]
+fn Header(l: Lead, actions: Actions) -> impl IntoView {
+    let me = use_me();
+    let here = format!("/leads/{}", l.id);
+    let disqualify_error = use_form_error(actions.disqualify.value(), "/api/leads/disqualify");
+    let can_edit = me.can("leads", "edit") && l.status != LeadStatus::Converted;
+    let subtitle = [l.fields.job_title.clone(), l.fields.company.clone()].into_iter().flatten().collect::<Vec<_>>();
+    let id = l.id;
+    let next = here.clone();
+    let qualify_form = (can_edit && l.status != LeadStatus::Qualified).then(move || {
+        view! {
+            <ActionForm action=actions.qualify>
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="next" value=next />
+                <button type="submit" class="button" disabled=move || actions.qualify.pending().get()>"Qualify"</button>
+            </ActionForm>
+        }
+    });
+    let next = here;
+    let disqualify_form = (can_edit && l.status != LeadStatus::Unqualified).then(move || {
+        view! {
+            <details class="menu danger-menu" open=move || disqualify_error.get().is_some()>
+                <summary class="button">"Disqualify…"</summary>
+                <div class="menu-panel">
+                    <ActionForm action=actions.disqualify>
+                        <input type="hidden" name="id" value=id />
+                        <input type="hidden" name="next" value=next />
+                        <TextAreaField label="Why is this lead not a fit?" name="reason" rows=3 required=true error=disqualify_error />
+                        <button type="submit" class="button danger" disabled=move || actions.disqualify.pending().get()>"Disqualify"</button>
+                    </ActionForm>
+                </div>
+            </details>
+        }
+    });
+    view! {
+        <div class="page-header">
+            <div>
+                <A href="/leads">"← All leads"</A>
+                <h1>
+                    {l.full_name()} " " <span class=status_class(l.status)>{l.status.label()}</span>
+                    " " <span class=score_class(l.fields.score) title="Score">{format!("Score {}", l.fields.score)}</span>
+                </h1>
+                <p class="muted">{subtitle.join(" · ")}</p>
+            </div>
+            <div class="actions">
+                {qualify_form}
+                {disqualify_form}
+                {me.can("leads", "delete").then(|| view! {
+                    <details class="menu danger-menu">
+                        <summary class="button danger">"Delete…"</summary>
+                        <div class="menu-panel">
+                            <p>"Delete this lead and its activities? This cannot be undone."</p>
+                            <ActionForm action=actions.delete>
+                                <input type="hidden" name="id" value=l.id />
+                                <input type="hidden" name="next" value="/leads" />
+                                <button type="submit" class="button danger">"Yes, delete"</button>
+                            </ActionForm>
+                        </div>
+                    </details>
+                })}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Summary(l: Lead) -> impl IntoView {
+    let address = [&l.fields.street, &l.fields.city, &l.fields.state, &l.fields.postal_code, &l.fields.country]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let row = |label: &'static str, value: Option<String>| {
+        view! { <div class="dl-row"><dt>{label}</dt><dd>{value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into())}</dd></div> }
+    };
+    let converted = l.converted_customer_id.map(|customer| {
+        view! {
+            <div class="dl-row">
+                <dt>"Customer"</dt>
+                <dd>
+                    <A href=format!("/customers/{customer}")>"View customer"</A>
+                    {l.converted_at.map(|t| format!(" (converted {})", time::date(t)))}
+                </dd>
+            </div>
+        }
+    });
+    view! {
+        <section class="card">
+            <h2>"Details"</h2>
+            <dl class="dl">
+                {row("Email", l.fields.email.clone())}
+                {row("Phone", l.fields.phone.clone())}
+                {row("Company", l.fields.company.clone())}
+                {row("Job title", l.fields.job_title.clone())}
+                {row("Source", Some(l.fields.source.label().to_owned()))}
+                {row("Score", Some(l.fields.score.to_string()))}
+                {row("Est. value", l.fields.estimated_value.map(|d| money::format(d, &l.currency)))}
+                {row("Assigned to", l.assigned_to_name.clone())}
+                {(l.status == LeadStatus::Unqualified).then(|| row("Disqualified", l.disqualify_reason.clone()))}
+                {converted}
+                {row("Address", Some(address))}
+                {row("Notes", l.fields.notes.clone())}
+                {row("Created", Some(time::date_time(l.created_at)))}
+                {row("Updated", Some(time::date_time(l.updated_at)))}
+            </dl>
+        </section>
+    }
+    .into_any()
+}
+
+/// The score and the owner, each a small form of its own.
+#[component]
+fn Work(l: Lead, employees: Vec<Employee>, actions: Actions) -> impl IntoView {
+    let me = use_me();
+    let next_score = format!("/leads/{}", l.id);
+    let next_assign = next_score.clone();
+    let score_error = use_form_error(actions.score.value(), "/api/leads/update_score");
+    let assign_error = use_form_error(actions.assign.value(), "/api/leads/assign");
+    let employee_options: Vec<(String, String)> = employees.iter().map(|e| (e.id.to_string(), e.full_name())).collect();
+    me.can("leads", "edit").then(|| {
+        view! {
+            <section class="card lead-work">
+                <h2>"Score and owner"</h2>
+                <ActionForm action=actions.score>
+                    <input type="hidden" name="id" value=l.id />
+                    <input type="hidden" name="next" value=next_score />
+                    <FormErrors error=score_error />
+                    <div class="inline-form">
+                        <Field label="Score (0–100)" name="score" kind="number" value=l.fields.score.to_string() required=true error=score_error />
+                        <button type="submit" class="button" disabled=move || actions.score.pending().get()>"Set score"</button>
+                    </div>
+                </ActionForm>
+                <ActionForm action=actions.assign>
+                    <input type="hidden" name="id" value=l.id />
+                    <input type="hidden" name="next" value=next_assign />
+                    <FormErrors error=assign_error />
+                    <div class="inline-form">
+                        <SelectField label="Assigned to" name="assigned_to" value=l.fields.assigned_to.map(|a| a.to_string()).unwrap_or_default()
+                            blank="Nobody" options=employee_options error=assign_error />
+                        <button type="submit" class="button" disabled=move || actions.assign.pending().get()>"Assign"</button>
+                    </div>
+                </ActionForm>
+            </section>
+        }
+        .into_any()
+    })
+}
+
+/// CSS class of an activity's status badge.
+fn activity_status_class(status: ActivityStatus) -> &'static str {
+    match status {
+        ActivityStatus::Completed => "badge badge-green",
+        ActivityStatus::Scheduled | ActivityStatus::InProgress => "badge badge-blue",
+        ActivityStatus::Cancelled => "badge badge-grey",
+    }
+}
+
+#[component]
+fn Activities(
+    lead_id: Memo<i64>,
+    add_activity: ServerAction<AddLeadActivity>,
+    activities: Resource<Result<Vec<Activity>, AppError>>,
+) -> impl IntoView {
+    let me = use_me();
+    let error = use_form_error(add_activity.value(), "/api/leads/add_activity");
+    let form = NodeRef::<Form>::new();
+    // Clear the form once the activity is saved (never when it was refused).
+    Effect::new(move |_| {
+        if matches!(add_activity.value().get(), Some(Ok(_))) {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
+    let types: Vec<(String, String)> =
+        ActivityType::ALL.iter().map(|t| (t.as_str().to_owned(), t.label().to_owned())).collect();
+    view! {
+        <section class="card notes">
+            <h2>"Activities"</h2>
+            {me.can("leads", "edit").then(|| view! {
+                <ActionForm action=add_activity node_ref=form>
+                    <input type="hidden" name="lead_id" value=move || lead_id.get() />
+                    <input type="hidden" name="next" value=move || format!("/leads/{}", lead_id.get()) />
+                    <FormErrors error />
+                    <div class="form-grid">
+                        <SelectField label="Type" name="activity_type" value="call".to_owned() options=types error />
+                        <Field label="Subject" name="subject" required=true error />
+                        <Field label="Scheduled at (UTC, empty if done)" name="scheduled_at" kind="datetime-local" error />
+                        <TextAreaField label="Description" name="description" rows=3 error />
+                    </div>
+                    <button type="submit" class="button primary" disabled=move || add_activity.pending().get()>"Add activity"</button>
+                </ActionForm>
+            })}
+            <Transition fallback=|| view! { <p class="loading">"Loading activities…"</p> }>
+                {move || Suspend::new(async move {
+                    match activities.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted">"No activities yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ol class="timeline">
+                                {list.into_iter().map(|a| view! {
+                                    <li>
+                                        <p class="timeline-meta">
+                                            <strong>{a.activity_type.label()}</strong>
+                                            " · "
+                                            <span class=activity_status_class(a.status)>{a.status.label()}</span>
+                                            " · "
+                                            {a.created_by_name.unwrap_or_else(|| "Someone".into())}
+                                            " · "
+                                            <time datetime=a.created_at.to_rfc3339()>{time::date_time(a.created_at)}</time>
+                                            {a.scheduled_at.map(|t| view! {
+                                                " · for " <time datetime=t.to_rfc3339()>{time::date_time(t)}</time>
+                                            })}
+                                        </p>
+                                        <p class="note-body"><strong>{a.subject}</strong></p>
+                                        {a.description.map(|d| view! { <p class="note-body">{d}</p> })}
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                        Err(_) => ().into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,193 @@
+//! The leads list: search as you type, filters, sortable columns, pages in the URL.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use super::{score_class, status_class};
+use crate::api::employees::list_employees;
+use crate::api::leads::list_leads;
+use crate::domain::lead::{LeadQuery, LeadSource, LeadStatus};
+use crate::domain::list::ListParams;
+use crate::domain::money;
+use crate::ui::components::pagination::{query_with, Pagination};
+use crate::ui::components::time;
+use crate::ui::components::ErrorBox;
+use crate::ui::layout::use_me;
+
+#[component]
+pub fn LeadListPage() -> impl IntoView {
+    let me = use_me();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let filters = Memo::new(move |_| {
+        query.with(|q| LeadQuery {
+            search: q.get("search"),
+            status: q.get("status"),
+            source: q.get("source"),
+            assigned_to: q.get("assigned_to"),
+            score_min: q.get("score_min"),
+            score_max: q.get("score_max"),
+            ordering: q.get("ordering"),
+            page: q.get("page"),
+            page_size: q.get("page_size"),
+        })
+    });
+    let leads = Resource::new(move || filters.get(), list_leads);
+    let employees = Resource::new(|| (), |_| list_employees());
+
+    // With the app running, filters apply as you type or choose; without it, the form submits.
+    let set = move |key: &'static str, value: String| {
+        let url = format!("/leads{}", query.with_untracked(|q| query_with(q, key, &value)));
+        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+    };
+    let on = move |key: &'static str| {
+        let set = set.clone();
+        move |ev| set(key, event_target_value(&ev))
+    };
+
+    let initial = filters.get_untracked();
+    let selected = move |current: &Option<String>, value: &str| current.as_deref() == Some(value);
+    view! {
+        <Title text="Leads" />
+        <div class="page-header">
+            <h1>"Leads"</h1>
+            {me.can("leads", "create").then(|| view! { <A href="/leads/new" attr:class="button primary">"New lead"</A> })}
+        </div>
+        <form class="filters" method="get" action="/leads" role="search" on:submit=|ev| ev.prevent_default()>
+            <div class="field">
+                <label for="search">"Search"</label>
+                <input id="search" type="search" name="search" placeholder="Name, email or company"
+                    value=initial.search.clone() on:input=on("search") />
+            </div>
+            <div class="field">
+                <label for="status">"Status"</label>
+                <select id="status" name="status" on:change=on("status")>
+                    <option value="">"Any"</option>
+                    {LeadStatus::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=selected(&initial.status, s.as_str())>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="source">"Source"</label>
+                <select id="source" name="source" on:change=on("source")>
+                    <option value="">"Any"</option>
+                    {LeadSource::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=selected(&initial.source, s.as_str())>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="assigned_to">"Assigned to"</label>
+                <select id="assigned_to" name="assigned_to" on:change=on("assigned_to")>
+                    <option value="">"Anyone"</option>
+                    <Suspense fallback=|| ()>
+                        {move || {
+                            let current = initial.assigned_to.clone();
+                            Suspend::new(async move {
+                                employees.await.unwrap_or_default().into_iter().map(|e| {
+                                    let id = e.id.to_string();
+                                    let is = current.as_deref() == Some(id.as_str());
+                                    view! { <option value=id selected=is>{e.full_name()}</option> }
+                                }).collect_view()
+                            })
+                        }}
+                    </Suspense>
+                </select>
+            </div>
+            <noscript><button type="submit" class="button">"Apply"</button></noscript>
+        </form>
+        <Transition fallback=|| view! { <p class="loading">"Loading leads…"</p> }>
+            {move || Suspend::new(async move {
+                match leads.await {
+                    Ok(page) => {
+                        let params = filters.with_untracked(|f| f.validate().map(|(_, p)| p).ok())
+                            .unwrap_or(ListParams { page: 1, page_size: 25, order_by: "created_at", descending: true });
+                        let page_count = params.page_count(page.count);
+                        let current_page = params.page;
+                        let count = page.count;
+                        if page.results.is_empty() {
+                            return view! { <div class="card empty">"No leads match. " <A href="/leads">"Clear the filters"</A></div> }.into_any();
+                        }
+                        view! {
+                            <div class="card table-card">
+                                <table class="table">
+                                    <thead>
+                                        <tr>
+                                            <SortHeader field="first_name" label="Name" />
+                                            <SortHeader field="company" label="Company" />
+                                            <SortHeader field="email" label="Email" />
+                                            <SortHeader field="status" label="Status" />
+                                            <SortHeader field="source" label="Source" />
+                                            <SortHeader field="score" label="Score" />
+                                            <SortHeader field="estimated_value" label="Est. value" />
+                                            <th scope="col">"Assigned to"</th>
+                                            <SortHeader field="created_at" label="Created" />
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {page.results.into_iter().map(|l| {
+                                            let name = l.full_name();
+                                            view! {
+                                            <tr>
+                                                <td><A href=format!("/leads/{}", l.id)>{name}</A></td>
+                                                <td>{l.fields.company.clone()}</td>
+                                                <td>{l.fields.email.clone()}</td>
+                                                <td><span class=status_class(l.status)>{l.status.label()}</span></td>
+                                                <td>{l.fields.source.label()}</td>
+                                                <td class="num"><span class=score_class(l.fields.score)>{l.fields.score}</span></td>
+                                                <td class="num">{l.fields.estimated_value.map(|d| money::format(d, &l.currency))}</td>
+                                                <td>{l.assigned_to_name.clone()}</td>
+                                                <td><time datetime=l.created_at.to_rfc3339()>{time::date(l.created_at)}</time></td>
+                                            </tr>
+                                        }}).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pagination page=current_page page_count count />
+                        }.into_any()
+                    }
+                    Err(err) => view! { <ErrorBox err /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// A column header that sorts by `field`, toggling the direction when already sorted by it.
+#[component]
+fn SortHeader(field: &'static str, label: &'static str) -> impl IntoView {
+    let query = use_query_map();
+    let state = move || {
+        let ordering = query.with(|q| q.get("ordering")).unwrap_or_else(|| "-created_at".into());
+        if ordering == field {
+            Some(false)
+        } else if ordering == format!("-{field}") {
+            Some(true)
+        } else {
+            None
+        }
+    };
+    let href = move || {
+        let next = if state() == Some(false) { format!("-{field}") } else { field.to_owned() };
+        query.with(|q| query_with(q, "ordering", &next))
+    };
+    let aria = move || match state() {
+        Some(false) => "ascending",
+        Some(true) => "descending",
+        None => "none",
+    };
+    let arrow = move || match state() {
+        Some(false) => " ▲",
+        Some(true) => " ▼",
+        None => "",
+    };
+    view! {
+        <th scope="col" aria-sort=aria>
+            <A href=href>{label}{arrow}</A>
+        </th>
+    }
+}
