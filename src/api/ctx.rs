@@ -106,3 +106,17 @@ pub fn page<T>(results: Vec<T>, count: i64, params: &ListParams) -> Page<T> {
 pub fn session_cookie(raw: &str) -> String {
     token::session_cookie(raw, is_https(), crate::api::auth::SESSION_DAYS * 24 * 3600)
 }
+
+/// An "assigned to" id from a client must be an employee of the caller's organization (422).
+pub async fn check_assignee(
+    conn: &mut crate::server::db::Conn,
+    org_id: i64,
+    assigned_to: Option<i64>,
+) -> Result<(), AppError> {
+    match assigned_to {
+        Some(id) if !crate::server::repo::employees::exists(conn, org_id, id).await? => {
+            Err(AppError::field("assigned_to", "is not an employee of this organization"))
+        }
+        _ => Ok(()),
+    }
+}

@@ -55,7 +55,7 @@ pub async fn create_customer(
         fields.assigned_to = member.employee_id;
     }
     let mut tx = state.db.write().await?;
-    check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
+    crate::api::ctx::check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
     let currency = repo::organizations::get(&mut tx, member.org_id).await?.currency;
     let id = repo::customers::create(&mut tx, member.org_id, caller.user_id, &currency, &fields).await?;
     let customer = repo::customers::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;
@@ -83,7 +83,7 @@ pub async fn update_customer(
     let current = repo::customers::get(&mut tx, member.org_id, scope, id).await?;
     let fields = input.apply_to(current.fields.clone())?;
     if fields.assigned_to != current.fields.assigned_to {
-        check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
+        crate::api::ctx::check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
     }
     repo::customers::update(&mut tx, member.org_id, id, caller.user_id, &current.currency, &fields, version).await?;
     let customer = repo::customers::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;
@@ -184,19 +184,4 @@ async fn set_status(
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(customer)
-}
-
-/// An "assigned to" id from a client must be an employee of the caller's organization.
-#[cfg(feature = "ssr")]
-async fn check_assignee(
-    conn: &mut crate::server::db::Conn,
-    org_id: i64,
-    assigned_to: Option<i64>,
-) -> Result<(), AppError> {
-    match assigned_to {
-        Some(id) if !crate::server::repo::employees::exists(conn, org_id, id).await? => {
-            Err(AppError::field("assigned_to", "is not an employee of this organization"))
-        }
-        _ => Ok(()),
-    }
 }

@@ -58,7 +58,7 @@ pub async fn create_lead(
         fields.assigned_to = member.employee_id;
     }
     let mut tx = state.db.write().await?;
-    check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
+    crate::api::ctx::check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
     let currency = repo::organizations::get(&mut tx, member.org_id).await?.currency;
     let id = repo::leads::create(&mut tx, member.org_id, caller.user_id, &currency, &fields, status).await?;
     let lead = repo::leads::get(&mut tx, member.org_id, Scope::All, id).await?;
@@ -87,7 +87,7 @@ pub async fn update_lead(
     let current = repo::leads::get(&mut tx, member.org_id, member.scope("leads"), id).await?;
     let (fields, status) = input.apply_with_status(current.fields.clone(), current.status)?;
     if fields.assigned_to != current.fields.assigned_to {
-        check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
+        crate::api::ctx::check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
     }
     repo::leads::update(&mut tx, member.org_id, id, caller.user_id, &current.currency, &fields, status, version)
         .await?;
@@ -170,7 +170,7 @@ pub async fn assign_lead(
     c.finish(())?;
     let mut tx = state.db.write().await?;
     repo::leads::get(&mut tx, member.org_id, member.scope("leads"), id).await?;
-    check_assignee(&mut tx, member.org_id, assigned_to).await?;
+    crate::api::ctx::check_assignee(&mut tx, member.org_id, assigned_to).await?;
     repo::leads::assign(&mut tx, member.org_id, id, caller.user_id, assigned_to).await?;
     let lead = repo::leads::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;
     tx.commit().await?;
@@ -254,19 +254,4 @@ async fn set_status(
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(lead)
-}
-
-/// An "assigned to" id from a client must be an employee of the caller's organization.
-#[cfg(feature = "ssr")]
-async fn check_assignee(
-    conn: &mut crate::server::db::Conn,
-    org_id: i64,
-    assigned_to: Option<i64>,
-) -> Result<(), AppError> {
-    match assigned_to {
-        Some(id) if !crate::server::repo::employees::exists(conn, org_id, id).await? => {
-            Err(AppError::field("assigned_to", "is not an employee of this organization"))
-        }
-        _ => Ok(()),
-    }
 }

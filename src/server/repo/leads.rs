@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{contains_pattern, now, parse_stored, Arg, Sql};
+use super::{contains_pattern, now, page_of_ids, parse_stored, Arg, Sql};
 use crate::bind_args;
 use crate::domain::lead::{Lead, LeadFields, LeadFilter, LeadStats, LeadStatus};
 use crate::domain::list::ListParams;
@@ -151,26 +151,16 @@ pub async fn list(
     // `order_by` is one of the whitelisted names of `lead::SORTABLE`, never client text.
     let order = format!(" order by l.{} {dir}, l.id {dir}", order_column(params.order_by));
 
-    // The page's ids (and the number of matches, in the same pass) come first; only those
-    // rows are then loaded with their joins.
-    let mut sql = filtered(Sql::new("select l.id, count(*) over () from leads l"), org_id, scope, filter);
-    sql.push(&order);
-    sql.push_with(" limit ?", Arg::Int(params.page_size));
-    sql.push_with(" offset ?", Arg::Int(params.offset()));
-    let rows = on!(conn, c => bind_args!(sqlx::query_as::<_, (i64, i64)>(&sql.text), &sql.args).fetch_all(c).await?);
-    let count = match rows.first() {
-        Some((_, total)) => *total,
-        None if params.page == 1 => 0,
-        None => {
-            let sql = filtered(Sql::new("select count(*) from leads l"), org_id, scope, filter);
-            on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?)
-        }
-    };
-    if rows.is_empty() {
+    // The page's ids come first; only those rows are then loaded with their joins.
+    let mut page = filtered(Sql::new("select l.id from leads l"), org_id, scope, filter);
+    page.push(&order).push_with(" limit ?", Arg::Int(params.page_size)).push_with(" offset ?", Arg::Int(params.offset()));
+    let count = || filtered(Sql::new("select count(*) from leads l"), org_id, scope, filter);
+    let (ids, count) = page_of_ids(conn, page, count, params).await?;
+    if ids.is_empty() {
         return Ok((Vec::new(), count));
     }
     let mut sql = Sql::new(SELECT);
-    let placeholders: Vec<String> = rows.into_iter().map(|(id, _)| sql.arg(Arg::Int(id))).collect();
+    let placeholders: Vec<String> = ids.into_iter().map(|id| sql.arg(Arg::Int(id))).collect();
     sql.push(&format!(" where l.id in ({})", placeholders.join(", ")));
     sql.push_with(" and l.organization_id = ?", Arg::Int(org_id));
     sql.push(&order);

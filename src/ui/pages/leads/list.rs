@@ -14,7 +14,7 @@ use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::{query_with, Pagination};
 use crate::ui::components::time;
-use crate::ui::components::ErrorBox;
+use crate::ui::components::{ErrorBox, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -154,40 +154,5 @@ pub fn LeadListPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-/// A column header that sorts by `field`, toggling the direction when already sorted by it.
-#[component]
-fn SortHeader(field: &'static str, label: &'static str) -> impl IntoView {
-    let query = use_query_map();
-    let state = move || {
-        let ordering = query.with(|q| q.get("ordering")).unwrap_or_else(|| "-created_at".into());
-        if ordering == field {
-            Some(false)
-        } else if ordering == format!("-{field}") {
-            Some(true)
-        } else {
-            None
-        }
-    };
-    let href = move || {
-        let next = if state() == Some(false) { format!("-{field}") } else { field.to_owned() };
-        query.with(|q| query_with(q, "ordering", &next))
-    };
-    let aria = move || match state() {
-        Some(false) => "ascending",
-        Some(true) => "descending",
-        None => "none",
-    };
-    let arrow = move || match state() {
-        Some(false) => " ▲",
-        Some(true) => " ▼",
-        None => "",
-    };
-    view! {
-        <th scope="col" aria-sort=aria>
-            <A href=href>{label}{arrow}</A>
-        </th>
     }
 }
