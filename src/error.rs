@@ -104,6 +104,23 @@ impl AppError {
         }
     }
 
+    /// The same error with field names translated (`(from, to)` pairs), for an endpoint that
+    /// validates a nested input whose fields it takes under other names.
+    pub fn rename_fields(self, names: &[(&str, &str)]) -> Self {
+        match self {
+            AppError::Validation(errors) => AppError::Validation(
+                errors
+                    .into_iter()
+                    .map(|(field, problems)| {
+                        let to = names.iter().find(|(from, _)| *from == field).map(|(_, to)| (*to).to_owned());
+                        (to.unwrap_or(field), problems)
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     /// The first problem reported for `field`, for showing next to a form input.
     pub fn field_error(&self, field: &str) -> Option<String> {
         match self {

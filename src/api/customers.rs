@@ -55,7 +55,7 @@ pub async fn create_customer(
         fields.assigned_to = member.employee_id;
     }
     let mut tx = state.db.write().await?;
-    crate::api::ctx::check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
+    ctx::check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
     let currency = repo::organizations::get(&mut tx, member.org_id).await?.currency;
     let id = repo::customers::create(&mut tx, member.org_id, caller.user_id, &currency, &fields).await?;
     let customer = repo::customers::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;
@@ -83,7 +83,7 @@ pub async fn update_customer(
     let current = repo::customers::get(&mut tx, member.org_id, scope, id).await?;
     let fields = input.apply_to(current.fields.clone())?;
     if fields.assigned_to != current.fields.assigned_to {
-        crate::api::ctx::check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
+        ctx::check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
     }
     repo::customers::update(&mut tx, member.org_id, id, caller.user_id, &current.currency, &fields, version).await?;
     let customer = repo::customers::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;

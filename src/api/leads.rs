@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
 
 use crate::domain::activity::{Activity, ActivityInput};
-use crate::domain::lead::{Lead, LeadInput, LeadQuery, LeadStats};
+use crate::domain::lead::{Lead, LeadConversion, LeadInput, LeadQuery, LeadStats};
 use crate::domain::list::Page;
 use crate::error::AppError;
 
@@ -58,7 +58,7 @@ pub async fn create_lead(
         fields.assigned_to = member.employee_id;
     }
     let mut tx = state.db.write().await?;
-    crate::api::ctx::check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
+    ctx::check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
     let currency = repo::organizations::get(&mut tx, member.org_id).await?.currency;
     let id = repo::leads::create(&mut tx, member.org_id, caller.user_id, &currency, &fields, status).await?;
     let lead = repo::leads::get(&mut tx, member.org_id, Scope::All, id).await?;
@@ -87,7 +87,7 @@ pub async fn update_lead(
     let current = repo::leads::get(&mut tx, member.org_id, member.scope("leads"), id).await?;
     let (fields, status) = input.apply_with_status(current.fields.clone(), current.status)?;
     if fields.assigned_to != current.fields.assigned_to {
-        crate::api::ctx::check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
+        ctx::check_assignee(&mut tx, member.org_id, fields.assigned_to).await?;
     }
     repo::leads::update(&mut tx, member.org_id, id, caller.user_id, &current.currency, &fields, status, version)
         .await?;
@@ -170,12 +170,80 @@ pub async fn assign_lead(
     c.finish(())?;
     let mut tx = state.db.write().await?;
     repo::leads::get(&mut tx, member.org_id, member.scope("leads"), id).await?;
-    crate::api::ctx::check_assignee(&mut tx, member.org_id, assigned_to).await?;
+    ctx::check_assignee(&mut tx, member.org_id, assigned_to).await?;
     repo::leads::assign(&mut tx, member.org_id, id, caller.user_id, assigned_to).await?;
     let lead = repo::leads::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(lead)
+}
+
+/// Converts a lead into a customer (from its name, contact details and address) and, with
+/// `create_deal`, a deal on the default pipeline's first stage (`deal_title`, `deal_value`;
+/// defaults: "<company or name> deal" and the lead's estimated value). All in one transaction:
+/// a converted lead answers 409 and nothing is created. `next` may use `{customer_id}`.
+#[server(prefix = "/api", endpoint = "leads/convert", input = PostUrl, output = Json)]
+pub async fn convert_lead(
+    id: i64,
+    #[server(default)] create_deal: Option<String>,
+    #[server(default)] deal_title: Option<String>,
+    #[server(default)] deal_value: Option<String>,
+    #[server(default)] next: Option<String>,
+) -> Result<LeadConversion, AppError> {
+    use crate::api::ctx;
+    use crate::domain::deal::{DealFields, DealInput};
+    use crate::domain::pipeline::parse_bool;
+    use crate::domain::validate::Check;
+    use crate::server::auth::caller::Scope;
+    use crate::server::repo;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("leads", "edit")?;
+    caller.require("customers", "create")?;
+    let mut c = Check::new();
+    let with_deal = create_deal.as_deref().and_then(|v| parse_bool(&mut c, "create_deal", v)).unwrap_or(false);
+    c.finish(())?;
+    if with_deal {
+        caller.require("deals", "create")?;
+    }
+    let mut tx = state.db.write().await?;
+    let lead = repo::leads::get(&mut tx, member.org_id, member.scope("leads"), id).await?;
+    if lead.status == crate::domain::lead::LeadStatus::Converted {
+        return Err(AppError::Conflict("this lead has already been converted".into()));
+    }
+    let deal_fields = if with_deal {
+        let title = deal_title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| {
+            format!("{} deal", lead.fields.company.clone().unwrap_or_else(|| lead.fields.full_name()))
+        });
+        let value = deal_value.or_else(|| lead.fields.estimated_value.map(|v| v.to_string()));
+        let input = DealInput { title: Some(title), value, ..DealInput::default() };
+        let fields = input.apply_to(DealFields { assigned_to: lead.fields.assigned_to, ..DealFields::default() });
+        // The deal's fields are reported under the names this endpoint takes.
+        Some(fields.map_err(|e| e.rename_fields(&[("title", "deal_title"), ("value", "deal_value")]))?)
+    } else {
+        None
+    };
+    let currency = repo::organizations::get(&mut tx, member.org_id).await?.currency;
+    let customer_id =
+        repo::customers::create(&mut tx, member.org_id, caller.user_id, &currency, &lead.fields.to_customer()).await?;
+    repo::leads::mark_converted(&mut tx, member.org_id, id, caller.user_id, customer_id).await?;
+    let deal = match deal_fields {
+        Some(mut fields) => {
+            fields.customer_id = Some(customer_id);
+            let deal_id =
+                repo::deals::create(&mut tx, member.org_id, caller.user_id, &currency, &fields, Some(id)).await?;
+            Some(repo::deals::get(&mut tx, member.org_id, Scope::All, deal_id).await?)
+        }
+        None => None,
+    };
+    let conversion = LeadConversion {
+        lead: repo::leads::get(&mut tx, member.org_id, Scope::All, id).await?,
+        customer: repo::customers::get(&mut tx, member.org_id, Scope::All, customer_id).await?,
+        deal,
+    };
+    tx.commit().await?;
+    ctx::redirect_to(next.as_deref().map(|n| n.replace("{customer_id}", &customer_id.to_string())).as_deref());
+    Ok(conversion)
 }
 
 /// Records an activity about a lead: `activity_type` (call, email, telegram, meeting, task,

@@ -133,6 +133,28 @@ impl LeadFields {
             .collect::<Vec<_>>()
             .join(" ")
     }
+
+    /// The customer a lead becomes: a business when it names a company, else an individual.
+    pub fn to_customer(&self) -> crate::domain::customer::CustomerFields {
+        use crate::domain::customer::{CustomerFields, CustomerStatus, CustomerType};
+        CustomerFields {
+            name: self.full_name(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            company_name: self.company.clone(),
+            customer_type: if self.company.is_some() { CustomerType::Business } else { CustomerType::Individual },
+            status: CustomerStatus::Active,
+            source: Some(self.source.as_str().to_owned()),
+            street: self.street.clone(),
+            city: self.city.clone(),
+            state: self.state.clone(),
+            postal_code: self.postal_code.clone(),
+            country: self.country.clone(),
+            assigned_to: self.assigned_to,
+            notes: self.notes.clone(),
+            ..CustomerFields::default()
+        }
+    }
 }
 
 /// Create/update input as it arrives from a form, a query string or JSON: text only.
@@ -248,6 +270,14 @@ impl LeadInput {
             current
         }
     }
+}
+
+/// What converting a lead made: the lead (now `converted`), its customer and, if asked, a deal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeadConversion {
+    pub lead: Lead,
+    pub customer: crate::domain::customer::Customer,
+    pub deal: Option<crate::domain::deal::Deal>,
 }
 
 /// Validates a score sent on its own (`leads/update_score`): a whole number 0–100.

@@ -5,7 +5,6 @@ use crate::common;
 
 use axum::http::{header, Method, StatusCode};
 use serde_json::{json, Value};
-use too_good_crm::server::db::Db;
 
 /// Creates a lead and returns it.
 async fn lead(app: &common::TestApp, token: &str, fields: &[(&str, &str)]) -> Value {
@@ -24,17 +23,9 @@ async fn my_employee(app: &common::TestApp, token: &str) -> i64 {
     me.json["employee_id"].as_i64().unwrap_or_else(|| panic!("employee id in {}", me.text))
 }
 
-/// Sets a lead's status behind the API's back (convert is not part of this module).
-async fn force_status(app: &common::TestApp, id: i64, status: &str) {
-    let sql = "update leads set status = $1 where id = $2";
-    match &app.db {
-        Db::Sqlite(pool) => {
-            sqlx::query(sql).bind(status).bind(id).execute(pool).await.unwrap();
-        }
-        Db::Postgres(pool) => {
-            sqlx::query(sql).bind(status).bind(id).execute(pool).await.unwrap();
-        }
-    }
+/// Converts a lead (without a deal) and returns the response.
+async fn convert(app: &common::TestApp, token: &str, id: i64) -> common::Resp {
+    app.post("/api/leads/convert", Some(token), &[("id", &id.to_string())]).await
 }
 
 both!(create_get_update_and_delete_a_lead, |app| async {
@@ -303,7 +294,7 @@ both!(qualify_and_disqualify_with_a_reason, |app| async {
     assert_eq!((r.json["status"].clone(), r.json["disqualify_reason"].clone()), (json!("qualified"), json!(null)));
 
     // A converted lead keeps its status.
-    force_status(&app, id.parse().unwrap(), "converted").await;
+    assert_eq!(convert(&app, &token, id.parse().unwrap()).await.status, StatusCode::OK);
     let r = app.post("/api/leads/qualify", Some(&token), &[("id", &id)]).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     let r = app.post("/api/leads/disqualify", Some(&token), &[("id", &id), ("reason", "x")]).await;
@@ -446,7 +437,7 @@ both!(stats_count_by_status_and_source_with_rates, |app| async {
     app.post("/api/leads/disqualify", Some(&token), &[("id", &d.to_string()), ("reason", "Student")]).await;
     lead(&app, &token, &[("first_name", "E"), ("source", "referral"), ("score", "35"), ("status", "lost")]).await;
     let f = lead_id(&app, &token, &[("first_name", "F"), ("source", "partner"), ("score", "90")]).await;
-    force_status(&app, f, "converted").await;
+    assert_eq!(convert(&app, &token, f).await.status, StatusCode::OK);
     // Another organization's leads do not count.
     let other = app.register("lstats2@example.com", "Other Stats").await;
     lead(&app, &other, &[("first_name", "Z"), ("score", "100"), ("source", "website")]).await;
@@ -693,4 +684,140 @@ both!(lead_forms_work_without_javascript, |app| async {
     let r = app.send(form_post("/api/leads/delete", &format!("id={id}&next=%2Fleads"), &cookie, &referer)).await;
     assert_eq!((r.status, r.headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::FOUND, "/leads"));
     assert_eq!(app.get(&format!("/api/leads/get?id={id}"), Some(&token)).await.status, StatusCode::NOT_FOUND);
+});
+
+both!(converting_a_lead_makes_a_customer_and_a_deal_once, |app| async {
+    let token = app.register("convert@example.com", "Convert").await;
+    let id = lead_id(
+        &app,
+        &token,
+        &[
+            ("first_name", "Grace"),
+            ("last_name", "Hopper"),
+            ("email", "grace@navy.example"),
+            ("company", "Navy Labs"),
+            ("city", "Arlington"),
+            ("source", "referral"),
+            ("estimated_value", "1234.56"),
+        ],
+    )
+    .await;
+    let r = app
+        .post(
+            "/api/leads/convert",
+            Some(&token),
+            &[("id", &id.to_string()), ("create_deal", "true"), ("deal_title", "Navy Labs pilot")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let customer = &r.json["customer"];
+    assert_eq!(
+        (&customer["name"], &customer["email"], &customer["company_name"], &customer["city"]),
+        (&json!("Grace Hopper"), &json!("grace@navy.example"), &json!("Navy Labs"), &json!("Arlington"))
+    );
+    assert_eq!((&customer["customer_type"], &customer["source"]), (&json!("business"), &json!("referral")));
+    let customer_id = customer["id"].as_i64().unwrap();
+    let lead = &r.json["lead"];
+    assert_eq!((&lead["status"], &lead["converted_customer_id"]), (&json!("converted"), &json!(customer_id)));
+    assert!(lead["converted_at"].is_string());
+    let deal = &r.json["deal"];
+    assert_eq!(
+        (&deal["title"], &deal["value"], &deal["lead_id"]),
+        (&json!("Navy Labs pilot"), &json!("1234.56"), &json!(id))
+    );
+    assert_eq!(deal["customer_id"], customer_id);
+    let board = app.get("/api/deals/board", Some(&token)).await;
+    let first = &board.json["columns"][0];
+    assert_eq!(
+        (first["stage"]["name"].clone(), first["count"].clone()),
+        (json!("Lead"), json!(1)),
+        "default pipeline, first stage"
+    );
+    assert_eq!(first["cards"][0]["id"], deal["id"]);
+
+    // The customer and the deal are real records.
+    assert_eq!(
+        app.get(&format!("/api/customers/get?id={customer_id}"), Some(&token)).await.json["name"],
+        "Grace Hopper"
+    );
+    let deals = app.get(&format!("/api/deals/list?customer={customer_id}"), Some(&token)).await;
+    assert_eq!(deals.json["count"], 1);
+
+    // A second conversion is refused and creates nothing.
+    let again = app.post("/api/leads/convert", Some(&token), &[("id", &id.to_string()), ("create_deal", "true")]).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.text);
+    assert_eq!(app.count("select count(*) from customers").await, 1);
+    assert_eq!(app.count("select count(*) from deals").await, 1);
+
+    // Without a deal: only the customer; the deal defaults are not needed.
+    let plain = lead_id(&app, &token, &[("first_name", "Solo")]).await;
+    let r = convert(&app, &token, plain).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!((&r.json["deal"], &r.json["customer"]["customer_type"]), (&json!(null), &json!("individual")));
+    assert_eq!(app.count("select count(*) from deals").await, 1);
+});
+
+both!(a_conversion_that_fails_part_way_leaves_nothing_behind, |app| async {
+    let token = app.register("convfail@example.com", "Convert Fail").await;
+    let id = lead_id(&app, &token, &[("first_name", "Half"), ("last_name", "Made")]).await;
+
+    // A bad deal value is reported under the name the endpoint takes.
+    let r = app
+        .post(
+            "/api/leads/convert",
+            Some(&token),
+            &[("id", &id.to_string()), ("create_deal", "yes"), ("deal_value", "lots")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.json["details"]["deal_value"].is_array(), "{}", r.text);
+
+    // The deal cannot be placed (the default pipeline has no stages, set up behind the API's
+    // back): the customer made just before is rolled back with everything else.
+    app.exec("delete from pipeline_stages").await;
+    let r = app.post("/api/leads/convert", Some(&token), &[("id", &id.to_string()), ("create_deal", "on")]).await;
+    assert!(r.status.is_client_error() || r.status.is_server_error(), "{}", r.text);
+    assert_eq!(app.count("select count(*) from customers").await, 0, "no half-made customer");
+    assert_eq!(app.count("select count(*) from deals").await, 0);
+    let lead = app.get(&format!("/api/leads/get?id={id}"), Some(&token)).await;
+    assert_eq!((&lead.json["status"], &lead.json["converted_customer_id"]), (&json!("new"), &json!(null)));
+});
+
+both!(concurrent_conversions_convert_once, |app| async {
+    use tower::ServiceExt;
+    let token = app.register("convrace@example.com", "Convert Race").await;
+    let id = lead_id(&app, &token, &[("first_name", "Racy")]).await;
+    let calls: Vec<_> = (0..8)
+        .map(|_| {
+            let req = common::request(
+                Method::POST,
+                "/api/leads/convert",
+                Some(&token),
+                Some(("application/x-www-form-urlencoded", format!("id={id}"))),
+            );
+            let router = app.router.clone();
+            tokio::spawn(async move { router.oneshot(req).await.unwrap().status() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for call in calls {
+        statuses.push(call.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::CONFLICT), "{statuses:?}");
+    assert_eq!(app.count("select count(*) from customers").await, 1);
+});
+
+both!(converting_someone_elses_lead_is_404, |app| async {
+    let token = app.register("convten@example.com", "Convert Tenant").await;
+    let other = app.register("convten2@example.com", "Convert Tenant 2").await;
+    let id = lead_id(&app, &other, &[("first_name", "Theirs")]).await;
+    assert_eq!(convert(&app, &token, id).await.status, StatusCode::NOT_FOUND);
+    let rep = app.member(&other, "convrep@example.com", "sales_rep").await;
+    assert_eq!(convert(&app, &rep, id).await.status, StatusCode::NOT_FOUND, "not assigned to the rep");
+    let marketing = app.member(&other, "convmkt@example.com", "marketing_rep").await;
+    assert_eq!(convert(&app, &marketing, id).await.status, StatusCode::FORBIDDEN, "marketing may not create customers");
+    let lead = app.get(&format!("/api/leads/get?id={id}"), Some(&other)).await;
+    assert_eq!(lead.json["status"], "new");
+    assert_eq!(app.count("select count(*) from customers").await, 0);
 });

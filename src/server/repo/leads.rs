@@ -153,7 +153,9 @@ pub async fn list(
 
     // The page's ids come first; only those rows are then loaded with their joins.
     let mut page = filtered(Sql::new("select l.id from leads l"), org_id, scope, filter);
-    page.push(&order).push_with(" limit ?", Arg::Int(params.page_size)).push_with(" offset ?", Arg::Int(params.offset()));
+    page.push(&order)
+        .push_with(" limit ?", Arg::Int(params.page_size))
+        .push_with(" offset ?", Arg::Int(params.offset()));
     let count = || filtered(Sql::new("select count(*) from leads l"), org_id, scope, filter);
     let (ids, count) = page_of_ids(conn, page, count, params).await?;
     if ids.is_empty() {
@@ -319,4 +321,26 @@ pub async fn stats(conn: &mut Conn, org_id: i64, scope: Scope) -> Result<LeadSta
     let rows = on!(conn, c => bind_args!(sqlx::query_as::<_, (String, String, i64, i64)>(&sql.text), &sql.args)
         .fetch_all(c).await?);
     Ok(LeadStats::from_groups(rows))
+}
+
+/// Marks a lead converted into `customer_id`. `Conflict` when it already was: the status test
+/// in the `where` clause makes a second, concurrent conversion find nothing to update.
+pub async fn mark_converted(
+    conn: &mut Conn,
+    org_id: i64,
+    id: i64,
+    user_id: i64,
+    customer_id: i64,
+) -> Result<(), AppError> {
+    let now = now();
+    let sql = "update leads set status = 'converted', converted_customer_id = $1, converted_at = $2, disqualify_reason = null,
+               updated_by = $3, updated_at = $2, version = version + 1
+               where id = $4 and organization_id = $5 and status <> 'converted'";
+    let done = on!(conn, c => sqlx::query(sql).bind(customer_id).bind(now).bind(user_id).bind(id).bind(org_id)
+        .execute(c).await?.rows_affected());
+    if done == 0 {
+        Err(AppError::Conflict("this lead has already been converted".into()))
+    } else {
+        Ok(())
+    }
 }

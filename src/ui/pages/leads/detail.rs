@@ -10,8 +10,8 @@ use super::form::LeadFieldset;
 use super::{score_class, status_class};
 use crate::api::employees::list_employees;
 use crate::api::leads::{
-    get_lead, list_lead_activities, AddLeadActivity, AssignLead, DeleteLead, DisqualifyLead, QualifyLead, UpdateLead,
-    UpdateLeadScore,
+    get_lead, list_lead_activities, AddLeadActivity, AssignLead, ConvertLead, DeleteLead, DisqualifyLead, QualifyLead,
+    UpdateLead, UpdateLeadScore,
 };
 use crate::domain::activity::{Activity, ActivityStatus, ActivityType};
 use crate::domain::employee::Employee;
@@ -31,6 +31,7 @@ struct Actions {
     score: ServerAction<UpdateLeadScore>,
     assign: ServerAction<AssignLead>,
     delete: ServerAction<DeleteLead>,
+    convert: ServerAction<ConvertLead>,
 }
 
 #[component]
@@ -44,6 +45,7 @@ pub fn LeadDetailPage() -> impl IntoView {
         score: ServerAction::new(),
         assign: ServerAction::new(),
         delete: ServerAction::new(),
+        convert: ServerAction::new(),
     };
     let add_activity = ServerAction::<AddLeadActivity>::new();
     // Reload after successful changes only: a refused edit must keep what the user typed.
@@ -126,6 +128,34 @@ fn Header(l: Lead, actions: Actions) -> impl IntoView {
         }
     });
     let next = here;
+    let convert_error = use_form_error(actions.convert.value(), "/api/leads/convert");
+    let convert_form = (can_edit && me.can("customers", "create")).then(|| {
+        let value = l.fields.estimated_value.map(|v| v.to_string()).unwrap_or_default();
+        let deal_title = format!("{} deal", l.fields.company.clone().unwrap_or_else(|| l.fields.full_name()));
+        let can_deal = me.can("deals", "create");
+        view! {
+            <details class="menu" open=move || convert_error.get().is_some()>
+                <summary class="button primary">"Convert…"</summary>
+                <div class="menu-panel">
+                    <p>"Turn this lead into a customer? The lead is marked converted; this cannot be undone."</p>
+                    <ActionForm action=actions.convert>
+                        <input type="hidden" name="id" value=id />
+                        <input type="hidden" name="next" value="/customers/{customer_id}" />
+                        <FormErrors error=convert_error />
+                        {can_deal.then(|| view! {
+                            <label class="checkbox">
+                                <input type="checkbox" name="create_deal" value="true" checked=true />
+                                " Also create a deal on the default pipeline"
+                            </label>
+                            <Field label="Deal title" name="deal_title" value=deal_title error=convert_error />
+                            <Field label="Deal value" name="deal_value" value=value error=convert_error />
+                        })}
+                        <button type="submit" class="button primary" disabled=move || actions.convert.pending().get()>"Yes, convert"</button>
+                    </ActionForm>
+                </div>
+            </details>
+        }
+    });
     let disqualify_form = (can_edit && l.status != LeadStatus::Unqualified).then(move || {
         view! {
             <details class="menu danger-menu" open=move || disqualify_error.get().is_some()>
@@ -152,6 +182,7 @@ fn Header(l: Lead, actions: Actions) -> impl IntoView {
                 <p class="muted">{subtitle.join(" · ")}</p>
             </div>
             <div class="actions">
+                {convert_form}
                 {qualify_form}
                 {disqualify_form}
                 {me.can("leads", "delete").then(|| view! {
