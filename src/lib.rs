@@ -2,6 +2,9 @@
 //!
 //! The same source compiles twice: with `ssr` into the server (axum + sqlx), with `hydrate`
 //! into the WASM that takes over the server-rendered pages. See the README for the layout.
+// Leptos views are nested generic types; whole pages exceed the default limit when the
+// release build computes their layout (cargo check does not, so this guards the release build).
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod app;
