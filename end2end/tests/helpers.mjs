@@ -325,3 +325,35 @@ export async function createCustomerViaForm(p, { name, company = '', email = '' 
   await page.getByRole('heading', { level: 1 }).filter({ hasText: name }).waitFor();
   return id;
 }
+
+/**
+ * GET a JSON endpoint (`/api/...`) with the page's session cookie; `query` is an object of
+ * query parameters. Fails unless the answer is 200; returns the parsed body.
+ */
+export async function apiGet(p, apiPath, query = {}) {
+  const url = new URL(p.url(apiPath));
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
+  const res = await p.context.request.get(url.href, { headers: { Accept: 'application/json' }, maxRedirects: 0 });
+  const text = await res.text();
+  assert.equal(res.status(), 200, `GET ${url.pathname}${url.search} answered ${res.status()}: ${text}`);
+  return JSON.parse(text);
+}
+
+/**
+ * POST a form-encoded body to a server function (`/api/...`) with the page's session cookie,
+ * as the app itself would (a cookie-authenticated write must carry the server's own Origin).
+ * Returns { status, body } (body parsed as JSON when it is JSON); with `expect` (default 200)
+ * fails on any other status.
+ */
+export async function apiPost(p, apiPath, form, { expect = 200 } = {}) {
+  const res = await p.context.request.post(p.url(apiPath), {
+    form,
+    headers: { Origin: BASE_URL, Accept: 'application/json' },
+    maxRedirects: 0,
+  });
+  const text = await res.text();
+  let body = text;
+  try { body = JSON.parse(text); } catch { /* not JSON */ }
+  if (expect !== null) assert.equal(res.status(), expect, `POST ${apiPath} answered ${res.status()}: ${text}`);
+  return { status: res.status(), body };
+}

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Datelike, TimeZone, Utc};
 use sqlx::FromRow;
 
-use super::{contains_pattern, now, page_of_ids, parse_stored, Arg, Sql};
+use super::{now, page_of_ids, parse_stored, Arg, Search, Sql};
 use crate::bind_args;
 use crate::domain::customer::{Customer, CustomerFields, CustomerFilter, CustomerNote, CustomerStats, CustomerStatus};
 use crate::domain::list::ListParams;
@@ -11,7 +11,7 @@ use crate::domain::money;
 use crate::error::AppError;
 use crate::on;
 use crate::server::auth::caller::Scope;
-use crate::server::db::{Backend, Conn};
+use crate::server::db::Conn;
 
 #[derive(FromRow)]
 struct CustomerRow {
@@ -88,7 +88,7 @@ const SELECT: &str =
 
 /// `where` clause for the organization, the caller's scope and the filters (shared by the
 /// page query and the count).
-fn filtered(mut sql: Sql, backend: Backend, org_id: i64, scope: Scope, filter: &CustomerFilter) -> Sql {
+fn filtered(mut sql: Sql, search: &Search, org_id: i64, scope: Scope, filter: &CustomerFilter) -> Sql {
     sql.push_with(" where c.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
     if let Some(status) = filter.status {
@@ -100,21 +100,7 @@ fn filtered(mut sql: Sql, backend: Backend, org_id: i64, scope: Scope, filter: &
     if let Some(id) = filter.assigned_to {
         sql.push_with(" and c.assigned_to = ?", Arg::Int(id));
     }
-    if let Some(term) = &filter.search {
-        let term = term.to_lowercase();
-        if backend == Backend::Sqlite && term.chars().count() >= 3 {
-            // The trigram index finds substrings of three characters or more; the term is
-            // one quoted phrase, so no FTS syntax in it is interpreted.
-            let phrase = format!("\"{}\"", term.replace('"', "\"\""));
-            sql.push_with(
-                " and c.id in (select rowid from customers_search where customers_search match ?)",
-                Arg::Text(phrase),
-            );
-        } else {
-            // PostgreSQL's trigram index serves this `like`; on SQLite it scans (short terms only).
-            sql.push_with(" and c.search_text like ? escape '\\'", Arg::Text(contains_pattern(&term)));
-        }
-    }
+    search.push(&mut sql, "c");
     sql
 }
 
@@ -140,13 +126,13 @@ pub async fn list(
     filter: &CustomerFilter,
     params: &ListParams,
 ) -> Result<(Vec<Customer>, i64), AppError> {
-    let backend = conn.backend();
+    let search = Search::prepare(conn, "customers_search", filter.search.as_deref()).await?;
     let dir = if params.descending { "desc" } else { "asc" };
     // `order_by` is one of the whitelisted names of `customer::SORTABLE`, never client text.
     let order = format!(" order by c.{} {dir}, c.id {dir}", params.order_by);
     // The page's ids come from the indexes first; only those rows are then loaded, so deep
     // pages skip index entries instead of whole joined rows.
-    let mut page = filtered(Sql::new("select c.id from customers c"), backend, org_id, scope, filter);
+    let mut page = filtered(Sql::new("select c.id from customers c"), &search, org_id, scope, filter);
     page.push(&order)
         .push_with(" limit ?", Arg::Int(params.page_size))
         .push_with(" offset ?", Arg::Int(params.offset()));
@@ -163,7 +149,7 @@ pub async fn list(
             }
             sql
         } else {
-            filtered(Sql::new("select count(*) from customers c"), backend, org_id, scope, filter)
+            filtered(Sql::new("select count(*) from customers c"), &search, org_id, scope, filter)
         }
     };
     let (ids, count) = page_of_ids(conn, page, count, params).await?;

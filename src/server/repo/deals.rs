@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::FromRow;
 
-use super::{contains_pattern, now, page_of_ids, parse_stored, pipelines, Arg, Sql};
+use super::{now, page_of_ids, parse_stored, pipelines, Arg, Search, Sql};
 use crate::bind_args;
 use crate::domain::deal::{
     expected_revenue, Board, BoardColumn, Deal, DealCard, DealFields, DealFilter, DealStats, DealStatus, StageTotal,
@@ -19,7 +19,7 @@ use crate::domain::pipeline::{Pipeline, Stage, StageKind};
 use crate::error::AppError;
 use crate::on;
 use crate::server::auth::caller::Scope;
-use crate::server::db::{Backend, Conn};
+use crate::server::db::Conn;
 
 #[derive(FromRow)]
 struct DealRow {
@@ -117,7 +117,7 @@ fn restrict(sql: &mut Sql, scope: Scope) {
 
 /// `where` clause for the organization, the caller's scope and the filters (shared by the
 /// page query and the count). Amounts are compared in minor units of `currency`.
-fn filtered(mut sql: Sql, backend: Backend, org_id: i64, scope: Scope, currency: &str, filter: &DealFilter) -> Sql {
+fn filtered(mut sql: Sql, search: &Search, org_id: i64, scope: Scope, currency: &str, filter: &DealFilter) -> Sql {
     sql.push_with(" where d.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
     if let Some(id) = filter.pipeline {
@@ -150,21 +150,7 @@ fn filtered(mut sql: Sql, backend: Backend, org_id: i64, scope: Scope, currency:
     if let Some(d) = filter.close_to {
         sql.push_with(" and d.expected_close_date <= ?", Arg::Date(d));
     }
-    if let Some(term) = &filter.search {
-        let term = term.to_lowercase();
-        if backend == Backend::Sqlite && term.chars().count() >= 3 {
-            // The trigram index finds substrings of three characters or more; the term is
-            // one quoted phrase, so no FTS syntax in it is interpreted.
-            let phrase = format!("\"{}\"", term.replace('"', "\"\""));
-            sql.push_with(
-                " and d.id in (select rowid from deals_search where deals_search match ?)",
-                Arg::Text(phrase),
-            );
-        } else {
-            // PostgreSQL's trigram index serves this `like`; on SQLite it scans (short terms only).
-            sql.push_with(" and d.search_text like ? escape '\\'", Arg::Text(contains_pattern(&term)));
-        }
-    }
+    search.push(&mut sql, "d");
     sql
 }
 
@@ -200,10 +186,10 @@ pub async fn list(
     filter: &DealFilter,
     params: &ListParams,
 ) -> Result<(Vec<Deal>, i64), AppError> {
-    let backend = conn.backend();
+    let search = Search::prepare(conn, "deals_search", filter.search.as_deref()).await?;
     let order = order_clause(params);
     // The page's ids come from the indexes first; only those rows are then loaded.
-    let mut page = filtered(Sql::new("select d.id from deals d"), backend, org_id, scope, currency, filter);
+    let mut page = filtered(Sql::new("select d.id from deals d"), &search, org_id, scope, currency, filter);
     page.push(&order)
         .push_with(" limit ?", Arg::Int(params.page_size))
         .push_with(" offset ?", Arg::Int(params.offset()));
@@ -224,7 +210,7 @@ pub async fn list(
             }
             sql
         } else {
-            filtered(Sql::new("select count(*) from deals d"), backend, org_id, scope, currency, filter)
+            filtered(Sql::new("select count(*) from deals d"), &search, org_id, scope, currency, filter)
         }
     };
     let (ids, count) = page_of_ids(conn, page, count, params).await?;

@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::domain::list::ListParams;
 use crate::error::AppError;
 use crate::on;
-use crate::server::db::Conn;
+use crate::server::db::{Backend, Conn};
 
 /// A value bound to a dynamically built query.
 #[derive(Debug, Clone)]
@@ -96,6 +96,66 @@ pub async fn page_of_ids(
         on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?)
     };
     Ok((ids, total))
+}
+
+/// How a list's `search` narrows its rows.
+#[derive(Debug)]
+pub enum Search {
+    None,
+    /// SQLite, a selective term: the ids of every match, so that the few matches drive the
+    /// query (given only the trigram subquery, SQLite walks the organization's whole index
+    /// in list order and probes each row: 30 ms instead of 1 on 100,000 rows).
+    Ids(Vec<i64>),
+    /// SQLite, a broad term: the trigram index as a subquery; `(table, phrase)`.
+    Fts(&'static str, String),
+    /// A `like` pattern on `search_text`: PostgreSQL's trigram index serves it; on SQLite it
+    /// scans (terms under three characters, which the trigram index cannot look up).
+    Like(String),
+}
+
+/// Up to this many matches, a SQLite search passes the matching ids to the list query.
+const FEW_MATCHES: i64 = 2000;
+
+impl Search {
+    /// Looks `term` up in the SQLite trigram table `fts_table` (kept in step with the entity's
+    /// `search_text`), or prepares a `like` pattern.
+    pub async fn prepare(conn: &mut Conn, fts_table: &'static str, term: Option<&str>) -> Result<Search, AppError> {
+        let Some(term) = term.map(str::to_lowercase) else {
+            return Ok(Search::None);
+        };
+        if conn.backend() != Backend::Sqlite || term.chars().count() < 3 {
+            return Ok(Search::Like(contains_pattern(&term)));
+        }
+        // One quoted phrase: no FTS syntax in the term is interpreted.
+        let phrase = format!("\"{}\"", term.replace('"', "\"\""));
+        let sql = format!("select rowid from {fts_table} where {fts_table} match $1 limit $2");
+        let ids =
+            on!(conn, c => sqlx::query_scalar::<_, i64>(&sql).bind(&phrase).bind(FEW_MATCHES + 1).fetch_all(c).await?);
+        Ok(if ids.len() as i64 > FEW_MATCHES { Search::Fts(fts_table, phrase) } else { Search::Ids(ids) })
+    }
+
+    /// Appends the condition to a query on `<alias>` (whose `id` is the trigram table's rowid).
+    pub fn push(&self, sql: &mut Sql, alias: &str) {
+        match self {
+            Search::None => {}
+            Search::Ids(ids) if ids.is_empty() => {
+                sql.push(" and 1 = 0");
+            }
+            Search::Ids(ids) => {
+                let placeholders: Vec<String> = ids.iter().map(|id| sql.arg(Arg::Int(*id))).collect();
+                sql.push(&format!(" and {alias}.id in ({})", placeholders.join(", ")));
+            }
+            Search::Fts(table, phrase) => {
+                sql.push_with(
+                    &format!(" and {alias}.id in (select rowid from {table} where {table} match ?)"),
+                    Arg::Text(phrase.clone()),
+                );
+            }
+            Search::Like(pattern) => {
+                sql.push_with(&format!(" and {alias}.search_text like ? escape '\\'"), Arg::Text(pattern.clone()));
+            }
+        }
+    }
 }
 
 /// A `like` pattern matching `term` anywhere, case-insensitively (compare with `lower(col)`),
