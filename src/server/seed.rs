@@ -6,13 +6,14 @@ use rust_decimal::Decimal;
 use crate::domain::customer::{CustomerFields, CustomerStatus, CustomerType};
 use crate::domain::deal::{DealFields, DealPriority};
 use crate::domain::employee::{EmploymentType, NewEmployee};
+use crate::domain::lead::{LeadFields, LeadSource, LeadStatus};
 use crate::domain::permission::{ADMIN, CUSTOMER, MANAGER, MARKETING_REP, SALES_REP};
 use crate::domain::pipeline::StageKind;
 use crate::error::AppError;
 use crate::on;
 use crate::server::auth::password;
 use crate::server::db::{Conn, Db};
-use crate::server::repo::{self, customers, deals, employees, organizations, pipelines, users};
+use crate::server::repo::{self, customers, deals, employees, leads, organizations, pipelines, users};
 
 /// Email and password of the demo owner (also in the README).
 pub const DEMO_EMAIL: &str = "demo@example.com";
@@ -238,6 +239,7 @@ pub async fn seed_demo(db: &Db) -> Result<bool, AppError> {
         .await?;
     }
     seed_deals(&mut tx, org, owner, &customer_ids, &[sales_rep, manager, owner_employee]).await?;
+    seed_leads(&mut tx, org, owner, &[sales_rep, staff_employees[3], manager]).await?;
     tx.commit().await?;
     tracing::info!(email = DEMO_EMAIL, "demo organization created");
     Ok(true)
@@ -286,6 +288,62 @@ async fn seed_deals(tx: &mut Conn, org: i64, owner: i64, customer_ids: &[i64], o
         let sql = "update deals set stage_entered_at = $1, created_at = $1, updated_at = $1, actual_close_date = $2,
                    lost_reason = $3 where id = $4";
         on!(tx, c => sqlx::query(sql).bind(entered).bind(closed).bind(reason).bind(id).execute(c).await?.rows_affected());
+    }
+    Ok(())
+}
+
+/// Twenty leads: every status and every source, scores across the range.
+async fn seed_leads(tx: &mut Conn, org: i64, owner: i64, owners: &[i64]) -> Result<(), AppError> {
+    const NAMES: &[(&str, &str, &str, &str)] = &[
+        ("Olivia", "Bennett", "Brightline Logistics", "Operations manager"),
+        ("Liam", "Okafor", "Okafor & Sons", "Owner"),
+        ("Sofia", "Rossi", "Trattoria Digitale", "Marketing lead"),
+        ("Noah", "Schmidt", "Schmidt Maschinenbau", "Purchasing"),
+        ("Amara", "Diallo", "Sahel Solar", "CTO"),
+        ("Lucas", "Moreau", "Atelier Moreau", "Founder"),
+        ("Hana", "Sato", "Sato Design Studio", "Creative director"),
+        ("Ethan", "Walsh", "Walsh Dental Group", "Practice manager"),
+        ("Chloe", "Martin", "Northwind Traders", "Head of sales"),
+        ("Mateo", "Garcia", "Garcia Construcciones", "Project lead"),
+        ("Aisha", "Khan", "Crescent Health", "IT director"),
+        ("Oscar", "Lindqvist", "Fjord Analytics", "Data engineer"),
+        ("Zoe", "Papadopoulos", "Aegean Travel", "General manager"),
+        ("Daniel", "Cohen", "Cohen Legal", "Partner"),
+        ("Mei", "Chen", "Lotus Foods", "Procurement"),
+        ("Jonas", "Berg", "Berg Outdoor", "E-commerce manager"),
+        ("Priya", "Nair", "Monsoon Media", "Editor"),
+        ("Felix", "Wagner", "Wagner Kliniken", "Administrator"),
+        ("Isla", "MacLeod", "Highland Woolens", "Owner"),
+        ("Tomás", "Silva", "Silva Energia", "Engineer"),
+    ];
+    for (i, (first, last, company, title)) in NAMES.iter().enumerate() {
+        let status = LeadStatus::ALL[i % LeadStatus::ALL.len()];
+        let fields = LeadFields {
+            first_name: (*first).into(),
+            last_name: (*last).into(),
+            email: Some(format!("{}.{}@{}.example", first.to_lowercase(), last.to_lowercase(), i + 1)),
+            phone: Some(format!("+1 555 02{i:02}")),
+            company: Some((*company).into()),
+            job_title: Some((*title).into()),
+            source: LeadSource::ALL[i % LeadSource::ALL.len()],
+            score: ((i * 37 + 15) % 101) as i64,
+            estimated_value: Some(Decimal::from(2_500 + (i as i64 % 7) * 4_250)),
+            assigned_to: owners.get(i % owners.len().max(1)).copied(),
+            ..LeadFields::default()
+        };
+        let initial = if LeadStatus::EDITABLE.contains(&status) { status } else { LeadStatus::New };
+        let id = leads::create(tx, org, owner, "USD", &fields, initial).await?;
+        match status {
+            LeadStatus::Qualified => leads::set_status(tx, org, id, owner, status, None).await?,
+            LeadStatus::Unqualified => {
+                leads::set_status(tx, org, id, owner, status, Some("No budget this year")).await?;
+            }
+            LeadStatus::Converted => {
+                let customer = customers::create(tx, org, owner, "USD", &fields.to_customer()).await?;
+                leads::mark_converted(tx, org, id, owner, customer).await?;
+            }
+            _ => {}
+        }
     }
     Ok(())
 }

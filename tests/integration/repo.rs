@@ -131,7 +131,11 @@ both!(demo_seeding_is_idempotent, |app| async {
     let mut conn = app.db.read().await.unwrap();
     let counts = on!(conn, c => sqlx::query_as::<_, (i64, i64, i64)>(
         "select (select count(*) from customers), (select count(*) from employees), (select count(*) from users)").fetch_one(c).await.unwrap());
-    assert_eq!(counts, (10, 8, 6));
+    assert_eq!(counts, (13, 8, 6), "10 customers and the 3 converted leads'");
+    let sales = on!(conn, c => sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(
+        "select (select count(*) from leads), (select count(distinct status) from leads), (select count(distinct source) from leads),
+                (select count(*) from deals), (select count(distinct stage_id) from deals)").fetch_one(c).await.unwrap());
+    assert_eq!(sales, (20, 6, 8, 13, 6), "leads in every status and source; deals in every stage");
     let departments = on!(conn, c => sqlx::query_scalar::<_, i64>("select count(distinct department) from employees").fetch_one(c).await.unwrap());
     assert_eq!(departments, 3);
 });
