@@ -7,3 +7,7 @@ pub mod not_found;
 pub mod organizations;
 pub mod pipelines;
 pub mod profile;
+pub mod issues;
+pub mod orders;
+pub mod payments;
+pub mod vendors;
