@@ -11,6 +11,7 @@ mod deals;
 mod http_auth;
 mod http_customers;
 mod leads;
+mod ops_pages;
 mod pages;
 mod pipelines;
 mod repo;
