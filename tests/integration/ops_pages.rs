@@ -286,7 +286,7 @@ both!(an_order_posted_without_javascript_gets_the_server_total, |app| async {
     ];
     let r = app.send(form_post("/api/orders/update", &body, &cookie, &here)).await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
-    assert_eq!(location(&r), here, "back to the order page");
+    assert_eq!(location(&r).trim_end_matches('?'), here, "back to the order page");
     let r = app.send(page(&here, Some(&cookie))).await;
     assert!(r.text.contains("USD 133.62") && r.text.contains("value=\"4\""), "{}", r.text);
 
@@ -355,7 +355,7 @@ both!(a_payment_is_failed_with_a_reason_and_processed_without_javascript, |app| 
     let back = location(&r);
     assert!(back.contains("__err="), "{back}");
     let r = app.send(page(&back, Some(&cookie))).await;
-    assert!(r.text.contains("is required") && r.text.contains("<details class=\"menu reason-menu\" open"), "{}", r.text);
+    assert!(r.text.contains("is required") && r.text.contains("<details open class=\"menu reason-menu\">"), "{back}: {}", r.text);
 
     let body = [("id", payment_id.as_str()), ("reason", "Card declined"), ("next", here.as_str())];
     let r = app.send(form_post("/api/payments/mark_failed", &body, &cookie, &here)).await;
