@@ -62,7 +62,19 @@ fn location(r: &common::Resp) -> String {
 }
 
 both!(operations_pages_need_a_session, |app| async {
-    for path in ["/vendors", "/vendors/new", "/vendors/1", "/orders", "/orders/new", "/orders/1", "/payments", "/payments/1", "/issues", "/issues/new", "/issues/1"] {
+    for path in [
+        "/vendors",
+        "/vendors/new",
+        "/vendors/1",
+        "/orders",
+        "/orders/new",
+        "/orders/1",
+        "/payments",
+        "/payments/1",
+        "/issues",
+        "/issues/new",
+        "/issues/1",
+    ] {
         let r = app.send(page(path, None)).await;
         assert!(r.status.is_redirection(), "{path}: {}", r.status);
         assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/login");
@@ -139,7 +151,14 @@ both!(operations_pages_render_completely_on_the_server, |app| async {
     assert!(r.text.contains("No vendors match"));
     let r = app.send(page(&format!("/vendors/{vendor_id}"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
-    for text in ["Bolts Ltd", "Save changes", "Yes, delete", "vendor-orders-title", "vendor-payments-title", "vendor-issues-title"] {
+    for text in [
+        "Bolts Ltd",
+        "Save changes",
+        "Yes, delete",
+        "vendor-orders-title",
+        "vendor-payments-title",
+        "vendor-issues-title",
+    ] {
         assert!(r.text.contains(text), "vendor page shows {text}");
     }
     assert!(r.text.contains(&number) && r.text.contains(&pay_number) && r.text.contains(&iss_number));
@@ -160,7 +179,9 @@ both!(operations_pages_render_completely_on_the_server, |app| async {
     assert!(r.text.contains(&number), "vendor filter");
     let r = app.send(page(&format!("/orders/{order_id}"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
-    for text in ["Spare &lt;parts&gt;", "USD 100.49", "USD 99.99", "USD 0.50", ">Complete<", "Cancel order", "Save changes"] {
+    for text in
+        ["Spare &lt;parts&gt;", "USD 100.49", "USD 99.99", "USD 0.50", ">Complete<", "Cancel order", "Save changes"]
+    {
         assert!(r.text.contains(text), "order page shows {text}: {}", r.text);
     }
     // Two items and three blank rows, all plain form fields.
@@ -207,7 +228,9 @@ both!(operations_pages_render_completely_on_the_server, |app| async {
     }
     let r = app.send(page(&format!("/issues/new?vendor={vendor_id}"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.text.contains("name=\"category\"") && r.text.contains(&format!("<option value=\"{vendor_id}\" selected")));
+    assert!(
+        r.text.contains("name=\"category\"") && r.text.contains(&format!("<option value=\"{vendor_id}\" selected"))
+    );
 
     // The customer's page: their orders, payments and issues
     let r = app.send(page(&format!("/customers/{customer}"), Some(&cookie))).await;
@@ -355,7 +378,11 @@ both!(a_payment_is_failed_with_a_reason_and_processed_without_javascript, |app| 
     let back = location(&r);
     assert!(back.contains("__err="), "{back}");
     let r = app.send(page(&back, Some(&cookie))).await;
-    assert!(r.text.contains("is required") && r.text.contains("<details open class=\"menu reason-menu\">"), "{back}: {}", r.text);
+    assert!(
+        r.text.contains("is required") && r.text.contains("<details open class=\"menu reason-menu\">"),
+        "{back}: {}",
+        r.text
+    );
 
     let body = [("id", payment_id.as_str()), ("reason", "Card declined"), ("next", here.as_str())];
     let r = app.send(form_post("/api/payments/mark_failed", &body, &cookie, &here)).await;

@@ -48,8 +48,7 @@ pub fn IssueDetailPage() -> impl IntoView {
             .max()
     };
     let issue = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_issue(id));
-    let comments =
-        Resource::new(move || (id.get(), add_comment.version().get()), |(id, _)| list_issue_comments(id));
+    let comments = Resource::new(move || (id.get(), add_comment.version().get()), |(id, _)| list_issue_comments(id));
     let choices = Resource::new(move || can, issue_choices);
     let update_error = use_form_error(actions.update.value(), "/api/issues/update");
 
@@ -152,8 +151,12 @@ fn Header(i: Issue, actions: Actions) -> impl IntoView {
         }
     });
     let links = [
-        i.fields.order_id.map(|o| (format!("/orders/{o}"), i.order_number.clone().unwrap_or_else(|| format!("Order #{o}")))),
-        i.fields.vendor_id.map(|v| (format!("/vendors/{v}"), i.vendor_name.clone().unwrap_or_else(|| format!("Vendor #{v}")))),
+        i.fields
+            .order_id
+            .map(|o| (format!("/orders/{o}"), i.order_number.clone().unwrap_or_else(|| format!("Order #{o}")))),
+        i.fields
+            .vendor_id
+            .map(|v| (format!("/vendors/{v}"), i.vendor_name.clone().unwrap_or_else(|| format!("Vendor #{v}")))),
         i.fields
             .customer_id
             .map(|c| (format!("/customers/{c}"), i.customer_name.clone().unwrap_or_else(|| format!("Customer #{c}")))),

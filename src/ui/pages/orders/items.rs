@@ -124,7 +124,8 @@ pub fn ItemsEditor(
     let incomplete = move || {
         let digits = code.with(|c| minor_digits(c));
         rows.with(|rs| {
-            rs.iter().any(|r| !r.is_blank() && r.quantity.with(|q| r.unit_price.with(|p| row_total(q, p, digits))).is_none())
+            rs.iter()
+                .any(|r| !r.is_blank() && r.quantity.with(|q| r.unit_price.with(|p| row_total(q, p, digits))).is_none())
         })
     };
     let items_problem = Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_error("items"))));
