@@ -262,7 +262,8 @@ impl OrderItemInput {
 /// `[{"item_name":"Desk","quantity":"2","unit_price":"3.50"}]`), as bracketed form fields
 /// (`items[0][item_name]=Desk&items[0][quantity]=2&...`, which is also what a JSON body
 /// `{"items": [...]}` becomes), or as a JSON array. Rows whose fields are all blank are
-/// dropped (an HTML form's empty rows). Sent by the client as a JSON string.
+/// dropped (an HTML form's empty rows). `items=[]` (or `"items": []` in JSON) means "no items";
+/// an empty `items=` reads as "not sent". Sent by the client as a JSON string.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OrderItems(pub Vec<OrderItemInput>);
 

@@ -205,7 +205,10 @@ both!(updates_replace_items_in_one_go, |app| async {
     let now = get(&app, &token, &id).await.json;
     assert_eq!((now["title"].as_str(), now["total_amount"].as_str()), (Some("T2"), Some("99.99")));
 
-    // Empty items clear them.
+    // Empty items clear them (a JSON array or a JSON text).
+    let r = app.post_json("/api/orders/update", Some(&token), json!({"id": o["id"], "items": []})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["item_count"], 0);
     let r = app.post_json("/api/orders/update", Some(&token), json!({"id": o["id"], "items": "[]"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!((r.json["total_amount"].as_str(), r.json["item_count"].as_i64()), (Some("0.00"), Some(0)));
