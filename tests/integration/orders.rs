@@ -516,3 +516,67 @@ both!(numbers_go_past_9999, |app| async {
     let r = app.get(&format!("/api/orders/list?search=ORD-{}-10000", year()), Some(&token)).await;
     assert_eq!(titles(&r), ["B"]);
 });
+
+both!(repository_changes_never_reach_another_organizations_rows, |app| async {
+    use too_good_crm::domain::issue::IssueFields;
+    use too_good_crm::domain::order::OrderStatus;
+    use too_good_crm::domain::payment::PaymentFields;
+    use too_good_crm::domain::vendor::VendorFields;
+    use too_good_crm::error::AppError;
+    use too_good_crm::server::auth::caller::Scope;
+    let owner = app.register("orepo@example.com", "Repo Owner").await;
+    let intruder = app.register("orepo2@example.com", "Repo Intruder").await;
+    let (user, org, _) = me(&app, &owner).await;
+    let (_, evil, _) = me(&app, &intruder).await;
+    let today = Utc::now().date_naive();
+    let mut tx = app.db.write().await.unwrap();
+    let vf = VendorFields { name: "V".into(), ..VendorFields::default() };
+    let v = repo::vendors::create(&mut tx, org, user, &vf).await.unwrap();
+    let of = OrderFields { title: "O".into(), vendor_id: Some(v), ..OrderFields::new(today, "USD") };
+    let o = repo::orders::create(&mut tx, org, user, today, &of, &[]).await.unwrap();
+    let pf = PaymentFields { amount: 5.into(), ..PaymentFields::new("USD") };
+    let p = repo::payments::create(&mut tx, org, user, today, &pf).await.unwrap();
+    let i_f = IssueFields { title: "I".into(), ..IssueFields::default() };
+    let i = repo::issues::create(&mut tx, org, user, today, &i_f).await.unwrap();
+    repo::issues::add_comment(&mut tx, org, i, user, "Private").await.unwrap();
+    tx.commit().await.unwrap();
+
+    let mut tx = app.db.write().await.unwrap();
+    let changed = VendorFields { name: "Stolen".into(), ..vf.clone() };
+    assert!(repo::vendors::get(&mut tx, evil, v).await.is_err());
+    assert!(repo::vendors::update(&mut tx, evil, v, user, &changed, None).await.is_err());
+    assert_eq!(repo::vendors::delete(&mut tx, evil, v).await, Err(AppError::NotFound));
+    assert_eq!(repo::orders::get(&mut tx, evil, Scope::All, o).await.err(), Some(AppError::NotFound));
+    let stolen = OrderFields { title: "Stolen".into(), ..of.clone() };
+    assert!(repo::orders::update(&mut tx, evil, o, user, "X", &stolen, Some(&[]), None).await.is_err());
+    for to in [OrderStatus::Completed, OrderStatus::Cancelled] {
+        assert_eq!(repo::orders::close(&mut tx, evil, o, user, to).await, Err(AppError::NotFound));
+    }
+    assert_eq!(repo::orders::delete(&mut tx, evil, o).await, Err(AppError::NotFound));
+    assert!(repo::orders::find_ref(&mut tx, evil, o).await.unwrap().is_none());
+    assert_eq!(repo::payments::get(&mut tx, evil, Scope::All, p).await.err(), Some(AppError::NotFound));
+    let stolen = PaymentFields { amount: 1.into(), ..pf.clone() };
+    assert!(repo::payments::update(&mut tx, evil, p, user, "X", &stolen, None).await.is_err());
+    assert_eq!(repo::payments::process(&mut tx, evil, p, user).await, Err(AppError::NotFound));
+    assert_eq!(repo::payments::fail(&mut tx, evil, p, user, "x").await, Err(AppError::NotFound));
+    assert_eq!(repo::payments::delete(&mut tx, evil, p).await, Err(AppError::NotFound));
+    assert_eq!(repo::issues::get(&mut tx, evil, Scope::All, i).await.err(), Some(AppError::NotFound));
+    let stolen = IssueFields { title: "Stolen".into(), ..i_f.clone() };
+    assert!(repo::issues::update(&mut tx, evil, i, user, "X", &stolen, None).await.is_err());
+    assert_eq!(repo::issues::resolve(&mut tx, evil, i, user, None).await, Err(AppError::NotFound));
+    assert_eq!(repo::issues::reopen(&mut tx, evil, i, user).await, Err(AppError::NotFound));
+    assert!(repo::issues::comments(&mut tx, evil, i).await.unwrap().is_empty());
+    assert_eq!(repo::issues::delete(&mut tx, evil, i).await, Err(AppError::NotFound));
+    let stats = repo::orders::stats(&mut tx, evil, Scope::All, "USD").await.unwrap();
+    assert_eq!(stats.total, 0);
+    tx.commit().await.unwrap();
+
+    let mut conn = app.db.read().await.unwrap();
+    assert_eq!(repo::vendors::get(&mut conn, org, v).await.unwrap().fields.name, "V");
+    let order = repo::orders::get(&mut conn, org, Scope::All, o).await.unwrap();
+    assert_eq!((order.fields.title.as_str(), order.fields.status, order.version), ("O", OrderStatus::Draft, 1));
+    let payment = repo::payments::get(&mut conn, org, Scope::All, p).await.unwrap();
+    assert_eq!((payment.fields.amount, payment.version), (5.into(), 1));
+    let issue = repo::issues::get(&mut conn, org, Scope::All, i).await.unwrap();
+    assert_eq!((issue.fields.title.as_str(), issue.comment_count, issue.version), ("I", 1, 1));
+});
