@@ -262,7 +262,8 @@ impl OrderItemInput {
 /// `[{"item_name":"Desk","quantity":"2","unit_price":"3.50"}]`), as bracketed form fields
 /// (`items[0][item_name]=Desk&items[0][quantity]=2&...`, which is also what a JSON body
 /// `{"items": [...]}` becomes), or as a JSON array. Rows whose fields are all blank are
-/// dropped (an HTML form's empty rows). Sent by the client as a JSON string.
+/// dropped (an HTML form's empty rows). `items=[]` (or `"items": []` in JSON) means "no items";
+/// an empty `items=` reads as "not sent". Sent by the client as a JSON string.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OrderItems(pub Vec<OrderItemInput>);
 
@@ -277,14 +278,15 @@ impl OrderItems {
     /// field as the form does (`items[1][quantity]`). An empty list is allowed.
     pub fn validate(&self, currency: &str) -> Result<Vec<OrderItemFields>, AppError> {
         let mut c = Check::new();
-        let rows: Vec<&OrderItemInput> = self.0.iter().filter(|i| !i.is_blank()).collect();
+        // Errors name a row by its index as sent, blank rows included, like the form's fields.
+        let rows: Vec<(usize, &OrderItemInput)> = self.0.iter().enumerate().filter(|(_, i)| !i.is_blank()).collect();
         if rows.len() > MAX_ITEMS {
             c.add("items", format!("at most {MAX_ITEMS} items"));
             return c.finish(Vec::new());
         }
         let digits = minor_digits(currency);
         let mut items = Vec::with_capacity(rows.len());
-        for (i, row) in rows.into_iter().enumerate() {
+        for (i, row) in rows {
             let name = |field: &str| format!("items[{i}][{field}]");
             let item_name = c.required(&name("item_name"), row.item_name.as_deref(), 200);
             let description = c.optional(&name("description"), row.description.as_deref(), 2000);
@@ -587,6 +589,12 @@ mod tests {
         }
         let err = OrderItems(vec![item("1", "3.50")]).validate("JPY").unwrap_err();
         assert!(err.field_error("items[0][unit_price]").is_some());
+    }
+
+    #[test]
+    fn errors_name_rows_as_sent_blank_rows_included() {
+        let err = OrderItems(vec![OrderItemInput::default(), item("0", "1")]).validate("USD").unwrap_err();
+        assert!(err.field_error("items[1][quantity]").is_some());
     }
 
     #[test]

@@ -427,7 +427,7 @@ pub async fn stats(conn: &mut Conn, org_id: i64, scope: Scope, currency: &str) -
             *revenue.entry(cur.clone()).or_default() += money::from_minor(total, &cur);
         }
     }
-    stats.total_revenue = revenue.get(currency).copied().unwrap_or(Decimal::ZERO);
+    stats.total_revenue = revenue.get(currency).copied().unwrap_or_else(|| money::from_minor(0, currency));
     stats.revenue_by_currency = revenue;
     Ok(stats)
 }

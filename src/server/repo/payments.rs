@@ -353,11 +353,15 @@ pub async fn stats(
     sql.push(" group by p.status, p.payment_type, p.payment_method, p.currency, 5");
     type Group = (String, String, String, String, i64, i64, i64);
     let rows = on!(conn, c => bind_args!(sqlx::query_as::<_, Group>(&sql.text), &sql.args).fetch_all(c).await?);
+    // Zero with the currency's decimals ("0.00"), like every other amount.
+    let none = CountAmount { count: 0, amount: money::from_minor(0, currency) };
     let zero = |names: Vec<&str>| -> BTreeMap<String, CountAmount> {
-        names.into_iter().map(|n| (n.to_owned(), CountAmount::default())).collect()
+        names.into_iter().map(|n| (n.to_owned(), none.clone())).collect()
     };
     let mut stats = PaymentStats {
         currency: currency.to_owned(),
+        total_amount: none.amount,
+        overdue: none.clone(),
         by_status: zero(PaymentStatus::ALL.iter().map(|s| s.as_str()).collect()),
         by_type: zero(PaymentType::ALL.iter().map(|s| s.as_str()).collect()),
         by_method: zero(PaymentMethod::ALL.iter().map(|s| s.as_str()).collect()),
@@ -371,9 +375,9 @@ pub async fn stats(
         };
         stats.total_count += n;
         stats.total_amount += amount;
-        add(stats.by_status.entry(status).or_default());
-        add(stats.by_type.entry(kind).or_default());
-        add(stats.by_method.entry(method).or_default());
+        add(stats.by_status.entry(status).or_insert_with(|| none.clone()));
+        add(stats.by_type.entry(kind).or_insert_with(|| none.clone()));
+        add(stats.by_method.entry(method).or_insert_with(|| none.clone()));
         if overdue == 1 {
             add(&mut stats.overdue);
         }

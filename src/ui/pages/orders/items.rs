@@ -192,13 +192,11 @@ where
     F: Fn(usize) + Copy + Send + Sync + 'static,
 {
     let key = row.key;
-    // Position among the rows (the field names), and among the rows the server keeps (the
-    // index its errors name: it drops empty rows before validating).
+    // Position among the rows: the index in the field names, and the one the server's errors name.
     let position = move || rows.with(|rs| rs.iter().position(|r| r.key == key).unwrap_or(0));
-    let kept_index = move || rows.with(|rs| rs.iter().take_while(|r| r.key != key).filter(|r| !r.is_blank()).count());
     let problem = move |field: &'static str| {
         Signal::derive(move || {
-            let name = format!("items[{}][{field}]", kept_index());
+            let name = format!("items[{}][{field}]", position());
             error.with(|e| e.as_ref().and_then(|e| e.field_error(&name)))
         })
     };
