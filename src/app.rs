@@ -10,11 +10,15 @@ use crate::ui::pages::auth::{ForgotPasswordPage, LoginPage, SignupPage};
 use crate::ui::pages::customers::{CustomerDetailPage, CustomerListPage, CustomerNewPage};
 use crate::ui::pages::dashboard::DashboardPage;
 use crate::ui::pages::deals::{DealBoardPage, DealDetailPage, DealListPage, DealNewPage};
+use crate::ui::pages::issues::{IssueDetailPage, IssueListPage, IssueNewPage};
 use crate::ui::pages::leads::{LeadDetailPage, LeadListPage, LeadNewPage};
 use crate::ui::pages::not_found::NotFoundPage;
+use crate::ui::pages::orders::{OrderDetailPage, OrderListPage, OrderNewPage};
 use crate::ui::pages::organizations::OrganizationsPage;
+use crate::ui::pages::payments::{PaymentDetailPage, PaymentListPage, PaymentNewPage};
 use crate::ui::pages::pipelines::{PipelineDetailPage, PipelineListPage};
 use crate::ui::pages::profile::ProfilePage;
+use crate::ui::pages::vendors::{VendorDetailPage, VendorListPage, VendorNewPage};
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -66,6 +70,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("pipelines/:id") view=PipelineDetailPage />
                     <Route path=path!("profile") view=ProfilePage />
                     <Route path=path!("organizations") view=OrganizationsPage />
+                    <Route path=path!("vendors") view=VendorListPage />
+                    <Route path=path!("vendors/new") view=VendorNewPage />
+                    <Route path=path!("vendors/:id") view=VendorDetailPage />
+                    <Route path=path!("orders") view=OrderListPage />
+                    <Route path=path!("orders/new") view=OrderNewPage />
+                    <Route path=path!("orders/:id") view=OrderDetailPage />
+                    <Route path=path!("payments") view=PaymentListPage />
+                    <Route path=path!("payments/new") view=PaymentNewPage />
+                    <Route path=path!("payments/:id") view=PaymentDetailPage />
+                    <Route path=path!("issues") view=IssueListPage />
+                    <Route path=path!("issues/new") view=IssueNewPage />
+                    <Route path=path!("issues/:id") view=IssueDetailPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -120,3 +120,54 @@ pub async fn check_assignee(
         _ => Ok(()),
     }
 }
+
+/// A kind of record an id sent in a body may point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ref {
+    Vendor,
+    Customer,
+    Order,
+    Employee,
+}
+
+/// Ids sent in a body (`(field, kind, id)`) must be records of the caller's organization: one
+/// 422 naming every field that is not. `None` ids are skipped.
+pub async fn check_refs(
+    conn: &mut crate::server::db::Conn,
+    org_id: i64,
+    refs: &[(&str, Ref, Option<i64>)],
+) -> Result<(), AppError> {
+    use crate::server::repo;
+    let mut errors = crate::error::FieldErrors::new();
+    for (field, kind, id) in refs {
+        let Some(id) = *id else { continue };
+        let (found, what) = match kind {
+            Ref::Vendor => (repo::vendors::name_of(conn, org_id, id).await?.is_some(), "a vendor"),
+            Ref::Customer => (repo::deals::customer_name(conn, org_id, id).await?.is_some(), "a customer"),
+            Ref::Order => (repo::orders::find_ref(conn, org_id, id).await?.is_some(), "an order"),
+            Ref::Employee => (repo::employees::exists(conn, org_id, id).await?, "an employee"),
+        };
+        if !found {
+            errors.entry((*field).to_owned()).or_default().push(format!("is not {what} of this organization"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
+/// Both values, or one 422 with the field problems of both (any other error as it is).
+pub fn both<A, B>(a: Result<A, AppError>, b: Result<B, AppError>) -> Result<(A, B), AppError> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (Err(AppError::Validation(mut x)), Err(AppError::Validation(y))) => {
+            for (field, problems) in y {
+                x.entry(field).or_default().extend(problems);
+            }
+            Err(AppError::Validation(x))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}

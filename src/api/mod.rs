@@ -6,10 +6,14 @@ pub mod auth;
 pub mod customers;
 pub mod deals;
 pub mod employees;
+pub mod issues;
 pub mod leads;
+pub mod orders;
 pub mod organizations;
+pub mod payments;
 pub mod pipelines;
 pub mod tokens;
+pub mod vendors;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx;

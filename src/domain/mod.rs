@@ -6,13 +6,18 @@ pub mod auth;
 pub mod customer;
 pub mod deal;
 pub mod employee;
+pub mod issue;
 pub mod lead;
 pub mod list;
 pub mod money;
+pub mod number;
+pub mod order;
 pub mod organization;
+pub mod payment;
 pub mod permission;
 pub mod pipeline;
 pub mod validate;
+pub mod vendor;
 
 /// Declares a closed set of string values (an enum on the wire and in the database).
 ///

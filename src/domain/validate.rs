@@ -159,6 +159,15 @@ impl Check {
         }
     }
 
+    /// An optional three-letter ISO currency code, upper-cased.
+    pub fn currency(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let code = text(value)?.to_uppercase();
+        if code.len() != 3 || !code.chars().all(|ch| ch.is_ascii_uppercase()) {
+            self.add(field, "must be a three-letter ISO currency code such as USD");
+        }
+        Some(code)
+    }
+
     /// A password: 8 to 128 characters.
     pub fn password(&mut self, field: &str, value: Option<&str>) -> String {
         let value = value.unwrap_or("");

@@ -196,6 +196,9 @@ fn flatten_json(key: String, value: serde_json::Value, out: &mut Vec<(String, St
         Value::Bool(b) => out.push((key, b.to_string())),
         Value::Number(n) => out.push((key, n.to_string())),
         Value::String(s) => out.push((key, s)),
+        // An empty array is sent as the JSON text `[]` (`items=[]`), not left out: "none",
+        // not "not sent" (an empty form value would read as "not sent" for an optional list).
+        Value::Array(items) if items.is_empty() => out.push((key, "[]".to_owned())),
         Value::Array(items) => {
             for (i, item) in items.into_iter().enumerate() {
                 flatten_json(format!("{key}[{i}]"), item, out);
@@ -257,7 +260,8 @@ mod tests {
 
     #[test]
     fn nested_json_flattens_to_bracketed_form_keys() {
-        let value = serde_json::json!({"items": [{"quantity": 2, "name": "A&B"}], "ok": true, "skip": null});
+        let value =
+            serde_json::json!({"items": [{"quantity": 2, "name": "A&B"}], "ok": true, "skip": null, "none": []});
         let mut pairs = Vec::new();
         for (k, v) in value.as_object().unwrap().clone() {
             flatten_json(k, v, &mut pairs);
@@ -268,6 +272,7 @@ mod tests {
             vec![
                 ("items[0][name]".to_owned(), "A&B".to_owned()),
                 ("items[0][quantity]".to_owned(), "2".to_owned()),
+                ("none".to_owned(), "[]".to_owned()),
                 ("ok".to_owned(), "true".to_owned()),
             ]
         );

@@ -5,11 +5,16 @@ pub mod activities;
 pub mod customers;
 pub mod deals;
 pub mod employees;
+pub mod issues;
 pub mod leads;
+pub mod numbers;
+pub mod orders;
 pub mod organizations;
+pub mod payments;
 pub mod pipelines;
 pub mod tokens;
 pub mod users;
+pub mod vendors;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -177,6 +182,11 @@ pub fn contains_pattern(term: &str) -> String {
 pub fn now() -> DateTime<Utc> {
     let now = Utc::now();
     DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now)
+}
+
+/// Whether a database error is a foreign-key violation (a row still referred to).
+pub fn is_foreign_key_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_foreign_key_violation())
 }
 
 /// Parses an enum value read back from the database; a bad one is a bug, logged as such.

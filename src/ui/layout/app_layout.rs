@@ -21,6 +21,10 @@ const SECTIONS: &[(&str, &str, &str)] = &[
     ("/leads", "Leads", "leads"),
     ("/deals", "Deals", "deals"),
     ("/pipelines", "Pipelines", "pipelines"),
+    ("/vendors", "Vendors", "vendors"),
+    ("/orders", "Orders", "orders"),
+    ("/payments", "Payments", "payments"),
+    ("/issues", "Issues", "issues"),
 ];
 
 /// Loads the caller; signed-out visitors are redirected to the sign-in page.

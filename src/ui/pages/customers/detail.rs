@@ -19,6 +19,9 @@ use crate::ui::components::form::FormErrors;
 use crate::ui::components::{time, use_form_error, ErrorBox, TextAreaField};
 use crate::ui::layout::use_me;
 use crate::ui::pages::deals::CustomerDeals;
+use crate::ui::pages::issues::RelatedIssues;
+use crate::ui::pages::orders::RelatedOrders;
+use crate::ui::pages::payments::RelatedPayments;
 
 #[component]
 pub fn CustomerDetailPage() -> impl IntoView {
@@ -73,6 +76,9 @@ pub fn CustomerDetailPage() -> impl IntoView {
         </Transition>
         <Notes customer_id=id add_note notes />
         <CustomerDeals customer_id=id />
+        <RelatedOrders by="customer" id=id />
+        <RelatedPayments by="customer" id=id />
+        <RelatedIssues by="customer" id=id />
     }
 }
 

@@ -1,0 +1,285 @@
+//! One issue: summary, resolve (with notes) and reopen, edit form, delete, comments.
+
+use leptos::html::Form;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::form::{issue_choices, IssueFieldset, IssueLinks};
+use super::{priority_class, status_class};
+use crate::api::issues::{
+    get_issue, list_issue_comments, AddIssueComment, DeleteIssue, ReopenIssue, ResolveIssue, UpdateIssue,
+};
+use crate::domain::issue::{Issue, IssueComment, IssueStatus};
+use crate::error::AppError;
+use crate::ui::components::form::FormErrors;
+use crate::ui::components::{time, use_form_error, ErrorBox, TextAreaField};
+use crate::ui::layout::use_me;
+
+/// The actions of the page, created once and shared by its parts.
+#[derive(Clone, Copy)]
+struct Actions {
+    update: ServerAction<UpdateIssue>,
+    resolve: ServerAction<ResolveIssue>,
+    reopen: ServerAction<ReopenIssue>,
+    delete: ServerAction<DeleteIssue>,
+}
+
+#[component]
+pub fn IssueDetailPage() -> impl IntoView {
+    let me = use_me();
+    let can = (me.can("vendors", "view"), me.can("orders", "view"), me.can("customers", "view"));
+    let can_edit = me.can("issues", "edit");
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
+    let actions = Actions {
+        update: ServerAction::new(),
+        resolve: ServerAction::new(),
+        reopen: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    let add_comment = ServerAction::<AddIssueComment>::new();
+    // Reload after successful changes only: a refused edit must keep what the user typed.
+    let saved_version = move || {
+        [actions.update.value(), actions.resolve.value(), actions.reopen.value()]
+            .iter()
+            .filter_map(|v| v.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|i| i.version)))
+            .max()
+    };
+    let issue = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_issue(id));
+    let comments = Resource::new(move || (id.get(), add_comment.version().get()), |(id, _)| list_issue_comments(id));
+    let choices = Resource::new(move || can, issue_choices);
+    let update_error = use_form_error(actions.update.value(), "/api/issues/update");
+
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading issue…"</p> }>
+            {move || Suspend::new(async move {
+                match issue.await {
+                    Ok(i) => {
+                        let edit = if can_edit {
+                            let choices = choices.await;
+                            let links = IssueLinks {
+                                vendor: i.vendor_name.clone(),
+                                order: i.order_number.clone(),
+                                customer: i.customer_name.clone(),
+                            };
+                            let update = actions.update;
+                            let fields = i.fields.clone();
+                            let (id, version) = (i.id, i.version);
+                            view! {
+                                <section class="card">
+                                    <h2>"Edit"</h2>
+                                    <ActionForm action=update>
+                                        <input type="hidden" name="id" value=id />
+                                        <input type="hidden" name="version" value=version />
+                                        <FormErrors error=update_error />
+                                        <IssueFieldset fields links choices error=update_error />
+                                        <div class="form-actions">
+                                            <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
+                                            {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                        </div>
+                                    </ActionForm>
+                                </section>
+                            }
+                            .into_any()
+                        } else {
+                            ().into_any()
+                        };
+                        view! {
+                            <Title text=format!("{} · {}", i.number, i.fields.title) />
+                            <Header i=i.clone() actions />
+                            <ActionErrors actions />
+                            <div class="detail-grid">
+                                <Summary i=i.clone() />
+                                {edit}
+                            </div>
+                        }
+                        .into_any()
+                    }
+                    Err(err) => view! { <ErrorBox err /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <Comments issue_id=id add_comment comments />
+    }
+    .into_any()
+}
+
+/// The error of the last refused reopen or delete (a refused resolve shows at its form).
+#[component]
+fn ActionErrors(actions: Actions) -> impl IntoView {
+    let errors = [
+        use_form_error(actions.reopen.value(), "/api/issues/reopen"),
+        use_form_error(actions.delete.value(), "/api/issues/delete"),
+    ];
+    let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    view! { <FormErrors error /> }
+}
+
+#[component]
+fn Header(i: Issue, actions: Actions) -> impl IntoView {
+    let me = use_me();
+    let can_edit = me.can("issues", "edit");
+    let here = format!("/issues/{}", i.id);
+    let resolve_error = use_form_error(actions.resolve.value(), "/api/issues/resolve");
+    let resolve = (can_edit && i.fields.status.can_resolve()).then(|| {
+        let here = here.clone();
+        view! {
+            <details class="menu reason-menu" open=move || resolve_error.get().is_some()>
+                <summary class="button won">"Resolve…"</summary>
+                <div class="menu-panel">
+                    <ActionForm action=actions.resolve>
+                        <input type="hidden" name="id" value=i.id />
+                        <input type="hidden" name="next" value=here />
+                        <FormErrors error=resolve_error />
+                        <TextAreaField label="Resolution notes" name="resolution_notes" rows=3 error=resolve_error />
+                        <button type="submit" class="button won" disabled=move || actions.resolve.pending().get()>"Mark resolved"</button>
+                    </ActionForm>
+                </div>
+            </details>
+        }
+    });
+    let reopen = (can_edit && i.fields.status.can_reopen()).then(|| {
+        let here = here.clone();
+        view! {
+            <ActionForm action=actions.reopen>
+                <input type="hidden" name="id" value=i.id />
+                <input type="hidden" name="next" value=here />
+                <button type="submit" class="button" disabled=move || actions.reopen.pending().get()>"Reopen"</button>
+            </ActionForm>
+        }
+    });
+    let links = [
+        i.fields
+            .order_id
+            .map(|o| (format!("/orders/{o}"), i.order_number.clone().unwrap_or_else(|| format!("Order #{o}")))),
+        i.fields
+            .vendor_id
+            .map(|v| (format!("/vendors/{v}"), i.vendor_name.clone().unwrap_or_else(|| format!("Vendor #{v}")))),
+        i.fields
+            .customer_id
+            .map(|c| (format!("/customers/{c}"), i.customer_name.clone().unwrap_or_else(|| format!("Customer #{c}")))),
+    ];
+    view! {
+        <div class="page-header">
+            <div>
+                <A href="/issues">"← All issues"</A>
+                <h1>
+                    {i.fields.title.clone()} " " <span class=status_class(i.fields.status)>{i.fields.status.label()}</span>
+                    " " <span class=priority_class(i.fields.priority)>{i.fields.priority.label()}</span>
+                </h1>
+                <p class="muted">
+                    <span class="mono">{i.number.clone()}</span>
+                    {links.into_iter().flatten().map(|(href, label)| view! { " · " <A href=href>{label}</A> }).collect_view()}
+                </p>
+            </div>
+            <div class="actions">
+                {resolve}
+                {reopen}
+                {me.can("issues", "delete").then(|| view! {
+                    <details class="menu danger-menu">
+                        <summary class="button danger">"Delete…"</summary>
+                        <div class="menu-panel">
+                            <p>"Delete this issue and its comments? This cannot be undone."</p>
+                            <ActionForm action=actions.delete>
+                                <input type="hidden" name="id" value=i.id />
+                                <input type="hidden" name="next" value="/issues" />
+                                <button type="submit" class="button danger">"Yes, delete"</button>
+                            </ActionForm>
+                        </div>
+                    </details>
+                })}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Summary(i: Issue) -> impl IntoView {
+    let row = |label: &'static str, value: Option<String>| {
+        view! { <div class="dl-row"><dt>{label}</dt><dd>{value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into())}</dd></div> }
+    };
+    let resolved = matches!(i.fields.status, IssueStatus::Resolved | IssueStatus::Closed) || i.resolved_at.is_some();
+    view! {
+        <section class="card">
+            <h2>"Details"</h2>
+            <dl class="dl">
+                {row("Number", Some(i.number.clone()))}
+                {row("Category", Some(i.fields.category.label().to_owned()))}
+                {row("Order", i.order_number.clone())}
+                {row("Vendor", i.vendor_name.clone())}
+                {row("Customer", i.customer_name.clone())}
+                {row("Assigned to", i.assigned_to_name.clone())}
+                {row("Raised by", i.created_by_name.clone())}
+                {row("Description", i.fields.description.clone())}
+                {resolved.then(|| view! {
+                    {row("Resolved", i.resolved_at.map(time::date_time))}
+                    {row("Resolved by", i.resolved_by_name.clone())}
+                    <div class="dl-row"><dt>"Resolution"</dt><dd class="note-body">{i.resolution_notes.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| "—".into())}</dd></div>
+                })}
+                {row("Created", Some(time::date_time(i.created_at)))}
+                {row("Updated", Some(time::date_time(i.updated_at)))}
+            </dl>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Comments(
+    issue_id: Memo<i64>,
+    add_comment: ServerAction<AddIssueComment>,
+    comments: Resource<Result<Vec<IssueComment>, AppError>>,
+) -> impl IntoView {
+    let me = use_me();
+    let error = use_form_error(add_comment.value(), "/api/issues/comment");
+    let form = NodeRef::<Form>::new();
+    // Clear the comment box once the comment is saved (never when it was refused).
+    Effect::new(move |_| {
+        if matches!(add_comment.value().get(), Some(Ok(_))) {
+            if let Some(form) = form.get() {
+                form.reset();
+            }
+        }
+    });
+    let can_comment = me.can("issues", "create");
+    view! {
+        <section class="card notes" aria-labelledby="issue-comments-title">
+            <h2 id="issue-comments-title">"Comments"</h2>
+            {can_comment.then(|| view! {
+                <ActionForm action=add_comment node_ref=form>
+                    <input type="hidden" name="issue_id" value=move || issue_id.get() />
+                    <input type="hidden" name="next" value=move || format!("/issues/{}", issue_id.get()) />
+                    <FormErrors error />
+                    <TextAreaField label="Add a comment" name="body" rows=3 required=true error />
+                    <button type="submit" class="button primary" disabled=move || add_comment.pending().get()>"Add comment"</button>
+                </ActionForm>
+            })}
+            <Transition fallback=|| view! { <p class="loading">"Loading comments…"</p> }>
+                {move || Suspend::new(async move {
+                    match comments.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted">"No comments yet."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ol class="timeline">
+                                {list.into_iter().map(|c| view! {
+                                    <li>
+                                        <p class="timeline-meta">
+                                            <strong>{c.author_name.unwrap_or_else(|| "Someone".into())}</strong>
+                                            " · "
+                                            <time datetime=c.created_at.to_rfc3339()>{time::date_time(c.created_at)}</time>
+                                        </p>
+                                        <p class="note-body">{c.body}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                        Err(_) => view! { <p class="muted">"Comments could not be loaded."</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}

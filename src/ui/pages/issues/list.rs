@@ -1,0 +1,201 @@
+//! The issues list: search as you type, filters, sortable columns, pages in the URL.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use super::{priority_class, status_class};
+use crate::api::employees::list_employees;
+use crate::api::issues::list_issues;
+use crate::domain::issue::{IssueCategory, IssuePriority, IssueQuery, IssueStatus};
+use crate::domain::list::ListParams;
+use crate::ui::components::pagination::{query_with, Pagination};
+use crate::ui::components::{time, ErrorBox, SortHeader};
+use crate::ui::layout::use_me;
+use crate::ui::pages::orders::{customer_choice, vendor_choice, RefFilter};
+
+#[component]
+pub fn IssueListPage() -> impl IntoView {
+    let me = use_me();
+    let (can_vendors, can_customers) = (me.can("vendors", "view"), me.can("customers", "view"));
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let filters = Memo::new(move |_| {
+        query.with(|q| IssueQuery {
+            search: q.get("search"),
+            vendor: q.get("vendor"),
+            order: q.get("order"),
+            customer: q.get("customer"),
+            priority: q.get("priority"),
+            category: q.get("category"),
+            status: q.get("status"),
+            assigned_to: q.get("assigned_to"),
+            ordering: q.get("ordering"),
+            page: q.get("page"),
+            page_size: q.get("page_size"),
+        })
+    });
+    let issues = Resource::new(move || filters.get(), list_issues);
+    let employees = Resource::new(|| (), |_| list_employees());
+    let vendors = Resource::new(move || can_vendors, vendor_choice);
+    let customers = Resource::new(move || can_customers, customer_choice);
+
+    // With the app running, filters apply as you type or choose; without it, the form submits.
+    let set = move |key: &'static str, value: String| {
+        let url = format!("/issues{}", query.with_untracked(|q| query_with(q, key, &value)));
+        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+    };
+    let on = {
+        let set = set.clone();
+        move |key: &'static str| {
+            let set = set.clone();
+            move |ev| set(key, event_target_value(&ev))
+        }
+    };
+    let (set_vendor, set_customer) = (set.clone(), set.clone());
+
+    let initial = filters.get_untracked();
+    let selected = move |current: &Option<String>, value: &str| current.as_deref() == Some(value);
+    let (initial_vendor, initial_customer, initial_assignee) =
+        (initial.vendor.clone(), initial.customer.clone(), initial.assigned_to.clone());
+    view! {
+        <Title text="Issues" />
+        <div class="page-header">
+            <h1>"Issues"</h1>
+            {me.can("issues", "create").then(|| view! { <A href="/issues/new" attr:class="button primary">"New issue"</A> })}
+        </div>
+        <form class="filters filters-ops" method="get" action="/issues" role="search" on:submit=|ev| ev.prevent_default()>
+            <div class="field filter-search">
+                <label for="search">"Search"</label>
+                <input id="search" type="search" name="search" placeholder="Number, title or description"
+                    value=initial.search.clone() on:input=on("search") />
+            </div>
+            // Kept by the plain form: the order filter comes from an order's page.
+            {initial.order.clone().map(|o| view! { <input type="hidden" name="order" value=o /> })}
+            <Suspense fallback=|| ()>
+                {move || {
+                    let (vendor, customer) = (initial_vendor.clone(), initial_customer.clone());
+                    let (set_vendor, set_customer) = (set_vendor.clone(), set_customer.clone());
+                    Suspend::new(async move {
+                        let (vendors, customers) = (vendors.await, customers.await);
+                        view! {
+                            {can_vendors.then(|| view! {
+                                <RefFilter label="Vendor" key="vendor" choice=vendors current=vendor
+                                    on_change=move |v| set_vendor("vendor", v) />
+                            })}
+                            {can_customers.then(|| view! {
+                                <RefFilter label="Customer" key="customer" choice=customers current=customer
+                                    on_change=move |v| set_customer("customer", v) />
+                            })}
+                        }
+                    })
+                }}
+            </Suspense>
+            <div class="field">
+                <label for="priority">"Priority"</label>
+                <select id="priority" name="priority" on:change=on("priority")>
+                    <option value="">"Any"</option>
+                    {IssuePriority::ALL.iter().map(|p| view! {
+                        <option value=p.as_str() selected=selected(&initial.priority, p.as_str())>{p.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="category">"Category"</label>
+                <select id="category" name="category" on:change=on("category")>
+                    <option value="">"Any"</option>
+                    {IssueCategory::ALL.iter().map(|c| view! {
+                        <option value=c.as_str() selected=selected(&initial.category, c.as_str())>{c.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="status">"Status"</label>
+                <select id="status" name="status" on:change=on("status")>
+                    <option value="">"Any"</option>
+                    {IssueStatus::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=selected(&initial.status, s.as_str())>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="assigned_to">"Assigned to"</label>
+                <select id="assigned_to" name="assigned_to" on:change=on("assigned_to")>
+                    <option value="">"Anyone"</option>
+                    <Suspense fallback=|| ()>
+                        {move || {
+                            let current = initial_assignee.clone();
+                            Suspend::new(async move {
+                                employees.await.unwrap_or_default().into_iter().map(|e| {
+                                    let id = e.id.to_string();
+                                    let is = current.as_deref() == Some(id.as_str());
+                                    view! { <option value=id selected=is>{e.full_name()}</option> }
+                                }).collect_view()
+                            })
+                        }}
+                    </Suspense>
+                </select>
+            </div>
+            <noscript><button type="submit" class="button">"Apply"</button></noscript>
+        </form>
+        <Transition fallback=|| view! { <p class="loading">"Loading issues…"</p> }>
+            {move || Suspend::new(async move {
+                match issues.await {
+                    Ok(page) => {
+                        let params = filters.with_untracked(|f| f.validate().map(|(_, p)| p).ok())
+                            .unwrap_or(ListParams { page: 1, page_size: 25, order_by: "created_at", descending: true });
+                        let page_count = params.page_count(page.count);
+                        let current_page = params.page;
+                        let count = page.count;
+                        if page.results.is_empty() {
+                            return view! { <div class="card empty">"No issues match. " <A href="/issues">"Clear the filters"</A></div> }.into_any();
+                        }
+                        view! {
+                            <div class="card table-card">
+                                <table class="table">
+                                    <thead>
+                                        <tr>
+                                            <SortHeader field="number" label="Number" />
+                                            <SortHeader field="title" label="Title" />
+                                            <SortHeader field="priority" label="Priority" />
+                                            <th scope="col" class="hide-sm">"Category"</th>
+                                            <SortHeader field="status" label="Status" />
+                                            <th scope="col" class="hide-sm">"About"</th>
+                                            <th scope="col" class="hide-sm">"Assigned to"</th>
+                                            <SortHeader field="created_at" label="Raised" />
+                                            <SortHeader field="resolved_at" label="Resolved" class="hide-sm" />
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {page.results.into_iter().map(|i| {
+                                            let about = [i.order_number.clone(), i.vendor_name.clone(), i.customer_name.clone()]
+                                                .into_iter().flatten().collect::<Vec<_>>().join(" · ");
+                                            view! {
+                                                <tr>
+                                                    <td><A href=format!("/issues/{}", i.id)>{i.number.clone()}</A></td>
+                                                    <td class="wrap">{i.fields.title.clone()}</td>
+                                                    <td><span class=priority_class(i.fields.priority)>{i.fields.priority.label()}</span></td>
+                                                    <td class="hide-sm">{i.fields.category.label()}</td>
+                                                    <td><span class=status_class(i.fields.status)>{i.fields.status.label()}</span></td>
+                                                    <td class="hide-sm">{about}</td>
+                                                    <td class="hide-sm">{i.assigned_to_name.clone()}</td>
+                                                    <td><time datetime=i.created_at.to_rfc3339()>{time::date(i.created_at)}</time></td>
+                                                    <td class="hide-sm">{i.resolved_at.map(time::date)}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pagination page=current_page page_count count />
+                        }.into_any()
+                    }
+                    Err(err) => view! { <ErrorBox err /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}

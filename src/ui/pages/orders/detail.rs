@@ -1,0 +1,240 @@
+//! One order: summary, complete/cancel, edit form with the items editor, delete, and the
+//! order's payments and issues.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::choices::{customer_choice, vendor_choice};
+use super::form::{OrderFieldset, OrderFormData};
+use super::items::ItemsTable;
+use super::status_class;
+use crate::api::employees::list_employees;
+use crate::api::orders::{get_order, CancelOrder, CompleteOrder, DeleteOrder, UpdateOrder};
+use crate::domain::money;
+use crate::domain::order::{Order, OrderStatus};
+use crate::ui::components::form::FormErrors;
+use crate::ui::components::{time, use_form_error, ErrorBox};
+use crate::ui::layout::use_me;
+use crate::ui::pages::issues::RelatedIssues;
+use crate::ui::pages::payments::RelatedPayments;
+
+/// The actions of the page, created once and shared by its parts.
+#[derive(Clone, Copy)]
+struct Actions {
+    update: ServerAction<UpdateOrder>,
+    complete: ServerAction<CompleteOrder>,
+    cancel: ServerAction<CancelOrder>,
+    delete: ServerAction<DeleteOrder>,
+}
+
+#[component]
+pub fn OrderDetailPage() -> impl IntoView {
+    let me = use_me();
+    let (can_vendors, can_customers) = (me.can("vendors", "view"), me.can("customers", "view"));
+    let can_edit = me.can("orders", "edit");
+    let org_currency = me.organization.as_ref().map(|o| o.currency.clone()).unwrap_or_else(|| "USD".into());
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
+    let actions = Actions {
+        update: ServerAction::new(),
+        complete: ServerAction::new(),
+        cancel: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    // Reload after successful changes only: a refused edit must keep what the user typed.
+    let saved_version = move || {
+        [actions.update.value(), actions.complete.value(), actions.cancel.value()]
+            .iter()
+            .filter_map(|v| v.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|o| o.version)))
+            .max()
+    };
+    let order = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_order(id));
+    let employees = Resource::new(|| (), |_| list_employees());
+    let vendors = Resource::new(move || can_vendors, vendor_choice);
+    let customers = Resource::new(move || can_customers, customer_choice);
+    let update_error = use_form_error(actions.update.value(), "/api/orders/update");
+
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading order…"</p> }>
+            {move || {
+                let org_currency = org_currency.clone();
+                Suspend::new(async move {
+                    match order.await {
+                        Ok(o) => {
+                            let editable = can_edit && !o.fields.status.is_closed();
+                            let right = if editable {
+                                let employees = employees.await.unwrap_or_default();
+                                let (vendors, customers) = (vendors.await, customers.await);
+                                let data = OrderFormData {
+                                    fields: o.fields.clone(),
+                                    items: o.items.clone(),
+                                    vendor_name: o.vendor_name.clone(),
+                                    customer_name: o.customer_name.clone(),
+                                    creating: false,
+                                };
+                                let update = actions.update;
+                                view! {
+                                    <section class="card">
+                                        <h2>"Edit"</h2>
+                                        <ActionForm action=update>
+                                            <input type="hidden" name="id" value=o.id />
+                                            <input type="hidden" name="version" value=o.version />
+                                            <FormErrors error=update_error />
+                                            <OrderFieldset data vendors customers employees org_currency error=update_error />
+                                            <div class="form-actions">
+                                                <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
+                                                {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                            </div>
+                                        </ActionForm>
+                                    </section>
+                                }
+                                .into_any()
+                            } else {
+                                let note = match o.fields.status {
+                                    OrderStatus::Completed => Some("A completed order can no longer be edited."),
+                                    OrderStatus::Cancelled => Some("A cancelled order can no longer be edited."),
+                                    _ => None,
+                                };
+                                view! {
+                                    <section class="card">
+                                        <h2>"Items"</h2>
+                                        {note.map(|n| view! { <p class="muted">{n}</p> })}
+                                        <ItemsTable items=o.items.clone() total=o.total_amount currency=o.fields.currency.clone() />
+                                    </section>
+                                }
+                                .into_any()
+                            };
+                            view! {
+                                <Title text=format!("{} · {}", o.number, o.fields.title) />
+                                <Header o=o.clone() actions />
+                                <ActionErrors actions />
+                                <div class="detail-grid">
+                                    <Summary o=o.clone() />
+                                    {right}
+                                </div>
+                            }
+                            .into_any()
+                        }
+                        Err(err) => view! { <ErrorBox err /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+        <RelatedPayments by="order" id=id />
+        <RelatedIssues by="order" id=id />
+    }
+    .into_any()
+}
+
+/// The error of the last refused complete, cancel or delete.
+#[component]
+fn ActionErrors(actions: Actions) -> impl IntoView {
+    let errors = [
+        use_form_error(actions.complete.value(), "/api/orders/complete"),
+        use_form_error(actions.cancel.value(), "/api/orders/cancel"),
+        use_form_error(actions.delete.value(), "/api/orders/delete"),
+    ];
+    let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    view! { <FormErrors error /> }
+}
+
+#[component]
+fn Header(o: Order, actions: Actions) -> impl IntoView {
+    let me = use_me();
+    let here = format!("/orders/{}", o.id);
+    let open = !o.fields.status.is_closed();
+    let (here_complete, here_cancel) = (here.clone(), here.clone());
+    let status_actions = (me.can("orders", "edit") && open).then(|| {
+        view! {
+            <ActionForm action=actions.complete>
+                <input type="hidden" name="id" value=o.id />
+                <input type="hidden" name="next" value=here_complete />
+                <button type="submit" class="button won" disabled=move || actions.complete.pending().get()>"Complete"</button>
+            </ActionForm>
+            <details class="menu danger-menu">
+                <summary class="button">"Cancel order…"</summary>
+                <div class="menu-panel">
+                    <p>"Cancel this order? A cancelled order can no longer be edited or completed."</p>
+                    <ActionForm action=actions.cancel>
+                        <input type="hidden" name="id" value=o.id />
+                        <input type="hidden" name="next" value=here_cancel />
+                        <button type="submit" class="button danger">"Yes, cancel the order"</button>
+                    </ActionForm>
+                </div>
+            </details>
+        }
+    });
+    let parties = [
+        o.fields.vendor_id.map(|v| {
+            view! { <A href=format!("/vendors/{v}")>{o.vendor_name.clone().unwrap_or_else(|| format!("Vendor #{v}"))}</A> }
+        }),
+        o.fields.customer_id.map(|c| {
+            view! { <A href=format!("/customers/{c}")>{o.customer_name.clone().unwrap_or_else(|| format!("Customer #{c}"))}</A> }
+        }),
+    ];
+    view! {
+        <div class="page-header">
+            <div>
+                <A href="/orders">"← All orders"</A>
+                <h1>{o.fields.title.clone()} " " <span class=status_class(o.fields.status)>{o.fields.status.label()}</span></h1>
+                <p class="muted">
+                    <span class="mono">{o.number.clone()}</span>
+                    {parties.into_iter().flatten().map(|p| view! { " · " {p} }).collect_view()}
+                </p>
+            </div>
+            <div class="actions">
+                {status_actions}
+                {me.can("orders", "delete").then(|| view! {
+                    <details class="menu danger-menu">
+                        <summary class="button danger">"Delete…"</summary>
+                        <div class="menu-panel">
+                            <p>"Delete this order and its items? This cannot be undone. An order with payments or issues cannot be deleted: cancel it instead."</p>
+                            <ActionForm action=actions.delete>
+                                <input type="hidden" name="id" value=o.id />
+                                <input type="hidden" name="next" value="/orders" />
+                                <button type="submit" class="button danger">"Yes, delete"</button>
+                            </ActionForm>
+                        </div>
+                    </details>
+                })}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Summary(o: Order) -> impl IntoView {
+    let row = |label: &'static str, value: Option<String>| {
+        view! { <div class="dl-row"><dt>{label}</dt><dd>{value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into())}</dd></div> }
+    };
+    let items = match o.item_count {
+        1 => "1 item".to_owned(),
+        n => format!("{n} items"),
+    };
+    view! {
+        <section class="card">
+            <h2>"Details"</h2>
+            <dl class="dl">
+                {row("Number", Some(o.number.clone()))}
+                <div class="dl-row"><dt>"Total"</dt><dd class="order-total">{money::format(o.total_amount, &o.fields.currency)}</dd></div>
+                {row("Items", Some(items))}
+                {row("Type", Some(o.fields.order_type.label().to_owned()))}
+                {row("Vendor", o.vendor_name.clone())}
+                {row("Customer", o.customer_name.clone())}
+                {row("Order date", Some(o.fields.order_date.to_string()))}
+                {row("Delivery date", o.fields.delivery_date.map(|d| d.to_string()))}
+                {row("Currency", Some(o.fields.currency.clone()))}
+                {row("Assigned to", o.assigned_to_name.clone())}
+                {o.completed_at.map(|t| row("Completed", Some(time::date_time(t))))}
+                {o.cancelled_at.map(|t| row("Cancelled", Some(time::date_time(t))))}
+                {row("Description", o.fields.description.clone())}
+                {row("Created", Some(time::date_time(o.created_at)))}
+                {row("Updated", Some(time::date_time(o.updated_at)))}
+            </dl>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,205 @@
+//! The orders list: search as you type, filters, sortable columns, pages in the URL.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use super::choices::{customer_choice, vendor_choice, RefFilter};
+use super::status_class;
+use crate::api::employees::list_employees;
+use crate::api::orders::list_orders;
+use crate::domain::list::ListParams;
+use crate::domain::money;
+use crate::domain::order::{OrderQuery, OrderStatus, OrderType};
+use crate::ui::components::pagination::{query_with, Pagination};
+use crate::ui::components::{ErrorBox, SortHeader};
+use crate::ui::layout::use_me;
+
+#[component]
+pub fn OrderListPage() -> impl IntoView {
+    let me = use_me();
+    let (can_vendors, can_customers) = (me.can("vendors", "view"), me.can("customers", "view"));
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let filters = Memo::new(move |_| {
+        query.with(|q| OrderQuery {
+            search: q.get("search"),
+            vendor: q.get("vendor"),
+            customer: q.get("customer"),
+            order_type: q.get("order_type"),
+            status: q.get("status"),
+            assigned_to: q.get("assigned_to"),
+            date_from: q.get("date_from"),
+            date_to: q.get("date_to"),
+            ordering: q.get("ordering"),
+            page: q.get("page"),
+            page_size: q.get("page_size"),
+        })
+    });
+    let orders = Resource::new(move || filters.get(), list_orders);
+    let employees = Resource::new(|| (), |_| list_employees());
+    let vendors = Resource::new(move || can_vendors, vendor_choice);
+    let customers = Resource::new(move || can_customers, customer_choice);
+
+    // With the app running, filters apply as you type or choose; without it, the form submits.
+    let set = move |key: &'static str, value: String| {
+        let url = format!("/orders{}", query.with_untracked(|q| query_with(q, key, &value)));
+        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+    };
+    let on = {
+        let set = set.clone();
+        move |key: &'static str| {
+            let set = set.clone();
+            move |ev| set(key, event_target_value(&ev))
+        }
+    };
+    let (set_vendor, set_customer) = (set.clone(), set.clone());
+
+    let initial = filters.get_untracked();
+    let selected = move |current: &Option<String>, value: &str| current.as_deref() == Some(value);
+    let (initial_vendor, initial_customer, initial_assignee) =
+        (initial.vendor.clone(), initial.customer.clone(), initial.assigned_to.clone());
+    view! {
+        <Title text="Orders" />
+        <div class="page-header">
+            <h1>"Orders"</h1>
+            {me.can("orders", "create").then(|| view! { <A href="/orders/new" attr:class="button primary">"New order"</A> })}
+        </div>
+        <form class="filters filters-ops" method="get" action="/orders" role="search" on:submit=|ev| ev.prevent_default()>
+            <div class="field filter-search">
+                <label for="search">"Search"</label>
+                <input id="search" type="search" name="search" placeholder="Number, title or description"
+                    value=initial.search.clone() on:input=on("search") />
+            </div>
+            <Suspense fallback=|| ()>
+                {move || {
+                    let (vendor, customer) = (initial_vendor.clone(), initial_customer.clone());
+                    let (set_vendor, set_customer) = (set_vendor.clone(), set_customer.clone());
+                    Suspend::new(async move {
+                        let (vendors, customers) = (vendors.await, customers.await);
+                        view! {
+                            {can_vendors.then(|| view! {
+                                <RefFilter label="Vendor" key="vendor" choice=vendors current=vendor
+                                    on_change=move |v| set_vendor("vendor", v) />
+                            })}
+                            {can_customers.then(|| view! {
+                                <RefFilter label="Customer" key="customer" choice=customers current=customer
+                                    on_change=move |v| set_customer("customer", v) />
+                            })}
+                        }
+                    })
+                }}
+            </Suspense>
+            <div class="field">
+                <label for="order_type">"Type"</label>
+                <select id="order_type" name="order_type" on:change=on("order_type")>
+                    <option value="">"Any"</option>
+                    {OrderType::ALL.iter().map(|t| view! {
+                        <option value=t.as_str() selected=selected(&initial.order_type, t.as_str())>{t.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="status">"Status"</label>
+                <select id="status" name="status" on:change=on("status")>
+                    <option value="">"Any"</option>
+                    {OrderStatus::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=selected(&initial.status, s.as_str())>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="assigned_to">"Assigned to"</label>
+                <select id="assigned_to" name="assigned_to" on:change=on("assigned_to")>
+                    <option value="">"Anyone"</option>
+                    <Suspense fallback=|| ()>
+                        {move || {
+                            let current = initial_assignee.clone();
+                            Suspend::new(async move {
+                                employees.await.unwrap_or_default().into_iter().map(|e| {
+                                    let id = e.id.to_string();
+                                    let is = current.as_deref() == Some(id.as_str());
+                                    view! { <option value=id selected=is>{e.full_name()}</option> }
+                                }).collect_view()
+                            })
+                        }}
+                    </Suspense>
+                </select>
+            </div>
+            <div class="field">
+                <label for="date_from">"Ordered from"</label>
+                <input id="date_from" type="date" name="date_from" value=initial.date_from.clone() on:change=on("date_from") />
+            </div>
+            <div class="field">
+                <label for="date_to">"Ordered to"</label>
+                <input id="date_to" type="date" name="date_to" value=initial.date_to.clone() on:change=on("date_to") />
+            </div>
+            <noscript><button type="submit" class="button">"Apply"</button></noscript>
+        </form>
+        <Transition fallback=|| view! { <p class="loading">"Loading orders…"</p> }>
+            {move || Suspend::new(async move {
+                match orders.await {
+                    Ok(page) => {
+                        let params = filters.with_untracked(|f| f.validate().map(|(_, p)| p).ok())
+                            .unwrap_or(ListParams { page: 1, page_size: 25, order_by: "created_at", descending: true });
+                        let page_count = params.page_count(page.count);
+                        let current_page = params.page;
+                        let count = page.count;
+                        if page.results.is_empty() {
+                            return view! { <div class="card empty">"No orders match. " <A href="/orders">"Clear the filters"</A></div> }.into_any();
+                        }
+                        view! {
+                            <div class="card table-card">
+                                <table class="table">
+                                    <thead>
+                                        <tr>
+                                            <SortHeader field="number" label="Number" />
+                                            <SortHeader field="title" label="Title" />
+                                            <th scope="col">"Vendor / customer"</th>
+                                            <th scope="col">"Type"</th>
+                                            <SortHeader field="status" label="Status" />
+                                            <th scope="col" class="num hide-sm">"Items"</th>
+                                            <SortHeader field="total_amount" label="Total" class="num" />
+                                            <SortHeader field="order_date" label="Ordered" />
+                                            <SortHeader field="delivery_date" label="Delivery" class="hide-sm" />
+                                            <th scope="col" class="hide-sm">"Assigned to"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {page.results.into_iter().map(|o| view! {
+                                            <tr>
+                                                <td><A href=format!("/orders/{}", o.id)>{o.number.clone()}</A></td>
+                                                <td class="wrap">{o.fields.title.clone()}</td>
+                                                <td>
+                                                    {o.fields.vendor_id.map(|v| view! {
+                                                        <A href=format!("/vendors/{v}")>{o.vendor_name.clone().unwrap_or_else(|| format!("Vendor #{v}"))}</A>
+                                                    })}
+                                                    {(o.fields.vendor_id.is_some() && o.fields.customer_id.is_some()).then_some(" · ")}
+                                                    {o.fields.customer_id.map(|c| view! {
+                                                        <A href=format!("/customers/{c}")>{o.customer_name.clone().unwrap_or_else(|| format!("Customer #{c}"))}</A>
+                                                    })}
+                                                </td>
+                                                <td>{o.fields.order_type.label()}</td>
+                                                <td><span class=status_class(o.fields.status)>{o.fields.status.label()}</span></td>
+                                                <td class="num hide-sm">{o.item_count}</td>
+                                                <td class="num">{money::format(o.total_amount, &o.fields.currency)}</td>
+                                                <td>{o.fields.order_date.to_string()}</td>
+                                                <td class="hide-sm">{o.fields.delivery_date.map(|d| d.to_string())}</td>
+                                                <td class="hide-sm">{o.assigned_to_name.clone()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pagination page=current_page page_count count />
+                        }.into_any()
+                    }
+                    Err(err) => view! { <ErrorBox err /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}

@@ -1,0 +1,225 @@
+//! One payment: summary, process, mark failed (with a reason), edit form, delete.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::form::{payment_choices, PaymentFieldset, PaymentLinks};
+use super::{direction, status_class};
+use crate::api::payments::{get_payment, DeletePayment, FailPayment, ProcessPayment, UpdatePayment};
+use crate::domain::money;
+use crate::domain::payment::{Payment, PaymentStatus};
+use crate::ui::components::form::FormErrors;
+use crate::ui::components::{time, use_form_error, ErrorBox, TextAreaField};
+use crate::ui::layout::use_me;
+
+/// The actions of the page, created once and shared by its parts.
+#[derive(Clone, Copy)]
+struct Actions {
+    update: ServerAction<UpdatePayment>,
+    process: ServerAction<ProcessPayment>,
+    fail: ServerAction<FailPayment>,
+    delete: ServerAction<DeletePayment>,
+}
+
+#[component]
+pub fn PaymentDetailPage() -> impl IntoView {
+    let me = use_me();
+    let can = (me.can("orders", "view"), me.can("vendors", "view"), me.can("customers", "view"));
+    let can_edit = me.can("payments", "edit");
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
+    let actions = Actions {
+        update: ServerAction::new(),
+        process: ServerAction::new(),
+        fail: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    // Reload after successful changes only: a refused edit must keep what the user typed.
+    let saved_version = move || {
+        [actions.update.value(), actions.process.value(), actions.fail.value()]
+            .iter()
+            .filter_map(|v| v.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|p| p.version)))
+            .max()
+    };
+    let payment = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_payment(id));
+    let choices = Resource::new(move || can, payment_choices);
+    let update_error = use_form_error(actions.update.value(), "/api/payments/update");
+
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading payment…"</p> }>
+            {move || Suspend::new(async move {
+                match payment.await {
+                    Ok(p) => {
+                        let edit = if can_edit {
+                            let choices = choices.await;
+                            let links = PaymentLinks {
+                                order: p.order_number.clone(),
+                                vendor: p.vendor_name.clone(),
+                                customer: p.customer_name.clone(),
+                            };
+                            let update = actions.update;
+                            let fields = p.fields.clone();
+                            let (id, version) = (p.id, p.version);
+                            view! {
+                                <section class="card">
+                                    <h2>"Edit"</h2>
+                                    <ActionForm action=update>
+                                        <input type="hidden" name="id" value=id />
+                                        <input type="hidden" name="version" value=version />
+                                        <FormErrors error=update_error />
+                                        <PaymentFieldset fields links choices error=update_error />
+                                        <div class="form-actions">
+                                            <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
+                                            {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                        </div>
+                                    </ActionForm>
+                                </section>
+                            }
+                            .into_any()
+                        } else {
+                            ().into_any()
+                        };
+                        view! {
+                            <Title text=p.number.clone() />
+                            <Header p=p.clone() actions />
+                            <ActionErrors actions />
+                            <div class="detail-grid">
+                                <Summary p=p.clone() />
+                                {edit}
+                            </div>
+                        }
+                        .into_any()
+                    }
+                    Err(err) => view! { <ErrorBox err /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+/// The error of the last refused process or delete (a refused "failed" shows at its form).
+#[component]
+fn ActionErrors(actions: Actions) -> impl IntoView {
+    let errors = [
+        use_form_error(actions.process.value(), "/api/payments/process"),
+        use_form_error(actions.delete.value(), "/api/payments/delete"),
+    ];
+    let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    view! { <FormErrors error /> }
+}
+
+#[component]
+fn Header(p: Payment, actions: Actions) -> impl IntoView {
+    let me = use_me();
+    let can_edit = me.can("payments", "edit");
+    let here = format!("/payments/{}", p.id);
+    let fail_error = use_form_error(actions.fail.value(), "/api/payments/mark_failed");
+    let process = (can_edit && p.fields.status.can_process()).then(|| {
+        let here = here.clone();
+        view! {
+            <ActionForm action=actions.process>
+                <input type="hidden" name="id" value=p.id />
+                <input type="hidden" name="next" value=here />
+                <button type="submit" class="button won" disabled=move || actions.process.pending().get()>"Process"</button>
+            </ActionForm>
+        }
+    });
+    let fail = (can_edit && p.fields.status.can_fail()).then(|| {
+        let here = here.clone();
+        view! {
+            <details class="menu reason-menu" open=move || fail_error.get().is_some()>
+                <summary class="button">"Mark failed…"</summary>
+                <div class="menu-panel">
+                    <ActionForm action=actions.fail>
+                        <input type="hidden" name="id" value=p.id />
+                        <input type="hidden" name="next" value=here />
+                        <TextAreaField label="Why did it fail?" name="reason" rows=3 required=true error=fail_error />
+                        <button type="submit" class="button danger">"Mark failed"</button>
+                    </ActionForm>
+                </div>
+            </details>
+        }
+    });
+    let party = match (p.fields.vendor_id, p.fields.customer_id) {
+        (Some(v), _) => Some(
+            view! { <A href=format!("/vendors/{v}")>{p.vendor_name.clone().unwrap_or_else(|| format!("Vendor #{v}"))}</A> }
+                .into_any(),
+        ),
+        (None, Some(c)) => Some(
+            view! { <A href=format!("/customers/{c}")>{p.customer_name.clone().unwrap_or_else(|| format!("Customer #{c}"))}</A> }
+                .into_any(),
+        ),
+        _ => None,
+    };
+    view! {
+        <div class="page-header">
+            <div>
+                <A href="/payments">"← All payments"</A>
+                <h1>
+                    {p.number.clone()} " " <span class=status_class(p.fields.status)>{p.fields.status.label()}</span>
+                    {p.is_overdue.then(|| view! { " " <span class="badge badge-red">"Overdue"</span> })}
+                </h1>
+                <p class="muted">
+                    {format!("{} · {}", money::format(p.fields.amount, &p.fields.currency), p.fields.payment_type.label())}
+                    {party.map(|a| view! { " · " {a} })}
+                    {p.fields.order_id.map(|o| view! {
+                        " · " <A href=format!("/orders/{o}")>{p.order_number.clone().unwrap_or_else(|| format!("Order #{o}"))}</A>
+                    })}
+                </p>
+            </div>
+            <div class="actions">
+                {process}
+                {fail}
+                {me.can("payments", "delete").then(|| view! {
+                    <details class="menu danger-menu">
+                        <summary class="button danger">"Delete…"</summary>
+                        <div class="menu-panel">
+                            <p>"Delete this payment? This cannot be undone."</p>
+                            <ActionForm action=actions.delete>
+                                <input type="hidden" name="id" value=p.id />
+                                <input type="hidden" name="next" value="/payments" />
+                                <button type="submit" class="button danger">"Yes, delete"</button>
+                            </ActionForm>
+                        </div>
+                    </details>
+                })}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Summary(p: Payment) -> impl IntoView {
+    let row = |label: &'static str, value: Option<String>| {
+        view! { <div class="dl-row"><dt>{label}</dt><dd>{value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into())}</dd></div> }
+    };
+    view! {
+        <section class="card">
+            <h2>"Details"</h2>
+            <dl class="dl">
+                {row("Amount", Some(money::format(p.fields.amount, &p.fields.currency)))}
+                {row("Direction", Some(format!("{} ({})", p.fields.payment_type.label(), direction(p.fields.payment_type))))}
+                {row("Method", Some(p.fields.payment_method.label().to_owned()))}
+                {row("Order", p.order_number.clone())}
+                {row("Vendor", p.vendor_name.clone())}
+                {row("Customer", p.customer_name.clone())}
+                {row("Payment date", p.fields.payment_date.map(|d| d.to_string()))}
+                {row("Due date", p.fields.due_date.map(|d| d.to_string()))}
+                {row("Invoice", p.fields.invoice_number.clone())}
+                {row("Reference", p.fields.reference_number.clone())}
+                {row("Transaction id", p.fields.transaction_id.clone())}
+                {(p.fields.status == PaymentStatus::Failed).then(|| row("Failed because", p.failure_reason.clone()))}
+                {row("Processed", p.processed_at.map(time::date_time))}
+                {row("Processed by", p.processed_by_name.clone())}
+                {row("Notes", p.fields.notes.clone())}
+                {row("Created", Some(time::date_time(p.created_at)))}
+                {row("Updated", Some(time::date_time(p.updated_at)))}
+            </dl>
+        </section>
+    }
+    .into_any()
+}

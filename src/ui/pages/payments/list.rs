@@ -1,0 +1,202 @@
+//! The payments list: search as you type, filters, sortable columns, pages in the URL.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use super::{direction, status_class};
+use crate::api::payments::list_payments;
+use crate::domain::list::ListParams;
+use crate::domain::money;
+use crate::domain::payment::{PaymentMethod, PaymentQuery, PaymentStatus, PaymentType};
+use crate::ui::components::pagination::{query_with, Pagination};
+use crate::ui::components::{ErrorBox, SortHeader};
+use crate::ui::layout::use_me;
+use crate::ui::pages::orders::{customer_choice, vendor_choice, RefFilter};
+
+#[component]
+pub fn PaymentListPage() -> impl IntoView {
+    let me = use_me();
+    let (can_vendors, can_customers) = (me.can("vendors", "view"), me.can("customers", "view"));
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let filters = Memo::new(move |_| {
+        query.with(|q| PaymentQuery {
+            search: q.get("search"),
+            vendor: q.get("vendor"),
+            customer: q.get("customer"),
+            order: q.get("order"),
+            payment_type: q.get("payment_type"),
+            payment_method: q.get("payment_method"),
+            status: q.get("status"),
+            due_from: q.get("due_from"),
+            due_to: q.get("due_to"),
+            overdue: q.get("overdue"),
+            ordering: q.get("ordering"),
+            page: q.get("page"),
+            page_size: q.get("page_size"),
+        })
+    });
+    let payments = Resource::new(move || filters.get(), list_payments);
+    let vendors = Resource::new(move || can_vendors, vendor_choice);
+    let customers = Resource::new(move || can_customers, customer_choice);
+
+    // With the app running, filters apply as you type or choose; without it, the form submits.
+    let set = move |key: &'static str, value: String| {
+        let url = format!("/payments{}", query.with_untracked(|q| query_with(q, key, &value)));
+        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+    };
+    let on = {
+        let set = set.clone();
+        move |key: &'static str| {
+            let set = set.clone();
+            move |ev| set(key, event_target_value(&ev))
+        }
+    };
+    let (set_vendor, set_customer, set_overdue) = (set.clone(), set.clone(), set.clone());
+
+    let initial = filters.get_untracked();
+    let selected = move |current: &Option<String>, value: &str| current.as_deref() == Some(value);
+    let (initial_vendor, initial_customer) = (initial.vendor.clone(), initial.customer.clone());
+    let overdue = initial.overdue.as_deref() == Some("true");
+    view! {
+        <Title text="Payments" />
+        <div class="page-header">
+            <h1>"Payments"</h1>
+            {me.can("payments", "create").then(|| view! { <A href="/payments/new" attr:class="button primary">"New payment"</A> })}
+        </div>
+        <form class="filters filters-ops" method="get" action="/payments" role="search" on:submit=|ev| ev.prevent_default()>
+            <div class="field filter-search">
+                <label for="search">"Search"</label>
+                <input id="search" type="search" name="search" placeholder="Payment, invoice or reference number, transaction id"
+                    value=initial.search.clone() on:input=on("search") />
+            </div>
+            // Kept by the plain form: the order filter comes from an order's page.
+            {initial.order.clone().map(|o| view! { <input type="hidden" name="order" value=o /> })}
+            <Suspense fallback=|| ()>
+                {move || {
+                    let (vendor, customer) = (initial_vendor.clone(), initial_customer.clone());
+                    let (set_vendor, set_customer) = (set_vendor.clone(), set_customer.clone());
+                    Suspend::new(async move {
+                        let (vendors, customers) = (vendors.await, customers.await);
+                        view! {
+                            {can_vendors.then(|| view! {
+                                <RefFilter label="Vendor" key="vendor" choice=vendors current=vendor
+                                    on_change=move |v| set_vendor("vendor", v) />
+                            })}
+                            {can_customers.then(|| view! {
+                                <RefFilter label="Customer" key="customer" choice=customers current=customer
+                                    on_change=move |v| set_customer("customer", v) />
+                            })}
+                        }
+                    })
+                }}
+            </Suspense>
+            <div class="field">
+                <label for="payment_type">"Direction"</label>
+                <select id="payment_type" name="payment_type" on:change=on("payment_type")>
+                    <option value="">"Any"</option>
+                    {PaymentType::ALL.iter().map(|t| view! {
+                        <option value=t.as_str() selected=selected(&initial.payment_type, t.as_str())>{t.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="payment_method">"Method"</label>
+                <select id="payment_method" name="payment_method" on:change=on("payment_method")>
+                    <option value="">"Any"</option>
+                    {PaymentMethod::ALL.iter().map(|m| view! {
+                        <option value=m.as_str() selected=selected(&initial.payment_method, m.as_str())>{m.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="status">"Status"</label>
+                <select id="status" name="status" on:change=on("status")>
+                    <option value="">"Any"</option>
+                    {PaymentStatus::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=selected(&initial.status, s.as_str())>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="due_from">"Due from"</label>
+                <input id="due_from" type="date" name="due_from" value=initial.due_from.clone() on:change=on("due_from") />
+            </div>
+            <div class="field">
+                <label for="due_to">"Due to"</label>
+                <input id="due_to" type="date" name="due_to" value=initial.due_to.clone() on:change=on("due_to") />
+            </div>
+            <div class="field filter-check">
+                <label class="checkbox">
+                    <input type="checkbox" name="overdue" value="true" checked=overdue
+                        on:change=move |ev| set_overdue("overdue", if event_target_checked(&ev) { "true".into() } else { String::new() }) />
+                    "Overdue only"
+                </label>
+            </div>
+            <noscript><button type="submit" class="button">"Apply"</button></noscript>
+        </form>
+        <Transition fallback=|| view! { <p class="loading">"Loading payments…"</p> }>
+            {move || Suspend::new(async move {
+                match payments.await {
+                    Ok(page) => {
+                        let params = filters.with_untracked(|f| f.validate().map(|(_, p)| p).ok())
+                            .unwrap_or(ListParams { page: 1, page_size: 25, order_by: "created_at", descending: true });
+                        let page_count = params.page_count(page.count);
+                        let current_page = params.page;
+                        let count = page.count;
+                        if page.results.is_empty() {
+                            return view! { <div class="card empty">"No payments match. " <A href="/payments">"Clear the filters"</A></div> }.into_any();
+                        }
+                        view! {
+                            <div class="card table-card">
+                                <table class="table">
+                                    <thead>
+                                        <tr>
+                                            <SortHeader field="number" label="Number" />
+                                            <SortHeader field="amount" label="Amount" class="num" />
+                                            <th scope="col">"Direction"</th>
+                                            <th scope="col" class="hide-sm">"Method"</th>
+                                            <SortHeader field="status" label="Status" />
+                                            <th scope="col">"Order"</th>
+                                            <th scope="col" class="hide-sm">"Vendor / customer"</th>
+                                            <th scope="col" class="hide-sm">"Invoice"</th>
+                                            <SortHeader field="due_date" label="Due" />
+                                            <SortHeader field="payment_date" label="Paid on" class="hide-sm" />
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {page.results.into_iter().map(|p| view! {
+                                            <tr class:overdue=p.is_overdue>
+                                                <td><A href=format!("/payments/{}", p.id)>{p.number.clone()}</A></td>
+                                                <td class="num">{money::format(p.fields.amount, &p.fields.currency)}</td>
+                                                <td>{direction(p.fields.payment_type)}</td>
+                                                <td class="hide-sm">{p.fields.payment_method.label()}</td>
+                                                <td>
+                                                    <span class=status_class(p.fields.status)>{p.fields.status.label()}</span>
+                                                    {p.is_overdue.then(|| view! { " " <span class="badge badge-red">"Overdue"</span> })}
+                                                </td>
+                                                <td>{p.fields.order_id.map(|o| view! {
+                                                    <A href=format!("/orders/{o}")>{p.order_number.clone().unwrap_or_else(|| format!("#{o}"))}</A>
+                                                })}</td>
+                                                <td class="hide-sm">{p.vendor_name.clone().or_else(|| p.customer_name.clone())}</td>
+                                                <td class="hide-sm">{p.fields.invoice_number.clone()}</td>
+                                                <td>{p.fields.due_date.map(|d| d.to_string())}</td>
+                                                <td class="hide-sm">{p.fields.payment_date.map(|d| d.to_string())}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pagination page=current_page page_count count />
+                        }.into_any()
+                    }
+                    Err(err) => view! { <ErrorBox err /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}

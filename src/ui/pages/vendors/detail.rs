@@ -1,0 +1,136 @@
+//! One vendor: summary, edit form, delete, and the vendor's orders, payments and issues.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::form::VendorFieldset;
+use super::{stars, status_class};
+use crate::api::vendors::{get_vendor, DeleteVendor, UpdateVendor};
+use crate::domain::vendor::Vendor;
+use crate::ui::components::form::FormErrors;
+use crate::ui::components::{time, use_form_error, ErrorBox};
+use crate::ui::layout::use_me;
+use crate::ui::pages::issues::RelatedIssues;
+use crate::ui::pages::orders::RelatedOrders;
+use crate::ui::pages::payments::RelatedPayments;
+
+#[component]
+pub fn VendorDetailPage() -> impl IntoView {
+    let me = use_me();
+    let can_edit = me.can("vendors", "edit");
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
+    let update = ServerAction::<UpdateVendor>::new();
+    let delete = ServerAction::<DeleteVendor>::new();
+    // Reload after successful changes only: a refused edit must keep what the user typed.
+    let saved_version = move || update.value().with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|v| v.version));
+    let vendor = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_vendor(id));
+    let update_error = use_form_error(update.value(), "/api/vendors/update");
+    let delete_error = use_form_error(delete.value(), "/api/vendors/delete");
+
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading vendor…"</p> }>
+            {move || Suspend::new(async move {
+                match vendor.await {
+                    Ok(v) => view! {
+                        <Title text=v.fields.name.clone() />
+                        <Header v=v.clone() delete />
+                        <FormErrors error=delete_error />
+                        <div class="detail-grid">
+                            <Summary v=v.clone() />
+                            {can_edit.then(|| view! {
+                                <section class="card">
+                                    <h2>"Edit"</h2>
+                                    <ActionForm action=update>
+                                        <input type="hidden" name="id" value=v.id />
+                                        <input type="hidden" name="version" value=v.version />
+                                        <FormErrors error=update_error />
+                                        <VendorFieldset fields=v.fields.clone() error=update_error />
+                                        <div class="form-actions">
+                                            <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
+                                            {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                        </div>
+                                    </ActionForm>
+                                </section>
+                            })}
+                        </div>
+                    }.into_any(),
+                    Err(err) => view! { <ErrorBox err /> }.into_any(),
+                }
+            })}
+        </Transition>
+        <RelatedOrders by="vendor" id=id />
+        <RelatedPayments by="vendor" id=id />
+        <RelatedIssues by="vendor" id=id />
+    }
+    .into_any()
+}
+
+#[component]
+fn Header(v: Vendor, delete: ServerAction<DeleteVendor>) -> impl IntoView {
+    let me = use_me();
+    let subtitle = [v.fields.company.clone(), Some(v.fields.vendor_type.label().to_owned())]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    view! {
+        <div class="page-header">
+            <div>
+                <A href="/vendors">"← All vendors"</A>
+                <h1>{v.fields.name.clone()} " " <span class=status_class(v.fields.status)>{v.fields.status.label()}</span></h1>
+                <p class="muted">{subtitle}</p>
+            </div>
+            <div class="actions">
+                {me.can("vendors", "delete").then(|| view! {
+                    <details class="menu danger-menu">
+                        <summary class="button danger">"Delete…"</summary>
+                        <div class="menu-panel">
+                            <p>"Delete this vendor? This cannot be undone. A vendor with orders or payments is kept: set it inactive instead."</p>
+                            <ActionForm action=delete>
+                                <input type="hidden" name="id" value=v.id />
+                                <input type="hidden" name="next" value="/vendors" />
+                                <button type="submit" class="button danger">"Yes, delete"</button>
+                            </ActionForm>
+                        </div>
+                    </details>
+                })}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Summary(v: Vendor) -> impl IntoView {
+    let address = [&v.fields.street, &v.fields.city, &v.fields.state, &v.fields.postal_code, &v.fields.country]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let row = |label: &'static str, value: Option<String>| {
+        view! { <div class="dl-row"><dt>{label}</dt><dd>{value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into())}</dd></div> }
+    };
+    view! {
+        <section class="card">
+            <h2>"Details"</h2>
+            <dl class="dl">
+                {row("Contact", v.fields.contact_person.clone())}
+                {row("Email", v.fields.email.clone())}
+                {row("Phone", v.fields.phone.clone())}
+                {row("Website", v.fields.website.clone())}
+                {row("Type", Some(v.fields.vendor_type.label().to_owned()))}
+                <div class="dl-row"><dt>"Rating"</dt><dd class="stars">{v.fields.rating.map(|r| format!("{} ({r}/5)", stars(Some(r)))).unwrap_or_else(|| "—".into())}</dd></div>
+                {row("Payment terms", v.fields.payment_terms.clone())}
+                {row("Address", Some(address))}
+                {row("Notes", v.fields.notes.clone())}
+                {row("Created", Some(time::date_time(v.created_at)))}
+                {row("Updated", Some(time::date_time(v.updated_at)))}
+            </dl>
+        </section>
+    }
+    .into_any()
+}
