@@ -6,14 +6,20 @@ use rust_decimal::Decimal;
 use crate::domain::customer::{CustomerFields, CustomerStatus, CustomerType};
 use crate::domain::deal::{DealFields, DealPriority};
 use crate::domain::employee::{EmploymentType, NewEmployee};
+use crate::domain::issue::{IssueCategory, IssueFields, IssuePriority, IssueStatus};
 use crate::domain::lead::{LeadFields, LeadSource, LeadStatus};
+use crate::domain::order::{line_total, OrderFields, OrderItemFields, OrderStatus, OrderType};
+use crate::domain::payment::{PaymentFields, PaymentMethod, PaymentStatus, PaymentType};
 use crate::domain::permission::{ADMIN, CUSTOMER, MANAGER, MARKETING_REP, SALES_REP};
 use crate::domain::pipeline::StageKind;
+use crate::domain::vendor::{VendorFields, VendorStatus, VendorType};
 use crate::error::AppError;
 use crate::on;
 use crate::server::auth::password;
 use crate::server::db::{Conn, Db};
-use crate::server::repo::{self, customers, deals, employees, leads, organizations, pipelines, users};
+use crate::server::repo::{
+    self, customers, deals, employees, issues, leads, orders, organizations, payments, pipelines, users, vendors,
+};
 
 /// Email and password of the demo owner (also in the README).
 pub const DEMO_EMAIL: &str = "demo@example.com";
@@ -240,6 +246,7 @@ pub async fn seed_demo(db: &Db) -> Result<bool, AppError> {
     }
     seed_deals(&mut tx, org, owner, &customer_ids, &[sales_rep, manager, owner_employee]).await?;
     seed_leads(&mut tx, org, owner, &[sales_rep, staff_employees[3], manager]).await?;
+    seed_operations(&mut tx, org, owner, &customer_ids, &[manager, staff_employees[0], owner_employee]).await?;
     tx.commit().await?;
     tracing::info!(email = DEMO_EMAIL, "demo organization created");
     Ok(true)
@@ -343,6 +350,155 @@ async fn seed_leads(tx: &mut Conn, org: i64, owner: i64, owners: &[i64]) -> Resu
                 leads::mark_converted(tx, org, id, owner, customer).await?;
             }
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Five vendors, fifteen orders with one to five items, twenty payments in every status (some
+/// overdue) and ten issues.
+async fn seed_operations(
+    tx: &mut Conn,
+    org: i64,
+    owner: i64,
+    customer_ids: &[i64],
+    staff: &[i64],
+) -> Result<(), AppError> {
+    let today = repo::now().date_naive();
+    let pick = |list: &[i64], i: usize| list.get(i % list.len().max(1)).copied();
+    let vendors_data = [
+        ("Acme Office Supply", VendorType::Supplier, "Net 30", Some(4)),
+        ("Globex Manufacturing", VendorType::Manufacturer, "Net 45", Some(5)),
+        ("Initech Consulting", VendorType::Consultant, "Due on receipt", Some(3)),
+        ("Umbrella Logistics", VendorType::Distributor, "Net 15", None),
+        ("Hooli Cloud Services", VendorType::ServiceProvider, "Monthly", Some(4)),
+    ];
+    let mut vendor_ids = Vec::new();
+    for (i, (name, vendor_type, terms, rating)) in vendors_data.into_iter().enumerate() {
+        let slug = name.split(' ').next().unwrap_or(name).to_lowercase();
+        let fields = VendorFields {
+            name: name.into(),
+            company: Some(name.into()),
+            email: Some(format!("orders@{slug}.example")),
+            phone: Some(format!("+1 555 03{i:02}")),
+            vendor_type,
+            contact_person: Some(["Pat Lee", "Kim Novak", "Sam Ortiz", "Alex Kim", "Robin Fox"][i].into()),
+            status: if i == 3 { VendorStatus::Pending } else { VendorStatus::Active },
+            rating,
+            payment_terms: Some(terms.into()),
+            ..VendorFields::default()
+        };
+        vendor_ids.push(vendors::create(tx, org, owner, &fields).await?);
+    }
+
+    const ITEMS: &[(&str, &str, &str)] = &[
+        ("Ergonomic chair", "FUR-CH-01", "289.00"),
+        ("Standing desk", "FUR-DK-02", "549.99"),
+        ("Laptop stand", "ACC-LS-03", "39.90"),
+        ("Consulting hours", "SRV-CON-1", "120.00"),
+        ("Cloud storage (TB/month)", "SRV-CLD-2", "23.50"),
+        ("Printer paper (box)", "SUP-PP-04", "18.75"),
+    ];
+    let mut order_ids = Vec::new();
+    for i in 0..15 {
+        let order_type = OrderType::ALL[i % OrderType::ALL.len()];
+        let purchase = order_type == OrderType::Purchase;
+        let status = OrderStatus::EDITABLE[i % OrderStatus::EDITABLE.len()];
+        let order_date = today - Duration::days(60 - 4 * i as i64);
+        let items: Vec<OrderItemFields> = (0..=i % 5)
+            .map(|k| {
+                let (name, sku, price) = ITEMS[(i + k) % ITEMS.len()];
+                let quantity = Decimal::from(1 + ((i + 2 * k) % 4) as i64);
+                let unit_price: Decimal = price.parse().unwrap_or_default();
+                OrderItemFields {
+                    item_name: name.into(),
+                    description: None,
+                    sku: Some(sku.into()),
+                    quantity,
+                    unit_price,
+                    total_price: line_total(quantity, unit_price, 2),
+                }
+            })
+            .collect();
+        let fields = OrderFields {
+            title: format!("{} #{}", if purchase { "Office restock" } else { "Customer order" }, i + 1),
+            description: None,
+            order_type,
+            status,
+            vendor_id: if purchase || i % 3 == 0 { pick(&vendor_ids, i) } else { None },
+            customer_id: if purchase { None } else { pick(customer_ids, i) },
+            order_date,
+            delivery_date: Some(order_date + Duration::days(14)),
+            currency: "USD".into(),
+            assigned_to: pick(staff, i),
+        };
+        let id = orders::create(tx, org, owner, order_date, &fields, &items).await?;
+        match i % 5 {
+            3 => orders::close(tx, org, id, owner, OrderStatus::Completed).await?,
+            4 if i > 10 => orders::close(tx, org, id, owner, OrderStatus::Cancelled).await?,
+            _ => {}
+        }
+        order_ids.push((id, fields.vendor_id, fields.customer_id, order_type));
+    }
+
+    for i in 0..20 {
+        let status = PaymentStatus::ALL[i % PaymentStatus::ALL.len()];
+        let (order_id, vendor_id, customer_id, order_type) = order_ids[i % order_ids.len()];
+        let incoming = order_type != OrderType::Purchase;
+        // Pending payments alternate between due soon and overdue.
+        let due_date = today + Duration::days(if i % 2 == 0 { -10 - i as i64 } else { 5 + i as i64 });
+        let fields = PaymentFields {
+            order_id: Some(order_id),
+            vendor_id,
+            customer_id,
+            amount: Decimal::new(25_000 + 13_579 * i as i64, 2),
+            currency: "USD".into(),
+            payment_type: if incoming { PaymentType::Incoming } else { PaymentType::Outgoing },
+            payment_method: PaymentMethod::ALL[i % PaymentMethod::ALL.len()],
+            status: if PaymentStatus::EDITABLE.contains(&status) { status } else { PaymentStatus::Pending },
+            payment_date: Some(today - Duration::days(30 - i as i64)),
+            due_date: Some(due_date),
+            invoice_number: Some(format!("INV-{:04}", 1000 + i)),
+            reference_number: None,
+            transaction_id: None,
+            notes: None,
+        };
+        let id = payments::create(tx, org, owner, today, &fields).await?;
+        match status {
+            PaymentStatus::Completed => payments::process(tx, org, id, owner).await?,
+            PaymentStatus::Failed => payments::fail(tx, org, id, owner, "Card declined").await?,
+            _ => {}
+        }
+    }
+
+    let issues_data = [
+        ("Damaged chairs on delivery", IssueCategory::Delivery, IssuePriority::High),
+        ("Invoice total does not match the order", IssueCategory::Billing, IssuePriority::Medium),
+        ("Standing desk wobbles", IssueCategory::Quality, IssuePriority::Low),
+        ("No reply to support emails", IssueCategory::Communication, IssuePriority::Urgent),
+        ("Cloud storage outage", IssueCategory::Technical, IssuePriority::Urgent),
+        ("Late shipment", IssueCategory::Delivery, IssuePriority::Medium),
+        ("Charged twice", IssueCategory::Billing, IssuePriority::High),
+        ("Wrong SKU shipped", IssueCategory::Quality, IssuePriority::Medium),
+        ("Login problems in the portal", IssueCategory::Technical, IssuePriority::Low),
+        ("Request for a training session", IssueCategory::Other, IssuePriority::Low),
+    ];
+    for (i, (title, category, priority)) in issues_data.into_iter().enumerate() {
+        let (order_id, vendor_id, customer_id, _) = order_ids[(i * 2) % order_ids.len()];
+        let fields = IssueFields {
+            title: title.into(),
+            description: Some(format!("Reported on {}.", today - Duration::days(i as i64 * 3))),
+            priority,
+            category,
+            status: if i % 4 == 1 { IssueStatus::InProgress } else { IssueStatus::Open },
+            vendor_id,
+            order_id: Some(order_id),
+            customer_id,
+            assigned_to: pick(staff, i),
+        };
+        let id = issues::create(tx, org, owner, today, &fields).await?;
+        if i % 3 == 0 {
+            issues::resolve(tx, org, id, owner, Some("Replaced and confirmed with the customer.")).await?;
         }
     }
     Ok(())
