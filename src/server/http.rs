@@ -20,7 +20,7 @@ use axum::Router;
 use leptos::prelude::*;
 use leptos::reactive::computed::ScopedFuture;
 use leptos::reactive::owner::Owner;
-use leptos_axum::{generate_route_list, LeptosRoutes, ResponseOptions};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes, ResponseOptions};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -36,7 +36,11 @@ const BODY_LIMIT: usize = 1024 * 1024;
 
 /// The whole application: API, server-rendered pages, static files.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    // Generated once per process: generating runs the app with resource loading suppressed by
+    // a process-wide flag (leptos_server), so a page render starting meanwhile in the same
+    // process would wait forever (leptos-rs/leptos#4773). Tests build many routers at once.
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
     // `leptos_routes_with_context` also mounts every server function at its path; the

@@ -256,7 +256,7 @@ pub async fn seed_demo(db: &Db) -> Result<bool, AppError> {
 async fn seed_deals(tx: &mut Conn, org: i64, owner: i64, customer_ids: &[i64], owners: &[i64]) -> Result<(), AppError> {
     let pipeline = pipelines::get_default(tx, org).await?;
     let stage_of = |kind: StageKind, nth: usize| {
-        pipeline.stages.iter().filter(|s| s.kind == kind).nth(nth).or_else(|| pipeline.stages.first()).map(|s| s.id)
+        pipeline.stages.iter().filter(|s| s.kind == kind).nth(nth).or_else(|| pipeline.stages.first())
     };
     // (title, value, stage kind, nth stage of that kind, priority, days until expected close, days in stage)
     let demo_deals = [
@@ -276,12 +276,13 @@ async fn seed_deals(tx: &mut Conn, org: i64, owner: i64, customer_ids: &[i64], o
     ];
     let today = repo::now();
     for (i, (title, value, kind, nth, priority, close_in, in_stage)) in demo_deals.into_iter().enumerate() {
-        let Some(stage_id) = stage_of(kind, nth) else { continue };
+        let Some(stage) = stage_of(kind, nth) else { continue };
         let fields = DealFields {
             title: title.into(),
             customer_id: customer_ids.get(i % customer_ids.len().max(1)).copied(),
             pipeline_id: pipeline.id,
-            stage_id,
+            stage_id: stage.id,
+            probability: stage.probability,
             value: value.parse().unwrap_or_default(),
             priority,
             expected_close_date: Some((today + Duration::days(close_in)).date_naive()),

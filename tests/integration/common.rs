@@ -108,8 +108,16 @@ impl TestApp {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
-    /// Sends a request through the real router.
+    /// Sends a request through the real router; a request without an answer within 60 s
+    /// fails the test (instead of hanging the whole run).
     pub async fn send(&self, req: Request<Body>) -> Resp {
+        let what = format!("{} {}", req.method(), req.uri());
+        tokio::time::timeout(std::time::Duration::from_secs(60), self.respond(req))
+            .await
+            .unwrap_or_else(|_| panic!("{what}: no answer within 60 s"))
+    }
+
+    async fn respond(&self, req: Request<Body>) -> Resp {
         let res = self.router.clone().oneshot(req).await.expect("router never fails");
         let status = res.status();
         let headers = res.headers().clone();

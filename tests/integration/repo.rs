@@ -136,6 +136,10 @@ both!(demo_seeding_is_idempotent, |app| async {
         "select (select count(*) from leads), (select count(distinct status) from leads), (select count(distinct source) from leads),
                 (select count(*) from deals), (select count(distinct stage_id) from deals)").fetch_one(c).await.unwrap());
     assert_eq!(sales, (20, 6, 8, 13, 6), "leads in every status and source; deals in every stage");
+    let off = on!(conn, c => sqlx::query_scalar::<_, i64>(
+        "select count(*) from deals d join pipeline_stages s on s.id = d.stage_id where d.probability <> s.probability")
+        .fetch_one(c).await.unwrap());
+    assert_eq!(off, 0, "demo deals carry their stage's probability");
     let departments = on!(conn, c => sqlx::query_scalar::<_, i64>("select count(distinct department) from employees").fetch_one(c).await.unwrap());
     assert_eq!(departments, 3);
 });
