@@ -239,3 +239,44 @@ macro_rules! both {
         }
     };
 }
+
+/// A page request as a browser sends it, with the session cookie if given.
+pub fn page(uri: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut req = request(Method::GET, uri, None, None);
+    req.headers_mut().insert(header::ACCEPT, "text/html".parse().unwrap());
+    if let Some(c) = cookie {
+        req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+    }
+    req
+}
+
+/// A form post from a page of ours, as a browser sends it (cookie, Origin, Referer).
+pub fn form_post(uri: &str, body: &[(&str, &str)], cookie: &str, referer: &str) -> Request<Body> {
+    let body = serde_urlencoded::to_string(body).unwrap();
+    let mut req = request(Method::POST, uri, None, Some(("application/x-www-form-urlencoded", body)));
+    let h = req.headers_mut();
+    h.insert(header::ACCEPT, "text/html,application/xhtml+xml".parse().unwrap());
+    h.insert(header::COOKIE, cookie.parse().unwrap());
+    h.insert(header::REFERER, format!("http://localhost{referer}").parse().unwrap());
+    h.insert(header::ORIGIN, "http://localhost".parse().unwrap());
+    req
+}
+
+/// Signs up (a user and an organization); returns the session cookie and the bearer token.
+pub async fn session(app: &TestApp, email: &str, first_name: &str, organization: &str) -> (String, String) {
+    let r = app
+        .post(
+            "/api/auth/register",
+            None,
+            &[
+                ("email", email),
+                ("password", "correct horse battery"),
+                ("first_name", first_name),
+                ("organization_name", organization),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    (cookie, r.json["token"].as_str().unwrap().to_owned())
+}

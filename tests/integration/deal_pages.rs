@@ -3,48 +3,8 @@
 
 use crate::common;
 
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, StatusCode};
 use serde_json::Value;
-
-fn page(uri: &str, cookie: Option<&str>) -> axum::http::Request<axum::body::Body> {
-    let mut req = common::request(Method::GET, uri, None, None);
-    req.headers_mut().insert(header::ACCEPT, "text/html".parse().unwrap());
-    if let Some(c) = cookie {
-        req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
-    }
-    req
-}
-
-/// A form post from a page of ours, as a browser sends it (cookie, Origin, Referer).
-fn form_post(uri: &str, body: &[(&str, &str)], cookie: &str, referer: &str) -> axum::http::Request<axum::body::Body> {
-    let body = serde_urlencoded::to_string(body).unwrap();
-    let mut req = common::request(Method::POST, uri, None, Some(("application/x-www-form-urlencoded", body)));
-    let h = req.headers_mut();
-    h.insert(header::ACCEPT, "text/html,application/xhtml+xml".parse().unwrap());
-    h.insert(header::COOKIE, cookie.parse().unwrap());
-    h.insert(header::REFERER, format!("http://localhost{referer}").parse().unwrap());
-    h.insert(header::ORIGIN, "http://localhost".parse().unwrap());
-    req
-}
-
-/// Signs up; returns the session cookie and the bearer token.
-async fn session(app: &common::TestApp) -> (String, String) {
-    let r = app
-        .post(
-            "/api/auth/register",
-            None,
-            &[
-                ("email", "deal-pages@example.com"),
-                ("password", "correct horse battery"),
-                ("first_name", "Dana"),
-                ("organization_name", "Deal Pages Inc"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-    (cookie, r.json["token"].as_str().unwrap().to_owned())
-}
 
 async fn default_pipeline(app: &common::TestApp, token: &str) -> Value {
     let r = app.get("/api/pipelines/list", Some(token)).await;
@@ -64,14 +24,14 @@ async fn deal(app: &common::TestApp, token: &str, form: &[(&str, &str)]) -> Valu
 
 both!(deal_pages_need_a_session, |app| async {
     for path in ["/deals", "/deals/new", "/deals/board", "/deals/1", "/pipelines", "/pipelines/1"] {
-        let r = app.send(page(path, None)).await;
+        let r = app.send(common::page(path, None)).await;
         assert!(r.status.is_redirection(), "{path}: {}", r.status);
         assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/login");
     }
 });
 
 both!(deal_pages_render_completely_on_the_server, |app| async {
-    let (cookie, token) = session(&app).await;
+    let (cookie, token) = common::session(&app, "deal-pages@example.com", "Dana", "Deal Pages Inc").await;
     let customer = app.customer(&token, &[("name", "Acme <Corp>")]).await;
     let pipeline = default_pipeline(&app, &token).await;
     let pid = pipeline["id"].as_i64().unwrap();
@@ -91,19 +51,19 @@ both!(deal_pages_render_completely_on_the_server, |app| async {
     let id = d["id"].as_i64().unwrap();
     deal(&app, &token, &[("title", "Small one"), ("value", "10")]).await;
 
-    let r = app.send(page("/deals", Some(&cookie))).await;
+    let r = app.send(common::page("/deals", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("Big &lt;b&gt;Deal&lt;/b&gt;") && r.text.contains("Small one"), "list: {}", r.text);
     assert!(r.text.contains("USD 1,234.56") && r.text.contains("Acme &lt;Corp&gt;"));
     assert!(r.text.contains("href=\"/deals/board\"") && r.text.contains("aria-sort"));
-    let r = app.send(page("/deals?search=small", Some(&cookie))).await;
+    let r = app.send(common::page("/deals?search=small", Some(&cookie))).await;
     assert!(r.text.contains("Small one") && !r.text.contains("Big &lt;b&gt;"), "search: {}", r.text);
-    let r = app.send(page(&format!("/deals?stage={proposal}&ordering=-value"), Some(&cookie))).await;
+    let r = app.send(common::page(&format!("/deals?stage={proposal}&ordering=-value"), Some(&cookie))).await;
     assert!(r.text.contains("Big &lt;b&gt;") && !r.text.contains("Small one"), "stage filter");
-    let r = app.send(page("/deals?search=nothing-matches", Some(&cookie))).await;
+    let r = app.send(common::page("/deals?search=nothing-matches", Some(&cookie))).await;
     assert!(r.text.contains("No deals match"));
 
-    let r = app.send(page("/deals/board", Some(&cookie))).await;
+    let r = app.send(common::page("/deals/board", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     for text in ["Lead", "Qualified", "Proposal", "Negotiation", "Won", "Lost", "Big &lt;b&gt;Deal&lt;/b&gt;"] {
         assert!(r.text.contains(text), "board shows {text}: {}", r.text);
@@ -113,35 +73,35 @@ both!(deal_pages_render_completely_on_the_server, |app| async {
     assert!(r.text.contains("action=\"/api/deals/move\""), "a no-JS move form on every card");
     assert!(r.text.contains(&format!("value=\"/deals/board?pipeline={pid}\"")), "the form comes back to the board");
 
-    let r = app.send(page(&format!("/deals/{id}"), Some(&cookie))).await;
+    let r = app.send(common::page(&format!("/deals/{id}"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("Big &lt;b&gt;Deal&lt;/b&gt;") && r.text.contains("Acme &lt;Corp&gt;"), "{}", r.text);
     for text in ["Save changes", "Why was it lost?", "name=\"reason\"", ">Won<", "Move", "Yes, delete"] {
         assert!(r.text.contains(text), "detail shows {text}");
     }
-    let r = app.send(page("/deals/999999", Some(&cookie))).await;
+    let r = app.send(common::page("/deals/999999", Some(&cookie))).await;
     assert!(r.text.contains("Not found"));
 
-    let r = app.send(page("/deals/new", Some(&cookie))).await;
+    let r = app.send(common::page("/deals/new", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("name=\"pipeline_id\"") && r.text.contains("name=\"stage_id\""));
     assert!(r.text.contains("Acme &lt;Corp&gt;"), "customers offered");
 
-    let r = app.send(page(&format!("/customers/{customer}"), Some(&cookie))).await;
+    let r = app.send(common::page(&format!("/customers/{customer}"), Some(&cookie))).await;
     assert!(r.text.contains("customer-deals-title") && r.text.contains("Big &lt;b&gt;Deal&lt;/b&gt;"), "{}", r.text);
 
-    let r = app.send(page("/pipelines", Some(&cookie))).await;
+    let r = app.send(common::page("/pipelines", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains(pipeline["name"].as_str().unwrap()) && r.text.contains("Default"));
     assert!(r.text.contains("Lead → Qualified → Proposal"));
-    let r = app.send(page(&format!("/pipelines/{pid}"), Some(&cookie))).await;
+    let r = app.send(common::page(&format!("/pipelines/{pid}"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("type=\"color\"") && r.text.contains("name=\"stage_ids\""), "{}", r.text);
     assert!(r.text.contains("value=\"Negotiation\"") && r.text.contains("Add a stage"));
 });
 
 both!(the_no_js_move_form_moves_the_deal_and_comes_back_to_the_board, |app| async {
-    let (cookie, token) = session(&app).await;
+    let (cookie, token) = common::session(&app, "deal-pages@example.com", "Dana", "Deal Pages Inc").await;
     let pipeline = default_pipeline(&app, &token).await;
     let pid = pipeline["id"].as_i64().unwrap();
     let (lead, negotiation) = (stage_id(&pipeline, "Lead"), stage_id(&pipeline, "Negotiation"));
@@ -150,13 +110,13 @@ both!(the_no_js_move_form_moves_the_deal_and_comes_back_to_the_board, |app| asyn
 
     let body = [("id", id.to_string()), ("next", board.clone()), ("stage_id", negotiation.to_string())];
     let body: Vec<(&str, &str)> = body.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = app.send(form_post("/api/deals/move", &body, &cookie, &board)).await;
+    let r = app.send(common::form_post("/api/deals/move", &body, &cookie, &board)).await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
     assert_eq!(r.headers.get(header::LOCATION).unwrap(), board.as_str());
     let d = app.get(&format!("/api/deals/get?id={id}"), Some(&token)).await;
     assert_eq!(d.json["stage_id"], negotiation);
     assert_eq!(d.json["probability"], 75, "probability follows the stage");
-    let r = app.send(page(&board, Some(&cookie))).await;
+    let r = app.send(common::page(&board, Some(&cookie))).await;
     let column = r.text.split("Negotiation").nth(1).unwrap_or_default();
     assert!(column.contains("Walked over"), "the card is in its new column");
     assert!(r.text.contains(&format!("<option value=\"{negotiation}\" selected")), "its select shows the new stage");
@@ -166,11 +126,11 @@ both!(the_no_js_move_form_moves_the_deal_and_comes_back_to_the_board, |app| asyn
     let foreign = other.json["stages"][0]["id"].as_i64().unwrap();
     let body = [("id", id.to_string()), ("next", board.clone()), ("stage_id", foreign.to_string())];
     let body: Vec<(&str, &str)> = body.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let r = app.send(form_post("/api/deals/move", &body, &cookie, &board)).await;
+    let r = app.send(common::form_post("/api/deals/move", &body, &cookie, &board)).await;
     assert_eq!(r.status, StatusCode::FOUND);
     let location = r.headers.get(header::LOCATION).unwrap().to_str().unwrap().to_owned();
     assert!(location.contains("__err=") && location.contains("/deals/board"), "{location}");
-    let r = app.send(page(location.trim_start_matches("http://localhost"), Some(&cookie))).await;
+    let r = app.send(common::page(location.trim_start_matches("http://localhost"), Some(&cookie))).await;
     assert!(r.text.contains("The deal was not moved"), "{}", r.text);
     let d = app.get(&format!("/api/deals/get?id={id}"), Some(&token)).await;
     assert_eq!(d.json["stage_id"], negotiation, "unchanged");
@@ -178,7 +138,7 @@ both!(the_no_js_move_form_moves_the_deal_and_comes_back_to_the_board, |app| asyn
 });
 
 both!(the_no_js_stage_arrows_reorder_the_stages, |app| async {
-    let (cookie, token) = session(&app).await;
+    let (cookie, token) = common::session(&app, "deal-pages@example.com", "Dana", "Deal Pages Inc").await;
     let pipeline = default_pipeline(&app, &token).await;
     let pid = pipeline["id"].as_i64().unwrap();
     let ids: Vec<i64> = pipeline["stages"].as_array().unwrap().iter().map(|s| s["id"].as_i64().unwrap()).collect();
@@ -187,11 +147,11 @@ both!(the_no_js_stage_arrows_reorder_the_stages, |app| async {
     let mut order = ids.clone();
     order.swap(0, 1);
     let order_text = order.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",");
-    let r = app.send(page(&here, Some(&cookie))).await;
+    let r = app.send(common::page(&here, Some(&cookie))).await;
     assert!(r.text.contains(&format!("value=\"{order_text}\"")), "the down arrow posts the full order");
     let pid_text = pid.to_string();
     let body = [("pipeline_id", pid_text.as_str()), ("stage_ids", order_text.as_str()), ("next", here.as_str())];
-    let r = app.send(form_post("/api/pipelines/reorder_stages", &body, &cookie, &here)).await;
+    let r = app.send(common::form_post("/api/pipelines/reorder_stages", &body, &cookie, &here)).await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
     assert_eq!(r.headers.get(header::LOCATION).unwrap(), here.as_str());
     let p = default_pipeline(&app, &token).await;
@@ -200,13 +160,13 @@ both!(the_no_js_stage_arrows_reorder_the_stages, |app| async {
 });
 
 both!(a_full_column_links_to_the_rest, |app| async {
-    let (cookie, token) = session(&app).await;
+    let (cookie, token) = common::session(&app, "deal-pages@example.com", "Dana", "Deal Pages Inc").await;
     let pipeline = default_pipeline(&app, &token).await;
     let (pid, lead) = (pipeline["id"].as_i64().unwrap(), stage_id(&pipeline, "Lead"));
     for i in 0..52 {
         deal(&app, &token, &[("title", &format!("Bulk {i}")), ("value", "1")]).await;
     }
-    let r = app.send(page("/deals/board", Some(&cookie))).await;
+    let r = app.send(common::page("/deals/board", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("52 deals") && r.text.contains("USD 52.00"), "totals count every deal");
     assert_eq!(r.text.matches("class=\"deal-card\"").count(), 50, "only the first 50 cards");

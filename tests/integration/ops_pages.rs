@@ -3,48 +3,8 @@
 
 use crate::common;
 
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, StatusCode};
 use serde_json::Value;
-
-fn page(uri: &str, cookie: Option<&str>) -> axum::http::Request<axum::body::Body> {
-    let mut req = common::request(Method::GET, uri, None, None);
-    req.headers_mut().insert(header::ACCEPT, "text/html".parse().unwrap());
-    if let Some(c) = cookie {
-        req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
-    }
-    req
-}
-
-/// A form post from a page of ours, as a browser sends it (cookie, Origin, Referer).
-fn form_post(uri: &str, body: &[(&str, &str)], cookie: &str, referer: &str) -> axum::http::Request<axum::body::Body> {
-    let body = serde_urlencoded::to_string(body).unwrap();
-    let mut req = common::request(Method::POST, uri, None, Some(("application/x-www-form-urlencoded", body)));
-    let h = req.headers_mut();
-    h.insert(header::ACCEPT, "text/html,application/xhtml+xml".parse().unwrap());
-    h.insert(header::COOKIE, cookie.parse().unwrap());
-    h.insert(header::REFERER, format!("http://localhost{referer}").parse().unwrap());
-    h.insert(header::ORIGIN, "http://localhost".parse().unwrap());
-    req
-}
-
-/// Signs up; returns the session cookie and the bearer token.
-async fn session(app: &common::TestApp) -> (String, String) {
-    let r = app
-        .post(
-            "/api/auth/register",
-            None,
-            &[
-                ("email", "ops-pages@example.com"),
-                ("password", "correct horse battery"),
-                ("first_name", "Olga"),
-                ("organization_name", "Ops Pages Inc"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-    (cookie, r.json["token"].as_str().unwrap().to_owned())
-}
 
 async fn create(app: &common::TestApp, token: &str, what: &str, form: &[(&str, &str)]) -> Value {
     let r = app.post(&format!("/api/{what}/create"), Some(token), form).await;
@@ -75,14 +35,14 @@ both!(operations_pages_need_a_session, |app| async {
         "/issues/new",
         "/issues/1",
     ] {
-        let r = app.send(page(path, None)).await;
+        let r = app.send(common::page(path, None)).await;
         assert!(r.status.is_redirection(), "{path}: {}", r.status);
         assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/login");
     }
 });
 
 both!(operations_pages_render_completely_on_the_server, |app| async {
-    let (cookie, token) = session(&app).await;
+    let (cookie, token) = common::session(&app, "ops-pages@example.com", "Olga", "Ops Pages Inc").await;
     let customer = app.customer(&token, &[("name", "Acme <Corp>")]).await.to_string();
     let vendor = create(
         &app,
@@ -135,21 +95,21 @@ both!(operations_pages_render_completely_on_the_server, |app| async {
     let iss_number = issue["number"].as_str().unwrap().to_owned();
 
     // Navigation
-    let r = app.send(page("/", Some(&cookie))).await;
+    let r = app.send(common::page("/", Some(&cookie))).await;
     for href in ["/vendors", "/orders", "/payments", "/issues"] {
         assert!(r.text.contains(&format!("href=\"{href}\"")), "nav links {href}");
     }
 
     // Vendors
-    let r = app.send(page("/vendors", Some(&cookie))).await;
+    let r = app.send(common::page("/vendors", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("Bolts &amp; &lt;Nuts&gt;") && r.text.contains("Quiet Supplies"), "list: {}", r.text);
     assert!(r.text.contains("★★★★☆") && r.text.contains("aria-sort") && r.text.contains("Manufacturer (1)"));
-    let r = app.send(page("/vendors?status=inactive", Some(&cookie))).await;
+    let r = app.send(common::page("/vendors?status=inactive", Some(&cookie))).await;
     assert!(r.text.contains("Quiet Supplies") && !r.text.contains("Bolts &amp;"), "status filter");
-    let r = app.send(page("/vendors?search=nothing-matches", Some(&cookie))).await;
+    let r = app.send(common::page("/vendors?search=nothing-matches", Some(&cookie))).await;
     assert!(r.text.contains("No vendors match"));
-    let r = app.send(page(&format!("/vendors/{vendor_id}"), Some(&cookie))).await;
+    let r = app.send(common::page(&format!("/vendors/{vendor_id}"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     for text in [
         "Bolts Ltd",
@@ -162,22 +122,22 @@ both!(operations_pages_render_completely_on_the_server, |app| async {
         assert!(r.text.contains(text), "vendor page shows {text}");
     }
     assert!(r.text.contains(&number) && r.text.contains(&pay_number) && r.text.contains(&iss_number));
-    let r = app.send(page("/vendors/new", Some(&cookie))).await;
+    let r = app.send(common::page("/vendors/new", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("name=\"vendor_type\"") && r.text.contains("name=\"payment_terms\""));
-    let r = app.send(page("/vendors/999999", Some(&cookie))).await;
+    let r = app.send(common::page("/vendors/999999", Some(&cookie))).await;
     assert!(r.text.contains("Not found"));
 
     // Orders: 3 × 33.33 + 1.5 × 0.33 = 99.99 + 0.50
-    let r = app.send(page("/orders", Some(&cookie))).await;
+    let r = app.send(common::page("/orders", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains(&number) && r.text.contains("Spare &lt;parts&gt;"), "list: {}", r.text);
     assert!(r.text.contains("USD 100.49") && r.text.contains("Acme &lt;Corp&gt;"));
-    let r = app.send(page("/orders?status=completed", Some(&cookie))).await;
+    let r = app.send(common::page("/orders?status=completed", Some(&cookie))).await;
     assert!(r.text.contains("No orders match"));
-    let r = app.send(page(&format!("/orders?vendor={vendor_id}&ordering=-total_amount"), Some(&cookie))).await;
+    let r = app.send(common::page(&format!("/orders?vendor={vendor_id}&ordering=-total_amount"), Some(&cookie))).await;
     assert!(r.text.contains(&number), "vendor filter");
-    let r = app.send(page(&format!("/orders/{order_id}"), Some(&cookie))).await;
+    let r = app.send(common::page(&format!("/orders/{order_id}"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     for text in
         ["Spare &lt;parts&gt;", "USD 100.49", "USD 99.99", "USD 0.50", ">Complete<", "Cancel order", "Save changes"]
@@ -190,50 +150,50 @@ both!(operations_pages_render_completely_on_the_server, |app| async {
     assert!(r.text.contains("order-payments-title") && r.text.contains(&pay_number), "the order's payments");
     assert!(r.text.contains("order-issues-title") && r.text.contains("Late &lt;delivery&gt;"), "the order's issues");
     assert!(r.text.contains(&format!("href=\"/payments/new?order={order_id}\"")));
-    let r = app.send(page("/orders/new", Some(&cookie))).await;
+    let r = app.send(common::page("/orders/new", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("name=\"items[2][quantity]\"") && r.text.contains("Line total"));
     assert!(r.text.contains("Acme &lt;Corp&gt;") && r.text.contains("Bolts &amp; &lt;Nuts&gt;"), "choices offered");
-    let r = app.send(page(&format!("/orders/new?customer={customer}"), Some(&cookie))).await;
+    let r = app.send(common::page(&format!("/orders/new?customer={customer}"), Some(&cookie))).await;
     assert!(r.text.contains(&format!("<option value=\"{customer}\" selected")), "customer preselected");
 
     // Payments
-    let r = app.send(page("/payments", Some(&cookie))).await;
+    let r = app.send(common::page("/payments", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains(&pay_number) && r.text.contains("USD 100.49") && r.text.contains("INV-77"), "{}", r.text);
     assert!(r.text.contains("Overdue"), "pending past its due date");
-    let r = app.send(page("/payments?status=completed", Some(&cookie))).await;
+    let r = app.send(common::page("/payments?status=completed", Some(&cookie))).await;
     assert!(r.text.contains("No payments match"));
-    let r = app.send(page("/payments?overdue=true", Some(&cookie))).await;
+    let r = app.send(common::page("/payments?overdue=true", Some(&cookie))).await;
     assert!(r.text.contains(&pay_number));
-    let r = app.send(page(&format!("/payments/{payment_id}"), Some(&cookie))).await;
+    let r = app.send(common::page(&format!("/payments/{payment_id}"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     for text in [">Process<", "Mark failed", "Why did it fail?", "name=\"reason\"", "Save changes", &number] {
         assert!(r.text.contains(text), "payment page shows {text}");
     }
-    let r = app.send(page(&format!("/payments/new?order={order_id}"), Some(&cookie))).await;
+    let r = app.send(common::page(&format!("/payments/new?order={order_id}"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("name=\"amount\"") && r.text.contains(&format!("<option value=\"{order_id}\" selected")));
 
     // Issues
-    let r = app.send(page("/issues", Some(&cookie))).await;
+    let r = app.send(common::page("/issues", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains(&iss_number) && r.text.contains("Late &lt;delivery&gt;") && r.text.contains("Urgent"));
-    let r = app.send(page("/issues?priority=low", Some(&cookie))).await;
+    let r = app.send(common::page("/issues?priority=low", Some(&cookie))).await;
     assert!(r.text.contains("No issues match"));
-    let r = app.send(page(&format!("/issues/{issue_id}"), Some(&cookie))).await;
+    let r = app.send(common::page(&format!("/issues/{issue_id}"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     for text in ["Resolve…", "name=\"resolution_notes\"", "Add a comment", "No comments yet.", &number] {
         assert!(r.text.contains(text), "issue page shows {text}");
     }
-    let r = app.send(page(&format!("/issues/new?vendor={vendor_id}"), Some(&cookie))).await;
+    let r = app.send(common::page(&format!("/issues/new?vendor={vendor_id}"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
         r.text.contains("name=\"category\"") && r.text.contains(&format!("<option value=\"{vendor_id}\" selected"))
     );
 
     // The customer's page: their orders, payments and issues
-    let r = app.send(page(&format!("/customers/{customer}"), Some(&cookie))).await;
+    let r = app.send(common::page(&format!("/customers/{customer}"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     for text in ["customer-orders-title", "customer-payments-title", "customer-issues-title", &number] {
         assert!(r.text.contains(text), "customer page shows {text}");
@@ -241,7 +201,7 @@ both!(operations_pages_render_completely_on_the_server, |app| async {
 });
 
 both!(an_order_posted_without_javascript_gets_the_server_total, |app| async {
-    let (cookie, token) = session(&app).await;
+    let (cookie, token) = common::session(&app, "ops-pages@example.com", "Olga", "Ops Pages Inc").await;
     let customer = app.customer(&token, &[("name", "Walk-in")]).await.to_string();
     // The new-order form as a browser without JavaScript posts it: three items, a blank row,
     // and a total the client made up (ignored).
@@ -275,7 +235,7 @@ both!(an_order_posted_without_javascript_gets_the_server_total, |app| async {
         ("items[3][unit_price]", ""),
         ("total_amount", "1"),
     ];
-    let r = app.send(form_post("/api/orders/create", &body, &cookie, "/orders/new")).await;
+    let r = app.send(common::form_post("/api/orders/create", &body, &cookie, "/orders/new")).await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
     let to = location(&r);
     let order_id = to.strip_prefix("/orders/").unwrap_or_else(|| panic!("redirected to {to}")).to_owned();
@@ -284,7 +244,7 @@ both!(an_order_posted_without_javascript_gets_the_server_total, |app| async {
     assert_eq!(o.json["items"].as_array().unwrap().len(), 3, "the blank row is left out");
     let total: rust_decimal::Decimal = serde_json::from_value(o.json["total_amount"].clone()).unwrap();
     assert_eq!(total, "100.29".parse().unwrap(), "99.99 + 0.1 + 0.2, exactly");
-    let r = app.send(page(&to, Some(&cookie))).await;
+    let r = app.send(common::page(&to, Some(&cookie))).await;
     assert!(r.text.contains("USD 100.29") && r.text.contains("value=\"Widget\""), "{}", r.text);
 
     // Change a quantity on the edit form, save, reload: the server's new total.
@@ -307,10 +267,10 @@ both!(an_order_posted_without_javascript_gets_the_server_total, |app| async {
         ("items[3][quantity]", ""),
         ("items[3][unit_price]", ""),
     ];
-    let r = app.send(form_post("/api/orders/update", &body, &cookie, &here)).await;
+    let r = app.send(common::form_post("/api/orders/update", &body, &cookie, &here)).await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
     assert_eq!(location(&r).trim_end_matches('?'), here, "back to the order page");
-    let r = app.send(page(&here, Some(&cookie))).await;
+    let r = app.send(common::page(&here, Some(&cookie))).await;
     assert!(r.text.contains("USD 133.62") && r.text.contains("value=\"4\""), "{}", r.text);
 
     // A bad quantity comes back to the form with the problem named.
@@ -320,44 +280,44 @@ both!(an_order_posted_without_javascript_gets_the_server_total, |app| async {
         ("items[0][quantity]", "0"),
         ("items[0][unit_price]", "33.33"),
     ];
-    let r = app.send(form_post("/api/orders/update", &body, &cookie, &here)).await;
+    let r = app.send(common::form_post("/api/orders/update", &body, &cookie, &here)).await;
     assert_eq!(r.status, StatusCode::FOUND);
     let back = location(&r);
     assert!(back.starts_with(&here) && back.contains("__err="), "{back}");
-    let r = app.send(page(&back, Some(&cookie))).await;
+    let r = app.send(common::page(&back, Some(&cookie))).await;
     assert!(r.text.contains("must be greater than 0"), "{}", r.text);
 
     // Complete it: no more editing, no cancelling.
     let body = [("id", order_id.as_str()), ("next", here.as_str())];
-    let r = app.send(form_post("/api/orders/complete", &body, &cookie, &here)).await;
+    let r = app.send(common::form_post("/api/orders/complete", &body, &cookie, &here)).await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
-    let r = app.send(page(&here, Some(&cookie))).await;
+    let r = app.send(common::page(&here, Some(&cookie))).await;
     assert!(r.text.contains("A completed order can no longer be edited") && !r.text.contains("Cancel order"));
     assert!(r.text.contains("USD 133.62"));
 });
 
 both!(an_issue_is_resolved_and_reopened_without_javascript, |app| async {
-    let (cookie, token) = session(&app).await;
+    let (cookie, token) = common::session(&app, "ops-pages@example.com", "Olga", "Ops Pages Inc").await;
     let issue = create(&app, &token, "issues", &[("title", "Broken lid")]).await;
     let issue_id = id(&issue);
     let here = format!("/issues/{issue_id}");
 
     let body = [("id", issue_id.as_str()), ("resolution_notes", "Sent a <new> lid"), ("next", here.as_str())];
-    let r = app.send(form_post("/api/issues/resolve", &body, &cookie, &here)).await;
+    let r = app.send(common::form_post("/api/issues/resolve", &body, &cookie, &here)).await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
     assert_eq!(location(&r), here);
-    let r = app.send(page(&here, Some(&cookie))).await;
+    let r = app.send(common::page(&here, Some(&cookie))).await;
     assert!(r.text.contains(">Resolved<") && r.text.contains("Sent a &lt;new&gt; lid"), "{}", r.text);
     assert!(r.text.contains(">Reopen<") && !r.text.contains("Resolve…"));
 
     let body = [("issue_id", issue_id.as_str()), ("body", "Customer confirmed"), ("next", here.as_str())];
-    let r = app.send(form_post("/api/issues/comment", &body, &cookie, &here)).await;
+    let r = app.send(common::form_post("/api/issues/comment", &body, &cookie, &here)).await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
 
     let body = [("id", issue_id.as_str()), ("next", here.as_str())];
-    let r = app.send(form_post("/api/issues/reopen", &body, &cookie, &here)).await;
+    let r = app.send(common::form_post("/api/issues/reopen", &body, &cookie, &here)).await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
-    let r = app.send(page(&here, Some(&cookie))).await;
+    let r = app.send(common::page(&here, Some(&cookie))).await;
     assert!(r.text.contains(">Open<") && r.text.contains("Resolve…") && !r.text.contains(">Reopen<"), "{}", r.text);
     assert!(r.text.contains("Customer confirmed"), "the comment is listed");
     let i = app.get(&format!("/api/issues/get?id={issue_id}"), Some(&token)).await;
@@ -366,18 +326,18 @@ both!(an_issue_is_resolved_and_reopened_without_javascript, |app| async {
 });
 
 both!(a_payment_is_failed_with_a_reason_and_processed_without_javascript, |app| async {
-    let (cookie, token) = session(&app).await;
+    let (cookie, token) = common::session(&app, "ops-pages@example.com", "Olga", "Ops Pages Inc").await;
     let payment = create(&app, &token, "payments", &[("amount", "12.50")]).await;
     let payment_id = id(&payment);
     let here = format!("/payments/{payment_id}");
 
     // No reason: back to the page with the problem shown at the form.
     let body = [("id", payment_id.as_str()), ("reason", ""), ("next", here.as_str())];
-    let r = app.send(form_post("/api/payments/mark_failed", &body, &cookie, &here)).await;
+    let r = app.send(common::form_post("/api/payments/mark_failed", &body, &cookie, &here)).await;
     assert_eq!(r.status, StatusCode::FOUND);
     let back = location(&r);
     assert!(back.contains("__err="), "{back}");
-    let r = app.send(page(&back, Some(&cookie))).await;
+    let r = app.send(common::page(&back, Some(&cookie))).await;
     assert!(
         r.text.contains("is required") && r.text.contains("<details open class=\"menu reason-menu\">"),
         "{back}: {}",
@@ -385,14 +345,14 @@ both!(a_payment_is_failed_with_a_reason_and_processed_without_javascript, |app| 
     );
 
     let body = [("id", payment_id.as_str()), ("reason", "Card declined"), ("next", here.as_str())];
-    let r = app.send(form_post("/api/payments/mark_failed", &body, &cookie, &here)).await;
+    let r = app.send(common::form_post("/api/payments/mark_failed", &body, &cookie, &here)).await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
-    let r = app.send(page(&here, Some(&cookie))).await;
+    let r = app.send(common::page(&here, Some(&cookie))).await;
     assert!(r.text.contains(">Failed<") && r.text.contains("Card declined") && r.text.contains(">Process<"));
 
     let body = [("id", payment_id.as_str()), ("next", here.as_str())];
-    let r = app.send(form_post("/api/payments/process", &body, &cookie, &here)).await;
+    let r = app.send(common::form_post("/api/payments/process", &body, &cookie, &here)).await;
     assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
-    let r = app.send(page(&here, Some(&cookie))).await;
+    let r = app.send(common::page(&here, Some(&cookie))).await;
     assert!(r.text.contains(">Completed<") && r.text.contains("fixed once completed") && !r.text.contains(">Process<"));
 });
