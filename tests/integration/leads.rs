@@ -575,13 +575,6 @@ both!(marketing_reps_work_on_all_leads_but_cannot_delete_them, |app| async {
 
 // ---- pages ----
 
-fn page(uri: &str, cookie: &str) -> axum::http::Request<axum::body::Body> {
-    let mut req = common::request(Method::GET, uri, None, None);
-    req.headers_mut().insert(header::ACCEPT, "text/html".parse().unwrap());
-    req.headers_mut().insert(header::COOKIE, cookie.parse().unwrap());
-    req
-}
-
 /// A browser form post (cookie, same origin, no JavaScript).
 fn form_post(uri: &str, body: &str, cookie: &str, referer: &str) -> axum::http::Request<axum::body::Body> {
     let mut req =
@@ -594,25 +587,8 @@ fn form_post(uri: &str, body: &str, cookie: &str, referer: &str) -> axum::http::
     req
 }
 
-async fn session(app: &common::TestApp) -> (String, String) {
-    let r = app
-        .post(
-            "/api/auth/register",
-            None,
-            &[
-                ("email", "lpages@example.com"),
-                ("password", "correct horse battery"),
-                ("first_name", "Paige"),
-                ("organization_name", "Lead Pages"),
-            ],
-        )
-        .await;
-    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-    (cookie, r.json["token"].as_str().unwrap().to_owned())
-}
-
 both!(lead_pages_render_on_the_server, |app| async {
-    let (cookie, token) = session(&app).await;
+    let (cookie, token) = common::session(&app, "lpages@example.com", "Paige", "Lead Pages").await;
     let id =
         lead_id(&app, &token, &[("first_name", "Rendered <b>Lead</b>"), ("company", "SSR Leads Ltd"), ("score", "73")])
             .await;
@@ -622,27 +598,27 @@ both!(lead_pages_render_on_the_server, |app| async {
         &[("lead_id", &id.to_string()), ("activity_type", "call"), ("subject", "First call logged")],
     )
     .await;
-    let r = app.send(page("/leads", &cookie)).await;
+    let r = app.send(common::page("/leads", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("SSR Leads Ltd") && r.text.contains("73"), "list rendered: {}", r.text);
     assert!(r.text.contains("Rendered &lt;b&gt;Lead&lt;/b&gt;"), "HTML is escaped");
     assert!(r.text.contains("href=\"/leads\""), "the navigation links to leads");
-    let r = app.send(page(&format!("/leads/{id}"), &cookie)).await;
+    let r = app.send(common::page(&format!("/leads/{id}"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     for text in ["SSR Leads Ltd", "Qualify", "Disqualify", "First call logged", "action=\"/api/leads/update_score\""] {
         assert!(r.text.contains(text), "{text} missing from the detail page");
     }
-    let r = app.send(page("/leads/new", &cookie)).await;
+    let r = app.send(common::page("/leads/new", Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("action=\"/api/leads/create\"") && r.text.contains("name=\"first_name\""));
-    let r = app.send(page("/leads?search=nothing-matches", &cookie)).await;
+    let r = app.send(common::page("/leads?search=nothing-matches", Some(&cookie))).await;
     assert!(r.text.contains("No leads match"));
-    let r = app.send(page("/leads/999999", &cookie)).await;
+    let r = app.send(common::page("/leads/999999", Some(&cookie))).await;
     assert!(r.text.contains("Not found"));
 });
 
 both!(lead_forms_work_without_javascript, |app| async {
-    let (cookie, token) = session(&app).await;
+    let (cookie, token) = common::session(&app, "lpages@example.com", "Paige", "Lead Pages").await;
     let r = app
         .send(form_post(
             "/api/leads/create",
@@ -677,7 +653,7 @@ both!(lead_forms_work_without_javascript, |app| async {
     assert_eq!(r.status, StatusCode::FOUND);
     let location = r.headers.get(header::LOCATION).unwrap().to_str().unwrap().to_owned();
     assert!(location.starts_with(&referer) && location.contains("__err="), "{location}");
-    let r = app.send(page(location.trim_start_matches("http://localhost"), &cookie)).await;
+    let r = app.send(common::page(location.trim_start_matches("http://localhost"), Some(&cookie))).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("is required"), "{}", r.text);
 
