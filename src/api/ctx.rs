@@ -113,12 +113,7 @@ pub async fn check_assignee(
     org_id: i64,
     assigned_to: Option<i64>,
 ) -> Result<(), AppError> {
-    match assigned_to {
-        Some(id) if !crate::server::repo::employees::exists(conn, org_id, id).await? => {
-            Err(AppError::field("assigned_to", "is not an employee of this organization"))
-        }
-        _ => Ok(()),
-    }
+    check_refs(conn, org_id, &[("assigned_to", Ref::Employee, assigned_to)]).await
 }
 
 /// A kind of record an id sent in a body may point at.

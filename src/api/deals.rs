@@ -59,7 +59,7 @@ pub async fn create_deal(
     let mut tx = state.db.write().await?;
     let placed = repo::deals::place(&mut tx, member.org_id, &mut fields).await;
     let refs = check_refs(&mut tx, member.org_id, &fields, None).await;
-    let stage = merge(placed, refs)?;
+    let (stage, ()) = ctx::both(placed, refs)?;
     if !sent(&input.probability) {
         fields.probability = stage.probability;
     }
@@ -95,7 +95,7 @@ pub async fn update_deal(
     }
     let placed = repo::deals::place(&mut tx, member.org_id, &mut fields).await;
     let refs = check_refs(&mut tx, member.org_id, &fields, Some(&current.fields)).await;
-    let stage = merge(placed, refs)?;
+    let (stage, ()) = ctx::both(placed, refs)?;
     if fields.stage_id != current.fields.stage_id && !sent(&input.probability) {
         fields.probability = stage.probability;
     }
@@ -246,36 +246,13 @@ async fn check_refs(
     f: &crate::domain::deal::DealFields,
     before: Option<&crate::domain::deal::DealFields>,
 ) -> Result<(), AppError> {
-    use crate::server::repo;
-    let mut errors = crate::error::FieldErrors::new();
-    if let Some(id) = f.customer_id.filter(|_| before.is_none_or(|b| b.customer_id != f.customer_id)) {
-        if repo::deals::customer_name(conn, org_id, id).await?.is_none() {
-            errors.entry("customer_id".into()).or_default().push("is not a customer of this organization".into());
-        }
-    }
-    if let Some(id) = f.assigned_to.filter(|_| before.is_none_or(|b| b.assigned_to != f.assigned_to)) {
-        if !repo::employees::exists(conn, org_id, id).await? {
-            errors.entry("assigned_to".into()).or_default().push("is not an employee of this organization".into());
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
-}
-
-/// The placement's result, or every validation problem of both checks in one 422.
-#[cfg(feature = "ssr")]
-fn merge<T>(placed: Result<T, AppError>, refs: Result<(), AppError>) -> Result<T, AppError> {
-    match (placed, refs) {
-        (Ok(v), Ok(())) => Ok(v),
-        (Err(AppError::Validation(mut a)), Err(AppError::Validation(b))) => {
-            for (field, problems) in b {
-                a.entry(field).or_default().extend(problems);
-            }
-            Err(AppError::Validation(a))
-        }
-        (Err(e), _) | (_, Err(e)) => Err(e),
-    }
+    use crate::api::ctx::Ref;
+    let changed = |now: Option<i64>, was: fn(&crate::domain::deal::DealFields) -> Option<i64>| {
+        now.filter(|_| before.is_none_or(|b| was(b) != now))
+    };
+    let refs = [
+        ("customer_id", Ref::Customer, changed(f.customer_id, |b| b.customer_id)),
+        ("assigned_to", Ref::Employee, changed(f.assigned_to, |b| b.assigned_to)),
+    ];
+    crate::api::ctx::check_refs(conn, org_id, &refs).await
 }
