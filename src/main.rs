@@ -6,6 +6,9 @@ use leptos::config::get_configuration;
 use too_good_crm::server::{config::Config, db::Db, http, seed, state::AppState};
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
