@@ -5,7 +5,7 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::ui::layout::AppLayout;
+use crate::ui::layout::{provide_initial_caller, AppLayout};
 use crate::ui::pages::auth::{ForgotPasswordPage, LoginPage, SignupPage};
 use crate::ui::pages::customers::{CustomerDetailPage, CustomerListPage, CustomerNewPage};
 use crate::ui::pages::dashboard::DashboardPage;
@@ -46,6 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_initial_caller();
     view! {
         <Stylesheet id="leptos" href="/pkg/too-good-crm.css" />
         <Title formatter=|page: String| if page.is_empty() { "Too Good CRM".to_owned() } else { format!("{page} · Too Good CRM") } />

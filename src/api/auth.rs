@@ -100,20 +100,8 @@ pub async fn logout(#[server(default)] next: Option<String>) -> Result<(), AppEr
 /// The signed-in user, their current organization, role and permissions.
 #[server(prefix = "/api", endpoint = "auth/me", input = GetUrl, output = Json)]
 pub async fn current_user() -> Result<Me, AppError> {
-    use crate::server::repo;
     let state = ctx::state()?;
-    let caller = ctx::caller().await?;
-    let mut conn = state.db.read().await?;
-    let user = repo::users::get(&mut conn, caller.user_id).await?;
-    let (organization, role, permissions, employee_id) = match &caller.member {
-        Some(m) => {
-            let orgs = repo::organizations::list_for_user(&mut conn, caller.user_id, Some(m.org_id)).await?;
-            let current = orgs.into_iter().find(|o| o.is_current);
-            (current, Some(m.role.clone()), m.permissions.clone(), m.employee_id)
-        }
-        None => (None, None, Vec::new(), None),
-    };
-    Ok(Me { user, organization, role, permissions, employee_id })
+    ctx::caller().await?.me(&state.db).await
 }
 
 /// Changes the caller's password (the current one is required) and ends their other sessions.

@@ -17,10 +17,22 @@ use crate::server::state::AppState;
 #[derive(Clone, Default)]
 pub struct CallerCell(Arc<tokio::sync::OnceCell<Result<Caller, AppError>>>);
 
-/// Provides what server functions read from context; called once per request.
+/// The caller of a page request, resolved by the page middleware before rendering (see
+/// `server::http`), kept in the request's extensions.
+#[derive(Clone)]
+pub struct KnownCaller(pub Result<Caller, AppError>);
+
+/// Provides what server functions read from context; called once per request. A page request
+/// whose caller the middleware already resolved starts with it, so the server functions that
+/// render the page do not look the token up again.
 pub fn provide_request_context(state: &AppState) {
     provide_context(state.clone());
-    provide_context(CallerCell::default());
+    let known = use_context::<Parts>().and_then(|p| p.extensions.get::<KnownCaller>().cloned());
+    let cell = match known {
+        Some(KnownCaller(caller)) => CallerCell(Arc::new(tokio::sync::OnceCell::new_with(Some(caller)))),
+        None => CallerCell::default(),
+    };
+    provide_context(cell);
 }
 
 pub fn state() -> Result<AppState, AppError> {

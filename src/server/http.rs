@@ -12,7 +12,7 @@ use std::time::Duration;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderValue};
-use axum::http::{Method, StatusCode};
+use axum::http::{request::Parts, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
@@ -25,11 +25,12 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::api::ctx::provide_request_context;
+use crate::api::ctx::{provide_request_context, KnownCaller};
 use crate::app::{shell, App};
 use crate::error::AppError;
-use crate::server::auth::token;
+use crate::server::auth::{token, Caller};
 use crate::server::state::AppState;
+use crate::ui::layout::SignedIn;
 
 /// Largest request body accepted (forms and JSON).
 const BODY_LIMIT: usize = 1024 * 1024;
@@ -50,9 +51,15 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_request_context(&context_state),
+            move || {
+                provide_request_context(&context_state);
+                if let Some(signed_in) = use_context::<Parts>().and_then(|p| p.extensions.get::<SignedIn>().cloned()) {
+                    provide_context(signed_in);
+                }
+            },
             move || shell(shell_options.clone()),
         )
+        .route_layer(middleware::from_fn_with_state(state.clone(), resolve_caller))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state.clone());
     Router::new()
@@ -72,6 +79,24 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Every registered `/api` path, for telling 404 from 405.
+/// Resolves the caller of a page request before the page renders: the layout is then given
+/// who is signed in (`SignedIn`, also serialized into the page for the browser) instead of
+/// loading it in a resource around every page, and the page's own server functions reuse the
+/// caller (`KnownCaller`).
+async fn resolve_caller(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let caller = match token::from_headers(req.headers()) {
+        Some((raw, via_cookie)) => Caller::from_token(&state.db, &raw, via_cookie).await,
+        None => Err(AppError::unauthenticated()),
+    };
+    let me = match &caller {
+        Ok(caller) => caller.me(&state.db).await,
+        Err(err) => Err(err.clone()),
+    };
+    req.extensions_mut().insert(KnownCaller(caller));
+    req.extensions_mut().insert(SignedIn(me));
+    next.run(req).await
+}
+
 fn known_paths() -> &'static HashSet<&'static str> {
     static PATHS: OnceLock<HashSet<&'static str>> = OnceLock::new();
     PATHS.get_or_init(|| leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect())

@@ -71,3 +71,78 @@ both!(html_form_posts_redirect_with_the_result_or_the_error, |app| async {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.text.contains("is required") && r.text.contains("is not a valid email address"), "{}", r.text);
 });
+
+/// The payloads of the `__RESOLVED_RESOURCES[n] = "..."` scripts of a page: what the server
+/// loaded for it and sends along for hydration.
+fn resolved_resources(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("__RESOLVED_RESOURCES[") {
+        rest = &rest[at..];
+        let Some(start) = rest.find("] = \"") else { break };
+        let body = &rest[start + 5..];
+        let mut end = 0;
+        let bytes = body.as_bytes();
+        while end < bytes.len() && bytes[end] != b'"' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        out.push(&body[..end.min(body.len())]);
+        rest = &body[end.min(body.len())..];
+    }
+    out
+}
+
+// A page's component is created once on the server, so each of its resources loads once: a
+// layout that waited for the caller inside a `Suspense` made the server create every page
+// three times, each time with its own resources querying the database again.
+both!(every_page_loads_its_data_once, |app| async {
+    let (cookie, token) = common::session(&app, "once@example.com", "Olive", "Once Inc").await;
+    let customer = app.customer(&token, &[("name", "Single Load Ltd")]).await.to_string();
+    let created = |r: common::Resp| {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.json["id"].as_i64().unwrap()
+    };
+    let deal = created(
+        app.post("/api/deals/create", Some(&token), &[("title", "Once deal"), ("customer_id", &customer)]).await,
+    );
+    let order = created(
+        app.post("/api/orders/create", Some(&token), &[("title", "Once order"), ("customer_id", &customer)]).await,
+    );
+    let issue = created(app.post("/api/issues/create", Some(&token), &[("title", "Once issue")]).await);
+    let lead =
+        created(app.post("/api/leads/create", Some(&token), &[("first_name", "Lee"), ("last_name", "Once")]).await);
+    let pages = [
+        "/".to_owned(),
+        "/customers".into(),
+        format!("/customers/{customer}"),
+        "/leads".into(),
+        format!("/leads/{lead}"),
+        "/deals".into(),
+        "/deals/board".into(),
+        format!("/deals/{deal}"),
+        "/pipelines".into(),
+        "/vendors".into(),
+        "/orders".into(),
+        "/orders/new".into(),
+        format!("/orders/{order}"),
+        "/payments".into(),
+        "/issues".into(),
+        format!("/issues/{issue}"),
+        "/profile".into(),
+        "/organizations".into(),
+    ];
+    for path in pages {
+        let r = app.send(common::page(&path, Some(&cookie))).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        let loaded = resolved_resources(&r.text);
+        assert!(!loaded.is_empty(), "{path}: no data sent along for hydration");
+        let mut seen = std::collections::HashSet::new();
+        // Short payloads (an empty list, say) may rightly be the same for two resources.
+        for payload in loaded.iter().filter(|p| p.len() > 100) {
+            let short: String = payload.chars().take(120).collect();
+            assert!(seen.insert(*payload), "{path}: the same data was loaded twice: {short}…");
+        }
+        let callers = loaded.iter().filter(|p| p.contains("permissions")).count();
+        assert_eq!(callers, 1, "{path}: the caller is sent once");
+    }
+});

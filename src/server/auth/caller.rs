@@ -1,5 +1,6 @@
 //! Who is calling: resolved from the bearer token or session cookie of the request, once.
 
+use crate::domain::auth::Me;
 use crate::domain::permission;
 use crate::error::AppError;
 use crate::server::auth::token;
@@ -51,6 +52,24 @@ impl Caller {
             tx.commit().await?;
         }
         Ok(Caller { token_id: session.id, user_id: session.user_id, via_cookie, member })
+    }
+
+    /// What the app shows of the caller: the user, the current organization, role and permissions.
+    pub async fn me(&self, db: &Db) -> Result<Me, AppError> {
+        let mut conn = db.read().await?;
+        let user = repo::users::get(&mut conn, self.user_id).await?;
+        let Some(m) = &self.member else {
+            return Ok(Me { user, organization: None, role: None, permissions: Vec::new(), employee_id: None });
+        };
+        let orgs = repo::organizations::list_for_user(&mut conn, self.user_id, Some(m.org_id)).await?;
+        let organization = orgs.into_iter().find(|o| o.is_current);
+        Ok(Me {
+            user,
+            organization,
+            role: Some(m.role.clone()),
+            permissions: m.permissions.clone(),
+            employee_id: m.employee_id,
+        })
     }
 
     /// The current organization membership, or 403 when the caller has none.

@@ -1,17 +1,28 @@
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
+use leptos::reactive::owner::Owner;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
 use crate::api::auth::current_user;
 use crate::api::organizations::list_organizations;
 use crate::domain::auth::Me;
+use crate::domain::organization::OrgSummary;
 use crate::error::AppError;
 use crate::ui::components::ErrorBox;
 
 /// The signed-in user, provided by [`AppLayout`] to every page inside it.
 pub fn use_me() -> Me {
     expect_context::<Me>()
+}
+
+/// The caller's organizations, loaded once by the layout (its switcher lists them) and shared
+/// with the pages that show them.
+#[derive(Clone, Copy)]
+pub struct MyOrganizations(pub Resource<Result<Vec<OrgSummary>, AppError>>);
+
+pub fn use_my_organizations() -> Resource<Result<Vec<OrgSummary>, AppError>> {
+    expect_context::<MyOrganizations>().0
 }
 
 /// Sections of the app, in navigation order: (path, label, resource whose `view` permission shows it).
@@ -27,24 +38,57 @@ const SECTIONS: &[(&str, &str, &str)] = &[
     ("/issues", "Issues", "issues"),
 ];
 
-/// Loads the caller; signed-out visitors are redirected to the sign-in page.
+/// Who is signed in, as the server resolved it before rendering a page (server only; the
+/// browser gets it through [`InitialCaller`]).
+#[derive(Clone)]
+pub struct SignedIn(pub Result<Me, AppError>);
+
+/// The caller the server rendered the page for: serialized into the page and read back when
+/// the browser hydrates it, so that [`AppLayout`] knows the caller without a resource. Pages
+/// created inside a `Suspense` are created more than once on the server (each time with new
+/// resources that load again), so the layout must not wait for the caller in one.
+#[derive(Clone, Copy)]
+pub struct InitialCaller(StoredValue<Option<Result<Me, AppError>>>);
+
+/// Creates the [`InitialCaller`] in the order [`SharedValue`]s need: the same on both sides.
+pub fn provide_initial_caller() {
+    let known = SharedValue::new(|| use_context::<SignedIn>().map(|s| s.0));
+    provide_context(InitialCaller(StoredValue::new(known.into_inner())));
+}
+
+impl InitialCaller {
+    /// The caller the page was rendered for. The browser uses it once, for the layout it
+    /// hydrates; a layout mounted later (after signing in within the app, say) loads the caller.
+    fn take(self) -> Option<Result<Me, AppError>> {
+        if cfg!(feature = "ssr") {
+            return self.0.get_value();
+        }
+        let hydrating = Owner::current_shared_context().is_some_and(|sc| sc.during_hydration());
+        self.0.try_update_value(Option::take).flatten().filter(|_| hydrating)
+    }
+}
+
+/// The frame of signed-in pages; signed-out visitors are redirected to the sign-in page.
 #[component]
 pub fn AppLayout() -> impl IntoView {
+    let signed_in = |result: Result<Me, AppError>| match result {
+        Ok(me) => {
+            provide_context(me.clone());
+            EitherOf3::A(view! { <Frame me /> })
+        }
+        Err(AppError::Unauthorized(_)) => EitherOf3::B(view! { <Redirect path="/login" /> }),
+        Err(err) => EitherOf3::C(view! { <main class="content"><ErrorBox err /></main> }),
+    };
+    if let Some(known) = use_context::<InitialCaller>().and_then(InitialCaller::take) {
+        return signed_in(known).into_any();
+    }
     let me = Resource::new_blocking(|| (), |_| current_user());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(me) => {
-                        provide_context(me.clone());
-                        EitherOf3::A(view! { <Frame me /> })
-                    }
-                    Err(AppError::Unauthorized(_)) => EitherOf3::B(view! { <Redirect path="/login" /> }),
-                    Err(err) => EitherOf3::C(view! { <main class="content"><ErrorBox err /></main> }),
-                }
-            })}
+            {move || Suspend::new(async move { signed_in(me.await) })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
@@ -63,6 +107,8 @@ fn Frame(me: Me) -> impl IntoView {
             view! { <li><A href=href attr:aria-current=current>{*label}</A></li> }
         })
         .collect_view();
+    let orgs = Resource::new(|| (), |_| list_organizations());
+    provide_context(MyOrganizations(orgs));
     let org_name = me.organization.as_ref().map(|o| o.name.clone()).unwrap_or_else(|| "No organization".into());
     let user_name = me.user.full_name();
     view! {
@@ -73,7 +119,7 @@ fn Frame(me: Me) -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"TG"</span>
                     <span class="brand-name">"Too Good CRM"</span>
                 </a>
-                <OrgSwitcher current=org_name />
+                <OrgSwitcher current=org_name orgs />
                 <details class="menu user-menu">
                     <summary>{user_name}</summary>
                     <div class="menu-panel">
@@ -98,8 +144,7 @@ fn Frame(me: Me) -> impl IntoView {
 /// The current organization, and plain forms to switch to another (a full reload follows,
 /// so every page shows the new organization's data).
 #[component]
-fn OrgSwitcher(current: String) -> impl IntoView {
-    let orgs = Resource::new(|| (), |_| list_organizations());
+fn OrgSwitcher(current: String, orgs: Resource<Result<Vec<OrgSummary>, AppError>>) -> impl IntoView {
     view! {
         <details class="menu org-switcher">
             <summary>

@@ -3,13 +3,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::organizations::list_organizations;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::{use_url_error, ErrorBox, Field};
+use crate::ui::layout::use_my_organizations;
 
 #[component]
 pub fn OrganizationsPage() -> impl IntoView {
-    let orgs = Resource::new(|| (), |_| list_organizations());
+    let orgs = use_my_organizations();
     // Switching and creating reload the whole app (every page shows the new organization),
     // so these are plain forms; a refused post comes back with the error in the URL.
     let create_error = use_url_error("/api/organizations/create");
