@@ -78,7 +78,6 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Every registered `/api` path, for telling 404 from 405.
 /// Resolves the caller of a page request before the page renders: the layout is then given
 /// who is signed in (`SignedIn`, also serialized into the page for the browser) instead of
 /// loading it in a resource around every page, and the page's own server functions reuse the
@@ -97,6 +96,7 @@ async fn resolve_caller(State(state): State<AppState>, mut req: Request, next: N
     next.run(req).await
 }
 
+/// Every registered `/api` path, for telling 404 from 405.
 fn known_paths() -> &'static HashSet<&'static str> {
     static PATHS: OnceLock<HashSet<&'static str>> = OnceLock::new();
     PATHS.get_or_init(|| leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect())
