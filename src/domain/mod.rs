@@ -21,7 +21,7 @@ pub mod vendor;
 
 /// Declares a closed set of string values (an enum on the wire and in the database).
 ///
-/// Generates `as_str`, `label`, `ALL`, `FromStr`, `Display` and snake_case serde.
+/// Generates `as_str`, `label`, `ALL`, `options`, `FromStr`, `Display` and snake_case serde.
 #[macro_export]
 macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $value:literal / $label:literal),+ $(,)? }) => {
@@ -43,6 +43,11 @@ macro_rules! string_enum {
             /// A human-readable label.
             pub fn label(self) -> &'static str {
                 match self { $($name::$variant => $label),+ }
+            }
+
+            /// `(wire value, label)` of each of `values`, for a select.
+            pub fn options(values: &[$name]) -> Vec<(String, String)> {
+                values.iter().map(|v| (v.as_str().to_owned(), v.label().to_owned())).collect()
             }
 
             /// The wire values, comma-separated, for error messages.

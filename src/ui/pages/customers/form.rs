@@ -12,10 +12,6 @@ use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
 
-fn options<T: Copy>(all: &[T], value: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter().map(|v| (value(*v).to_owned(), label(*v).to_owned())).collect()
-}
-
 /// The editable fields of a customer (defaults when creating one).
 #[component]
 pub fn CustomerFieldset(
@@ -33,9 +29,9 @@ pub fn CustomerFieldset(
             <Field label="Email" name="email" kind="email" value=text(&c.email) error />
             <Field label="Phone" name="phone" kind="tel" value=text(&c.phone) error />
             <SelectField label="Type" name="customer_type" value=c.customer_type.as_str().to_owned()
-                options=options(CustomerType::ALL, CustomerType::as_str, CustomerType::label) error />
+                options=CustomerType::options(CustomerType::ALL) error />
             <SelectField label="Status" name="status" value=c.status.as_str().to_owned()
-                options=options(CustomerStatus::ALL, CustomerStatus::as_str, CustomerStatus::label) error />
+                options=CustomerStatus::options(CustomerStatus::ALL) error />
             <SelectField label="Assigned to" name="assigned_to" value=c.assigned_to.map(|a| a.to_string()).unwrap_or_default()
                 blank="Nobody" options=employee_options error />
             <Field label="Credit limit" name="credit_limit" kind="number" value=c.credit_limit.map(|d| d.to_string()).unwrap_or_default() error />

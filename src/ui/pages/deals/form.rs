@@ -47,10 +47,6 @@ pub async fn customer_choice(can_list: bool) -> CustomerChoice {
     }
 }
 
-fn options<T: Copy>(all: &[T], value: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter().map(|v| (value(*v).to_owned(), label(*v).to_owned())).collect()
-}
-
 /// The editable fields of a deal other than its pipeline and stage (those move through
 /// their own controls). `customer_name` labels the current customer when it is not listed.
 #[component]
@@ -91,7 +87,7 @@ pub fn DealFieldset(
             <Field label="Value" name="value" kind="number" value=d.value.to_string() error />
             <ProbabilityField value=probability error />
             <SelectField label="Priority" name="priority" value=d.priority.as_str().to_owned()
-                options=options(DealPriority::ALL, DealPriority::as_str, DealPriority::label) error />
+                options=DealPriority::options(DealPriority::ALL) error />
             <Field label="Expected close date" name="expected_close_date" kind="date"
                 value=d.expected_close_date.map(|c| c.to_string()).unwrap_or_default() error />
             <SelectField label="Assigned to" name="assigned_to" value=d.assigned_to.map(|a| a.to_string()).unwrap_or_default()

@@ -15,10 +15,6 @@ use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::{customer_choice, id_param, order_choice, vendor_choice, Choice, RefField};
 
-fn options<T: Copy>(all: &[T], value: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter().map(|v| (value(*v).to_owned(), label(*v).to_owned())).collect()
-}
-
 /// What an issue form offers: records to link to and employees to assign.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct IssueChoices {
@@ -63,7 +59,7 @@ pub fn IssueFieldset(
     let status = if IssueStatus::EDITABLE.contains(&i.status) {
         view! {
             <SelectField label="Status" name="status" value=i.status.as_str().to_owned()
-                options=options(IssueStatus::EDITABLE, IssueStatus::as_str, IssueStatus::label) error />
+                options=IssueStatus::options(IssueStatus::EDITABLE) error />
         }
         .into_any()
     } else {
@@ -79,9 +75,9 @@ pub fn IssueFieldset(
         <div class="form-grid">
             <Field label="Title" name="title" value=i.title.clone() required=true error />
             <SelectField label="Priority" name="priority" value=i.priority.as_str().to_owned()
-                options=options(IssuePriority::ALL, IssuePriority::as_str, IssuePriority::label) error />
+                options=IssuePriority::options(IssuePriority::ALL) error />
             <SelectField label="Category" name="category" value=i.category.as_str().to_owned()
-                options=options(IssueCategory::ALL, IssueCategory::as_str, IssueCategory::label) error />
+                options=IssueCategory::options(IssueCategory::ALL) error />
             {status}
             <RefField label="Vendor" name="vendor_id" choice=choices.vendors value=i.vendor_id current=links.vendor
                 blank="No vendor" error />

@@ -12,18 +12,15 @@ use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
 
-fn options<T: Copy>(all: &[T], value: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter().map(|v| (value(*v).to_owned(), label(*v).to_owned())).collect()
-}
-
 /// Statuses a form may offer: the current one and those an update may set (a converted lead
 /// keeps its status; qualify and disqualify have their own buttons).
 fn status_options(current: LeadStatus) -> Vec<(String, String)> {
-    LeadStatus::ALL
+    let offered: Vec<LeadStatus> = LeadStatus::ALL
         .iter()
-        .filter(|s| **s == current || (current != LeadStatus::Converted && LeadStatus::EDITABLE.contains(s)))
-        .map(|s| (s.as_str().to_owned(), s.label().to_owned()))
-        .collect()
+        .copied()
+        .filter(|s| *s == current || (current != LeadStatus::Converted && LeadStatus::EDITABLE.contains(s)))
+        .collect();
+    LeadStatus::options(&offered)
 }
 
 /// The editable fields of a lead (defaults when creating one). `employees` is `Some` when the
@@ -55,7 +52,7 @@ pub fn LeadFieldset(
             <Field label="Company" name="company" value=text(&l.company) error />
             <Field label="Job title" name="job_title" value=text(&l.job_title) error />
             <SelectField label="Source" name="source" value=l.source.as_str().to_owned()
-                options=options(LeadSource::ALL, LeadSource::as_str, LeadSource::label) error />
+                options=LeadSource::options(LeadSource::ALL) error />
             <SelectField label="Status" name="status" value=status.as_str().to_owned() options=status_options(status) error />
             {score_and_owner}
             <Field label="Estimated value" name="estimated_value" kind="number"

@@ -17,14 +17,6 @@ use crate::ui::components::form::FormErrors;
 use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 
-pub(super) fn options<T: Copy>(
-    all: &[T],
-    value: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter().map(|v| (value(*v).to_owned(), label(*v).to_owned())).collect()
-}
-
 /// What an order form is filled with.
 #[derive(Clone)]
 pub struct OrderFormData {
@@ -58,9 +50,9 @@ pub fn OrderFieldset(
         <div class="form-grid">
             <Field label="Title" name="title" value=o.title.clone() required=true error />
             <SelectField label="Type" name="order_type" value=o.order_type.as_str().to_owned()
-                options=options(OrderType::ALL, OrderType::as_str, OrderType::label) error />
+                options=OrderType::options(OrderType::ALL) error />
             <SelectField label="Status" name="status" value=o.status.as_str().to_owned()
-                options=options(OrderStatus::EDITABLE, OrderStatus::as_str, OrderStatus::label) error />
+                options=OrderStatus::options(OrderStatus::EDITABLE) error />
             <RefField label="Vendor" name="vendor_id" choice=vendors value=o.vendor_id
                 current=vendor_name blank="No vendor" error />
             <RefField label="Customer" name="customer_id" choice=customers value=o.customer_id

@@ -15,10 +15,6 @@ use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::{customer_choice, id_param, order_choice, vendor_choice, Choice, RefField};
 
-fn options<T: Copy>(all: &[T], value: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter().map(|v| (value(*v).to_owned(), label(*v).to_owned())).collect()
-}
-
 /// The records a payment form offers to link to.
 #[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct PaymentChoices {
@@ -81,7 +77,7 @@ pub fn PaymentFieldset(
     let status = if PaymentStatus::EDITABLE.contains(&p.status) {
         view! {
             <SelectField label="Status" name="status" value=p.status.as_str().to_owned()
-                options=options(PaymentStatus::EDITABLE, PaymentStatus::as_str, PaymentStatus::label) error />
+                options=PaymentStatus::options(PaymentStatus::EDITABLE) error />
         }
         .into_any()
     } else {
@@ -97,9 +93,9 @@ pub fn PaymentFieldset(
         <div class="form-grid">
             {money_fields}
             <SelectField label="Direction" name="payment_type" value=p.payment_type.as_str().to_owned()
-                options=options(PaymentType::ALL, PaymentType::as_str, PaymentType::label) error />
+                options=PaymentType::options(PaymentType::ALL) error />
             <SelectField label="Method" name="payment_method" value=p.payment_method.as_str().to_owned()
-                options=options(PaymentMethod::ALL, PaymentMethod::as_str, PaymentMethod::label) error />
+                options=PaymentMethod::options(PaymentMethod::ALL) error />
             {status}
             <RefField label="Order" name="order_id" choice=choices.orders value=p.order_id current=links.order
                 blank="No order" error />

@@ -10,10 +10,6 @@ use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
 
-fn options<T: Copy>(all: &[T], value: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter().map(|v| (value(*v).to_owned(), label(*v).to_owned())).collect()
-}
-
 /// The editable fields of a vendor (defaults when creating one).
 #[component]
 pub fn VendorFieldset(fields: VendorFields, #[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
@@ -25,9 +21,9 @@ pub fn VendorFieldset(fields: VendorFields, #[prop(into)] error: Signal<Option<A
             <Field label="Name" name="name" value=v.name.clone() required=true error />
             <Field label="Company" name="company" value=text(&v.company) error />
             <SelectField label="Type" name="vendor_type" value=v.vendor_type.as_str().to_owned()
-                options=options(VendorType::ALL, VendorType::as_str, VendorType::label) error />
+                options=VendorType::options(VendorType::ALL) error />
             <SelectField label="Status" name="status" value=v.status.as_str().to_owned()
-                options=options(VendorStatus::ALL, VendorStatus::as_str, VendorStatus::label) error />
+                options=VendorStatus::options(VendorStatus::ALL) error />
             <Field label="Contact person" name="contact_person" value=text(&v.contact_person) error />
             <Field label="Email" name="email" kind="email" value=text(&v.email) error />
             <Field label="Phone" name="phone" kind="tel" value=text(&v.phone) error />
