@@ -3,8 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 
 use super::{board_url, priority_class, status_class};
 use crate::api::deals::list_deals;
@@ -12,15 +11,14 @@ use crate::api::pipelines::list_pipelines;
 use crate::domain::deal::{DealPriority, DealQuery, DealStatus};
 use crate::domain::list::ListParams;
 use crate::domain::money;
-use crate::ui::components::pagination::{query_with, Pagination};
-use crate::ui::components::{time, ErrorBox, SortHeader};
+use crate::ui::components::pagination::Pagination;
+use crate::ui::components::{sets, time, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
 pub fn DealListPage() -> impl IntoView {
     let me = use_me();
     let query = use_query_map();
-    let navigate = use_navigate();
     let filters = Memo::new(move |_| {
         query.with(|q| DealQuery {
             search: q.get("search"),
@@ -44,24 +42,8 @@ pub fn DealListPage() -> impl IntoView {
 
     // With the app running, filters apply as you type or choose; without it, the form submits.
     // Choosing another pipeline clears the stage (it belongs to the previous pipeline).
-    let set = move |key: &'static str, value: String| {
-        let url = query.with_untracked(|q| {
-            let mut q = q.clone();
-            if key == "pipeline" {
-                q.remove("stage");
-            }
-            format!("/deals{}", query_with(&q, key, &value))
-        });
-        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
-    };
-    let on = move |key: &'static str| {
-        let set = set.clone();
-        move |ev| set(key, event_target_value(&ev))
-    };
-
-    let on_pipeline = on.clone();
+    let set = use_filter_setter("/deals", &[("pipeline", "stage")]);
     let initial = filters.get_untracked();
-    let selected = move |current: &Option<String>, value: &str| current.as_deref() == Some(value);
     let board_link = move || board_url(filters.with(|f| f.pipeline.as_deref().and_then(|p| p.parse().ok())));
     view! {
         <Title text="Deals" />
@@ -76,12 +58,11 @@ pub fn DealListPage() -> impl IntoView {
             <div class="field">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Title or customer"
-                    value=initial.search.clone() on:input=on("search") />
+                    value=initial.search.clone() on:input=sets(set, "search") />
             </div>
             <Suspense fallback=|| ()>
                 {move || {
                     let (pipeline, stage) = (initial.pipeline.clone(), initial.stage.clone());
-                    let on = on_pipeline.clone();
                     Suspend::new(async move {
                         let pipelines = pipelines.await.unwrap_or_default();
                         let stage_groups = pipelines.iter().map(|p| {
@@ -95,7 +76,7 @@ pub fn DealListPage() -> impl IntoView {
                         view! {
                             <div class="field">
                                 <label for="pipeline">"Pipeline"</label>
-                                <select id="pipeline" name="pipeline" on:change=on("pipeline")>
+                                <select id="pipeline" name="pipeline" on:change=sets(set, "pipeline")>
                                     <option value="">"All"</option>
                                     {pipelines.iter().map(|p| {
                                         let id = p.id.to_string();
@@ -106,7 +87,7 @@ pub fn DealListPage() -> impl IntoView {
                             </div>
                             <div class="field">
                                 <label for="stage">"Stage"</label>
-                                <select id="stage" name="stage" on:change=on("stage")
+                                <select id="stage" name="stage" on:change=sets(set, "stage")
                                     prop:value=move || filters.with(|f| f.stage.clone().unwrap_or_default())>
                                     <option value="">"Any"</option>
                                     {stage_groups}
@@ -116,24 +97,10 @@ pub fn DealListPage() -> impl IntoView {
                     })
                 }}
             </Suspense>
-            <div class="field">
-                <label for="status">"Status"</label>
-                <select id="status" name="status" on:change=on("status")>
-                    <option value="">"Any"</option>
-                    {DealStatus::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=selected(&initial.status, s.as_str())>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="priority">"Priority"</label>
-                <select id="priority" name="priority" on:change=on("priority")>
-                    <option value="">"Any"</option>
-                    {DealPriority::ALL.iter().map(|p| view! {
-                        <option value=p.as_str() selected=selected(&initial.priority, p.as_str())>{p.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <SelectFilter label="Status" name="status" options=DealStatus::options(DealStatus::ALL)
+                current=initial.status.clone() set />
+            <SelectFilter label="Priority" name="priority" options=DealPriority::options(DealPriority::ALL)
+                current=initial.priority.clone() set />
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
         </form>
         <Transition fallback=|| view! { <p class="loading">"Loading deals…"</p> }>

@@ -3,16 +3,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 
 use super::{priority_class, status_class};
 use crate::api::employees::list_employees;
 use crate::api::issues::list_issues;
 use crate::domain::issue::{IssueCategory, IssuePriority, IssueQuery, IssueStatus};
 use crate::domain::list::ListParams;
-use crate::ui::components::pagination::{query_with, Pagination};
-use crate::ui::components::{time, ErrorBox, SortHeader};
+use crate::ui::components::pagination::Pagination;
+use crate::ui::components::{sets, time, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::{customer_choice, vendor_choice, RefFilter};
 
@@ -21,7 +20,6 @@ pub fn IssueListPage() -> impl IntoView {
     let me = use_me();
     let (can_vendors, can_customers) = (me.can("vendors", "view"), me.can("customers", "view"));
     let query = use_query_map();
-    let navigate = use_navigate();
     let filters = Memo::new(move |_| {
         query.with(|q| IssueQuery {
             search: q.get("search"),
@@ -43,21 +41,9 @@ pub fn IssueListPage() -> impl IntoView {
     let customers = Resource::new(move || can_customers, customer_choice);
 
     // With the app running, filters apply as you type or choose; without it, the form submits.
-    let set = move |key: &'static str, value: String| {
-        let url = format!("/issues{}", query.with_untracked(|q| query_with(q, key, &value)));
-        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
-    };
-    let on = {
-        let set = set.clone();
-        move |key: &'static str| {
-            let set = set.clone();
-            move |ev| set(key, event_target_value(&ev))
-        }
-    };
-    let (set_vendor, set_customer) = (set.clone(), set.clone());
+    let set = use_filter_setter("/issues", &[]);
 
     let initial = filters.get_untracked();
-    let selected = move |current: &Option<String>, value: &str| current.as_deref() == Some(value);
     let (initial_vendor, initial_customer, initial_assignee) =
         (initial.vendor.clone(), initial.customer.clone(), initial.assigned_to.clone());
     view! {
@@ -70,59 +56,37 @@ pub fn IssueListPage() -> impl IntoView {
             <div class="field filter-search">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Number, title or description"
-                    value=initial.search.clone() on:input=on("search") />
+                    value=initial.search.clone() on:input=sets(set, "search") />
             </div>
             // Kept by the plain form: the order filter comes from an order's page.
             {initial.order.clone().map(|o| view! { <input type="hidden" name="order" value=o /> })}
             <Suspense fallback=|| ()>
                 {move || {
                     let (vendor, customer) = (initial_vendor.clone(), initial_customer.clone());
-                    let (set_vendor, set_customer) = (set_vendor.clone(), set_customer.clone());
-                    Suspend::new(async move {
+                                    Suspend::new(async move {
                         let (vendors, customers) = (vendors.await, customers.await);
                         view! {
                             {can_vendors.then(|| view! {
                                 <RefFilter label="Vendor" key="vendor" choice=vendors current=vendor
-                                    on_change=move |v| set_vendor("vendor", v) />
+                                    on_change=move |v| set.run(("vendor", v)) />
                             })}
                             {can_customers.then(|| view! {
                                 <RefFilter label="Customer" key="customer" choice=customers current=customer
-                                    on_change=move |v| set_customer("customer", v) />
+                                    on_change=move |v| set.run(("customer", v)) />
                             })}
                         }
                     })
                 }}
             </Suspense>
-            <div class="field">
-                <label for="priority">"Priority"</label>
-                <select id="priority" name="priority" on:change=on("priority")>
-                    <option value="">"Any"</option>
-                    {IssuePriority::ALL.iter().map(|p| view! {
-                        <option value=p.as_str() selected=selected(&initial.priority, p.as_str())>{p.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="category">"Category"</label>
-                <select id="category" name="category" on:change=on("category")>
-                    <option value="">"Any"</option>
-                    {IssueCategory::ALL.iter().map(|c| view! {
-                        <option value=c.as_str() selected=selected(&initial.category, c.as_str())>{c.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="status">"Status"</label>
-                <select id="status" name="status" on:change=on("status")>
-                    <option value="">"Any"</option>
-                    {IssueStatus::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=selected(&initial.status, s.as_str())>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <SelectFilter label="Priority" name="priority" options=IssuePriority::options(IssuePriority::ALL)
+                current=initial.priority.clone() set />
+            <SelectFilter label="Category" name="category" options=IssueCategory::options(IssueCategory::ALL)
+                current=initial.category.clone() set />
+            <SelectFilter label="Status" name="status" options=IssueStatus::options(IssueStatus::ALL)
+                current=initial.status.clone() set />
             <div class="field">
                 <label for="assigned_to">"Assigned to"</label>
-                <select id="assigned_to" name="assigned_to" on:change=on("assigned_to")>
+                <select id="assigned_to" name="assigned_to" on:change=sets(set, "assigned_to")>
                     <option value="">"Anyone"</option>
                     <Suspense fallback=|| ()>
                         {move || {

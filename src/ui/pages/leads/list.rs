@@ -3,8 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 
 use super::{score_class, status_class};
 use crate::api::employees::list_employees;
@@ -12,16 +11,15 @@ use crate::api::leads::list_leads;
 use crate::domain::lead::{LeadQuery, LeadSource, LeadStatus};
 use crate::domain::list::ListParams;
 use crate::domain::money;
-use crate::ui::components::pagination::{query_with, Pagination};
+use crate::ui::components::pagination::Pagination;
 use crate::ui::components::time;
-use crate::ui::components::{ErrorBox, SortHeader};
+use crate::ui::components::{sets, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
 pub fn LeadListPage() -> impl IntoView {
     let me = use_me();
     let query = use_query_map();
-    let navigate = use_navigate();
     let filters = Memo::new(move |_| {
         query.with(|q| LeadQuery {
             search: q.get("search"),
@@ -39,17 +37,9 @@ pub fn LeadListPage() -> impl IntoView {
     let employees = Resource::new(|| (), |_| list_employees());
 
     // With the app running, filters apply as you type or choose; without it, the form submits.
-    let set = move |key: &'static str, value: String| {
-        let url = format!("/leads{}", query.with_untracked(|q| query_with(q, key, &value)));
-        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
-    };
-    let on = move |key: &'static str| {
-        let set = set.clone();
-        move |ev| set(key, event_target_value(&ev))
-    };
+    let set = use_filter_setter("/leads", &[]);
 
     let initial = filters.get_untracked();
-    let selected = move |current: &Option<String>, value: &str| current.as_deref() == Some(value);
     view! {
         <Title text="Leads" />
         <div class="page-header">
@@ -60,29 +50,15 @@ pub fn LeadListPage() -> impl IntoView {
             <div class="field">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Name, email or company"
-                    value=initial.search.clone() on:input=on("search") />
+                    value=initial.search.clone() on:input=sets(set, "search") />
             </div>
-            <div class="field">
-                <label for="status">"Status"</label>
-                <select id="status" name="status" on:change=on("status")>
-                    <option value="">"Any"</option>
-                    {LeadStatus::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=selected(&initial.status, s.as_str())>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="source">"Source"</label>
-                <select id="source" name="source" on:change=on("source")>
-                    <option value="">"Any"</option>
-                    {LeadSource::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=selected(&initial.source, s.as_str())>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <SelectFilter label="Status" name="status" options=LeadStatus::options(LeadStatus::ALL)
+                current=initial.status.clone() set />
+            <SelectFilter label="Source" name="source" options=LeadSource::options(LeadSource::ALL)
+                current=initial.source.clone() set />
             <div class="field">
                 <label for="assigned_to">"Assigned to"</label>
-                <select id="assigned_to" name="assigned_to" on:change=on("assigned_to")>
+                <select id="assigned_to" name="assigned_to" on:change=sets(set, "assigned_to")>
                     <option value="">"Anyone"</option>
                     <Suspense fallback=|| ()>
                         {move || {

@@ -3,8 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 
 use super::choices::{customer_choice, vendor_choice, RefFilter};
 use super::status_class;
@@ -13,8 +12,8 @@ use crate::api::orders::list_orders;
 use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::domain::order::{OrderQuery, OrderStatus, OrderType};
-use crate::ui::components::pagination::{query_with, Pagination};
-use crate::ui::components::{ErrorBox, SortHeader};
+use crate::ui::components::pagination::Pagination;
+use crate::ui::components::{sets, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -22,7 +21,6 @@ pub fn OrderListPage() -> impl IntoView {
     let me = use_me();
     let (can_vendors, can_customers) = (me.can("vendors", "view"), me.can("customers", "view"));
     let query = use_query_map();
-    let navigate = use_navigate();
     let filters = Memo::new(move |_| {
         query.with(|q| OrderQuery {
             search: q.get("search"),
@@ -44,21 +42,9 @@ pub fn OrderListPage() -> impl IntoView {
     let customers = Resource::new(move || can_customers, customer_choice);
 
     // With the app running, filters apply as you type or choose; without it, the form submits.
-    let set = move |key: &'static str, value: String| {
-        let url = format!("/orders{}", query.with_untracked(|q| query_with(q, key, &value)));
-        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
-    };
-    let on = {
-        let set = set.clone();
-        move |key: &'static str| {
-            let set = set.clone();
-            move |ev| set(key, event_target_value(&ev))
-        }
-    };
-    let (set_vendor, set_customer) = (set.clone(), set.clone());
+    let set = use_filter_setter("/orders", &[]);
 
     let initial = filters.get_untracked();
-    let selected = move |current: &Option<String>, value: &str| current.as_deref() == Some(value);
     let (initial_vendor, initial_customer, initial_assignee) =
         (initial.vendor.clone(), initial.customer.clone(), initial.assigned_to.clone());
     view! {
@@ -71,48 +57,33 @@ pub fn OrderListPage() -> impl IntoView {
             <div class="field filter-search">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Number, title or description"
-                    value=initial.search.clone() on:input=on("search") />
+                    value=initial.search.clone() on:input=sets(set, "search") />
             </div>
             <Suspense fallback=|| ()>
                 {move || {
                     let (vendor, customer) = (initial_vendor.clone(), initial_customer.clone());
-                    let (set_vendor, set_customer) = (set_vendor.clone(), set_customer.clone());
-                    Suspend::new(async move {
+                                    Suspend::new(async move {
                         let (vendors, customers) = (vendors.await, customers.await);
                         view! {
                             {can_vendors.then(|| view! {
                                 <RefFilter label="Vendor" key="vendor" choice=vendors current=vendor
-                                    on_change=move |v| set_vendor("vendor", v) />
+                                    on_change=move |v| set.run(("vendor", v)) />
                             })}
                             {can_customers.then(|| view! {
                                 <RefFilter label="Customer" key="customer" choice=customers current=customer
-                                    on_change=move |v| set_customer("customer", v) />
+                                    on_change=move |v| set.run(("customer", v)) />
                             })}
                         }
                     })
                 }}
             </Suspense>
-            <div class="field">
-                <label for="order_type">"Type"</label>
-                <select id="order_type" name="order_type" on:change=on("order_type")>
-                    <option value="">"Any"</option>
-                    {OrderType::ALL.iter().map(|t| view! {
-                        <option value=t.as_str() selected=selected(&initial.order_type, t.as_str())>{t.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="status">"Status"</label>
-                <select id="status" name="status" on:change=on("status")>
-                    <option value="">"Any"</option>
-                    {OrderStatus::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=selected(&initial.status, s.as_str())>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <SelectFilter label="Type" name="order_type" options=OrderType::options(OrderType::ALL)
+                current=initial.order_type.clone() set />
+            <SelectFilter label="Status" name="status" options=OrderStatus::options(OrderStatus::ALL)
+                current=initial.status.clone() set />
             <div class="field">
                 <label for="assigned_to">"Assigned to"</label>
-                <select id="assigned_to" name="assigned_to" on:change=on("assigned_to")>
+                <select id="assigned_to" name="assigned_to" on:change=sets(set, "assigned_to")>
                     <option value="">"Anyone"</option>
                     <Suspense fallback=|| ()>
                         {move || {
@@ -130,11 +101,11 @@ pub fn OrderListPage() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="date_from">"Ordered from"</label>
-                <input id="date_from" type="date" name="date_from" value=initial.date_from.clone() on:change=on("date_from") />
+                <input id="date_from" type="date" name="date_from" value=initial.date_from.clone() on:change=sets(set, "date_from") />
             </div>
             <div class="field">
                 <label for="date_to">"Ordered to"</label>
-                <input id="date_to" type="date" name="date_to" value=initial.date_to.clone() on:change=on("date_to") />
+                <input id="date_to" type="date" name="date_to" value=initial.date_to.clone() on:change=sets(set, "date_to") />
             </div>
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
         </form>

@@ -3,16 +3,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 
 use super::{direction, status_class};
 use crate::api::payments::list_payments;
 use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::domain::payment::{PaymentMethod, PaymentQuery, PaymentStatus, PaymentType};
-use crate::ui::components::pagination::{query_with, Pagination};
-use crate::ui::components::{ErrorBox, SortHeader};
+use crate::ui::components::pagination::Pagination;
+use crate::ui::components::{sets, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::{customer_choice, vendor_choice, RefFilter};
 
@@ -21,7 +20,6 @@ pub fn PaymentListPage() -> impl IntoView {
     let me = use_me();
     let (can_vendors, can_customers) = (me.can("vendors", "view"), me.can("customers", "view"));
     let query = use_query_map();
-    let navigate = use_navigate();
     let filters = Memo::new(move |_| {
         query.with(|q| PaymentQuery {
             search: q.get("search"),
@@ -44,21 +42,9 @@ pub fn PaymentListPage() -> impl IntoView {
     let customers = Resource::new(move || can_customers, customer_choice);
 
     // With the app running, filters apply as you type or choose; without it, the form submits.
-    let set = move |key: &'static str, value: String| {
-        let url = format!("/payments{}", query.with_untracked(|q| query_with(q, key, &value)));
-        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
-    };
-    let on = {
-        let set = set.clone();
-        move |key: &'static str| {
-            let set = set.clone();
-            move |ev| set(key, event_target_value(&ev))
-        }
-    };
-    let (set_vendor, set_customer, set_overdue) = (set.clone(), set.clone(), set.clone());
+    let set = use_filter_setter("/payments", &[]);
 
     let initial = filters.get_untracked();
-    let selected = move |current: &Option<String>, value: &str| current.as_deref() == Some(value);
     let (initial_vendor, initial_customer) = (initial.vendor.clone(), initial.customer.clone());
     let overdue = initial.overdue.as_deref() == Some("true");
     view! {
@@ -71,68 +57,46 @@ pub fn PaymentListPage() -> impl IntoView {
             <div class="field filter-search">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Payment, invoice or reference number, transaction id"
-                    value=initial.search.clone() on:input=on("search") />
+                    value=initial.search.clone() on:input=sets(set, "search") />
             </div>
             // Kept by the plain form: the order filter comes from an order's page.
             {initial.order.clone().map(|o| view! { <input type="hidden" name="order" value=o /> })}
             <Suspense fallback=|| ()>
                 {move || {
                     let (vendor, customer) = (initial_vendor.clone(), initial_customer.clone());
-                    let (set_vendor, set_customer) = (set_vendor.clone(), set_customer.clone());
-                    Suspend::new(async move {
+                                    Suspend::new(async move {
                         let (vendors, customers) = (vendors.await, customers.await);
                         view! {
                             {can_vendors.then(|| view! {
                                 <RefFilter label="Vendor" key="vendor" choice=vendors current=vendor
-                                    on_change=move |v| set_vendor("vendor", v) />
+                                    on_change=move |v| set.run(("vendor", v)) />
                             })}
                             {can_customers.then(|| view! {
                                 <RefFilter label="Customer" key="customer" choice=customers current=customer
-                                    on_change=move |v| set_customer("customer", v) />
+                                    on_change=move |v| set.run(("customer", v)) />
                             })}
                         }
                     })
                 }}
             </Suspense>
-            <div class="field">
-                <label for="payment_type">"Direction"</label>
-                <select id="payment_type" name="payment_type" on:change=on("payment_type")>
-                    <option value="">"Any"</option>
-                    {PaymentType::ALL.iter().map(|t| view! {
-                        <option value=t.as_str() selected=selected(&initial.payment_type, t.as_str())>{t.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="payment_method">"Method"</label>
-                <select id="payment_method" name="payment_method" on:change=on("payment_method")>
-                    <option value="">"Any"</option>
-                    {PaymentMethod::ALL.iter().map(|m| view! {
-                        <option value=m.as_str() selected=selected(&initial.payment_method, m.as_str())>{m.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="status">"Status"</label>
-                <select id="status" name="status" on:change=on("status")>
-                    <option value="">"Any"</option>
-                    {PaymentStatus::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=selected(&initial.status, s.as_str())>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <SelectFilter label="Direction" name="payment_type" options=PaymentType::options(PaymentType::ALL)
+                current=initial.payment_type.clone() set />
+            <SelectFilter label="Method" name="payment_method" options=PaymentMethod::options(PaymentMethod::ALL)
+                current=initial.payment_method.clone() set />
+            <SelectFilter label="Status" name="status" options=PaymentStatus::options(PaymentStatus::ALL)
+                current=initial.status.clone() set />
             <div class="field">
                 <label for="due_from">"Due from"</label>
-                <input id="due_from" type="date" name="due_from" value=initial.due_from.clone() on:change=on("due_from") />
+                <input id="due_from" type="date" name="due_from" value=initial.due_from.clone() on:change=sets(set, "due_from") />
             </div>
             <div class="field">
                 <label for="due_to">"Due to"</label>
-                <input id="due_to" type="date" name="due_to" value=initial.due_to.clone() on:change=on("due_to") />
+                <input id="due_to" type="date" name="due_to" value=initial.due_to.clone() on:change=sets(set, "due_to") />
             </div>
             <div class="field filter-check">
                 <label class="checkbox">
                     <input type="checkbox" name="overdue" value="true" checked=overdue
-                        on:change=move |ev| set_overdue("overdue", if event_target_checked(&ev) { "true".into() } else { String::new() }) />
+                        on:change=move |ev| set.run(("overdue", if event_target_checked(&ev) { "true".into() } else { String::new() })) />
                     "Overdue only"
                 </label>
             </div>

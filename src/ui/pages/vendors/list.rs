@@ -3,22 +3,20 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 
 use super::{stars, status_class};
 use crate::api::vendors::{list_vendor_types, list_vendors};
 use crate::domain::list::ListParams;
 use crate::domain::vendor::{VendorQuery, VendorStatus, VendorType};
-use crate::ui::components::pagination::{query_with, Pagination};
-use crate::ui::components::{time, ErrorBox, SortHeader};
+use crate::ui::components::pagination::Pagination;
+use crate::ui::components::{sets, time, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
 pub fn VendorListPage() -> impl IntoView {
     let me = use_me();
     let query = use_query_map();
-    let navigate = use_navigate();
     let filters = Memo::new(move |_| {
         query.with(|q| VendorQuery {
             search: q.get("search"),
@@ -33,17 +31,9 @@ pub fn VendorListPage() -> impl IntoView {
     let types = Resource::new(|| (), |_| list_vendor_types());
 
     // With the app running, filters apply as you type or choose; without it, the form submits.
-    let set = move |key: &'static str, value: String| {
-        let url = format!("/vendors{}", query.with_untracked(|q| query_with(q, key, &value)));
-        navigate(&url, NavigateOptions { replace: true, scroll: false, ..Default::default() });
-    };
-    let on = move |key: &'static str| {
-        let set = set.clone();
-        move |ev| set(key, event_target_value(&ev))
-    };
+    let set = use_filter_setter("/vendors", &[]);
 
     let initial = filters.get_untracked();
-    let selected = move |current: &Option<String>, value: &str| current.as_deref() == Some(value);
     view! {
         <Title text="Vendors" />
         <div class="page-header">
@@ -54,11 +44,11 @@ pub fn VendorListPage() -> impl IntoView {
             <div class="field">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Name, company or email"
-                    value=initial.search.clone() on:input=on("search") />
+                    value=initial.search.clone() on:input=sets(set, "search") />
             </div>
             <div class="field">
                 <label for="vendor_type">"Type"</label>
-                <select id="vendor_type" name="vendor_type" on:change=on("vendor_type")>
+                <select id="vendor_type" name="vendor_type" on:change=sets(set, "vendor_type")>
                     <option value="">"Any"</option>
                     <Suspense fallback=|| ()>
                         {move || {
@@ -78,15 +68,8 @@ pub fn VendorListPage() -> impl IntoView {
                     </Suspense>
                 </select>
             </div>
-            <div class="field">
-                <label for="status">"Status"</label>
-                <select id="status" name="status" on:change=on("status")>
-                    <option value="">"Any"</option>
-                    {VendorStatus::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=selected(&initial.status, s.as_str())>{s.label()}</option>
-                    }).collect_view()}
-                </select>
-            </div>
+            <SelectFilter label="Status" name="status" options=VendorStatus::options(VendorStatus::ALL)
+                current=initial.status.clone() set />
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
         </form>
         <Transition fallback=|| view! { <p class="loading">"Loading vendors…"</p> }>
