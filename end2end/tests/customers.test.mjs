@@ -115,5 +115,20 @@ test('customers: sign up, create, search, edit, note, deactivate, reload', async
     assert.equal(await page.getByRole('status').filter({ hasText: 'Saved.' }).count(), 0);
     p.assertNoConsoleErrors({ where: 'customer page after reload' });
     await p.screenshot('customers');
+
+    // The status filter applies when chosen (no reload) and is kept in the URL.
+    await p.goto('/customers');
+    await list.getByRole('link', { name: other.name }).waitFor();
+    await page.evaluate(() => { window.__e2eSameDocument = 'still here'; });
+    await page.locator('#status').selectOption('inactive');
+    await page.waitForURL(/[?&]status=inactive/);
+    await list.getByRole('link', { name: other.name }).waitFor({ state: 'detached' });
+    await list.getByRole('link', { name: target.name }).waitFor();
+    assert.equal(await list.locator('tr').count(), 1, 'only the inactive customer is listed');
+    assert.equal(await page.evaluate(() => window.__e2eSameDocument), 'still here', 'the filter reloaded the page');
+    await p.reload();
+    assert.equal(await page.locator('#status').inputValue(), 'inactive', 'the status filter after a reload');
+    assert.equal(await list.locator('tr').count(), 1);
+    p.assertNoConsoleErrors({ where: 'customers list status filter' });
   });
 });
