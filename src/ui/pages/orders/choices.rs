@@ -10,6 +10,8 @@ use crate::domain::customer::CustomerQuery;
 use crate::domain::order::OrderQuery;
 use crate::domain::vendor::VendorQuery;
 use crate::error::AppError;
+use crate::ui::components::FilterSetter;
+use crate::ui::layout::use_me;
 
 /// Most records offered in a select; beyond that the form asks for an id.
 const CHOICES: i64 = 100;
@@ -166,5 +168,35 @@ where
             <label for=key>{label}</label>
             {input}
         </div>
+    }
+}
+
+/// The vendor and customer filters of an operations list, each shown to those who may list
+/// that kind of record.
+#[component]
+pub fn PartyFilters(vendor: Option<String>, customer: Option<String>, set: FilterSetter) -> impl IntoView {
+    let me = use_me();
+    let (can_vendors, can_customers) = (me.can("vendors", "view"), me.can("customers", "view"));
+    let vendors = Resource::new(move || can_vendors, vendor_choice);
+    let customers = Resource::new(move || can_customers, customer_choice);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let (vendor, customer) = (vendor.clone(), customer.clone());
+                Suspend::new(async move {
+                    let (vendors, customers) = (vendors.await, customers.await);
+                    view! {
+                        {can_vendors.then(|| view! {
+                            <RefFilter label="Vendor" key="vendor" choice=vendors current=vendor
+                                on_change=move |v| set.run(("vendor", v)) />
+                        })}
+                        {can_customers.then(|| view! {
+                            <RefFilter label="Customer" key="customer" choice=customers current=customer
+                                on_change=move |v| set.run(("customer", v)) />
+                        })}
+                    }
+                })
+            }}
+        </Suspense>
     }
 }

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::choices::{customer_choice, vendor_choice, RefFilter};
+use super::choices::PartyFilters;
 use super::status_class;
 use crate::api::employees::list_employees;
 use crate::api::orders::list_orders;
@@ -19,7 +19,6 @@ use crate::ui::layout::use_me;
 #[component]
 pub fn OrderListPage() -> impl IntoView {
     let me = use_me();
-    let (can_vendors, can_customers) = (me.can("vendors", "view"), me.can("customers", "view"));
     let query = use_query_map();
     let filters = Memo::new(move |_| {
         query.with(|q| OrderQuery {
@@ -38,15 +37,12 @@ pub fn OrderListPage() -> impl IntoView {
     });
     let orders = Resource::new(move || filters.get(), list_orders);
     let employees = Resource::new(|| (), |_| list_employees());
-    let vendors = Resource::new(move || can_vendors, vendor_choice);
-    let customers = Resource::new(move || can_customers, customer_choice);
 
     // With the app running, filters apply as you type or choose; without it, the form submits.
     let set = use_filter_setter("/orders", &[]);
 
     let initial = filters.get_untracked();
-    let (initial_vendor, initial_customer, initial_assignee) =
-        (initial.vendor.clone(), initial.customer.clone(), initial.assigned_to.clone());
+    let initial_assignee = initial.assigned_to.clone();
     view! {
         <Title text="Orders" />
         <div class="page-header">
@@ -59,24 +55,7 @@ pub fn OrderListPage() -> impl IntoView {
                 <input id="search" type="search" name="search" placeholder="Number, title or description"
                     value=initial.search.clone() on:input=sets(set, "search") />
             </div>
-            <Suspense fallback=|| ()>
-                {move || {
-                    let (vendor, customer) = (initial_vendor.clone(), initial_customer.clone());
-                                    Suspend::new(async move {
-                        let (vendors, customers) = (vendors.await, customers.await);
-                        view! {
-                            {can_vendors.then(|| view! {
-                                <RefFilter label="Vendor" key="vendor" choice=vendors current=vendor
-                                    on_change=move |v| set.run(("vendor", v)) />
-                            })}
-                            {can_customers.then(|| view! {
-                                <RefFilter label="Customer" key="customer" choice=customers current=customer
-                                    on_change=move |v| set.run(("customer", v)) />
-                            })}
-                        }
-                    })
-                }}
-            </Suspense>
+            <PartyFilters vendor=initial.vendor.clone() customer=initial.customer.clone() set />
             <SelectFilter label="Type" name="order_type" options=OrderType::options(OrderType::ALL)
                 current=initial.order_type.clone() set />
             <SelectFilter label="Status" name="status" options=OrderStatus::options(OrderStatus::ALL)

@@ -9,7 +9,7 @@ mod items;
 mod list;
 mod related;
 
-pub use choices::{customer_choice, order_choice, vendor_choice, Choice, RefField, RefFilter};
+pub use choices::{customer_choice, order_choice, vendor_choice, Choice, PartyFilters, RefField, RefFilter};
 pub use detail::OrderDetailPage;
 pub use form::OrderNewPage;
 pub use list::OrderListPage;

@@ -13,12 +13,11 @@ use crate::domain::payment::{PaymentMethod, PaymentQuery, PaymentStatus, Payment
 use crate::ui::components::pagination::Pagination;
 use crate::ui::components::{sets, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
-use crate::ui::pages::orders::{customer_choice, vendor_choice, RefFilter};
+use crate::ui::pages::orders::PartyFilters;
 
 #[component]
 pub fn PaymentListPage() -> impl IntoView {
     let me = use_me();
-    let (can_vendors, can_customers) = (me.can("vendors", "view"), me.can("customers", "view"));
     let query = use_query_map();
     let filters = Memo::new(move |_| {
         query.with(|q| PaymentQuery {
@@ -38,14 +37,11 @@ pub fn PaymentListPage() -> impl IntoView {
         })
     });
     let payments = Resource::new(move || filters.get(), list_payments);
-    let vendors = Resource::new(move || can_vendors, vendor_choice);
-    let customers = Resource::new(move || can_customers, customer_choice);
 
     // With the app running, filters apply as you type or choose; without it, the form submits.
     let set = use_filter_setter("/payments", &[]);
 
     let initial = filters.get_untracked();
-    let (initial_vendor, initial_customer) = (initial.vendor.clone(), initial.customer.clone());
     let overdue = initial.overdue.as_deref() == Some("true");
     view! {
         <Title text="Payments" />
@@ -61,24 +57,7 @@ pub fn PaymentListPage() -> impl IntoView {
             </div>
             // Kept by the plain form: the order filter comes from an order's page.
             {initial.order.clone().map(|o| view! { <input type="hidden" name="order" value=o /> })}
-            <Suspense fallback=|| ()>
-                {move || {
-                    let (vendor, customer) = (initial_vendor.clone(), initial_customer.clone());
-                                    Suspend::new(async move {
-                        let (vendors, customers) = (vendors.await, customers.await);
-                        view! {
-                            {can_vendors.then(|| view! {
-                                <RefFilter label="Vendor" key="vendor" choice=vendors current=vendor
-                                    on_change=move |v| set.run(("vendor", v)) />
-                            })}
-                            {can_customers.then(|| view! {
-                                <RefFilter label="Customer" key="customer" choice=customers current=customer
-                                    on_change=move |v| set.run(("customer", v)) />
-                            })}
-                        }
-                    })
-                }}
-            </Suspense>
+            <PartyFilters vendor=initial.vendor.clone() customer=initial.customer.clone() set />
             <SelectFilter label="Direction" name="payment_type" options=PaymentType::options(PaymentType::ALL)
                 current=initial.payment_type.clone() set />
             <SelectFilter label="Method" name="payment_method" options=PaymentMethod::options(PaymentMethod::ALL)
