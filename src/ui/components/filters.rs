@@ -6,6 +6,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use super::pagination::query_with;
+use crate::api::employees::list_employees;
 
 /// What sets filter `key` to a value: `set.run((key, value))`.
 pub type FilterSetter = Callback<(&'static str, String)>;
@@ -50,6 +51,32 @@ pub fn SelectFilter(
                     let selected = current.as_deref() == Some(value.as_str());
                     view! { <option value=value selected=selected>{text}</option> }
                 }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The "Assigned to" filter: the organization's employees, "Anyone" first.
+#[component]
+pub fn AssigneeFilter(current: Option<String>, set: FilterSetter) -> impl IntoView {
+    let employees = Resource::new(|| (), |_| list_employees());
+    view! {
+        <div class="field">
+            <label for="assigned_to">"Assigned to"</label>
+            <select id="assigned_to" name="assigned_to" on:change=sets(set, "assigned_to")>
+                <option value="">"Anyone"</option>
+                <Suspense fallback=|| ()>
+                    {move || {
+                        let current = current.clone();
+                        Suspend::new(async move {
+                            employees.await.unwrap_or_default().into_iter().map(|e| {
+                                let id = e.id.to_string();
+                                let is = current.as_deref() == Some(id.as_str());
+                                view! { <option value=id selected=is>{e.full_name()}</option> }
+                            }).collect_view()
+                        })
+                    }}
+                </Suspense>
             </select>
         </div>
     }

@@ -11,6 +11,6 @@ pub mod time;
 
 pub use error::{use_form_error, use_url_error, ErrorBox};
 pub use feedback::{describe, use_hydrated, ErrorSummary, NoJsNext};
-pub use filters::{sets, use_filter_setter, FilterSetter, SelectFilter};
+pub use filters::{sets, use_filter_setter, AssigneeFilter, FilterSetter, SelectFilter};
 pub use form::{Field, FormErrors, SelectField, TextAreaField};
 pub use sort_header::SortHeader;

@@ -7,13 +7,12 @@ use leptos_router::hooks::use_query_map;
 
 use super::status_class;
 use crate::api::customers::list_customers;
-use crate::api::employees::list_employees;
 use crate::domain::customer::{CustomerQuery, CustomerStatus, CustomerType};
 use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::Pagination;
 use crate::ui::components::time;
-use crate::ui::components::{sets, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
+use crate::ui::components::{sets, use_filter_setter, AssigneeFilter, ErrorBox, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -32,7 +31,6 @@ pub fn CustomerListPage() -> impl IntoView {
         })
     });
     let customers = Resource::new(move || filters.get(), list_customers);
-    let employees = Resource::new(|| (), |_| list_employees());
 
     // With the app running, filters apply as you type or choose; without it, the form submits.
     let set = use_filter_setter("/customers", &[]);
@@ -54,24 +52,7 @@ pub fn CustomerListPage() -> impl IntoView {
                 current=initial.status.clone() set />
             <SelectFilter label="Type" name="customer_type" options=CustomerType::options(CustomerType::ALL)
                 current=initial.customer_type.clone() set />
-            <div class="field">
-                <label for="assigned_to">"Assigned to"</label>
-                <select id="assigned_to" name="assigned_to" on:change=sets(set, "assigned_to")>
-                    <option value="">"Anyone"</option>
-                    <Suspense fallback=|| ()>
-                        {move || {
-                            let current = initial.assigned_to.clone();
-                            Suspend::new(async move {
-                                employees.await.unwrap_or_default().into_iter().map(|e| {
-                                    let id = e.id.to_string();
-                                    let is = current.as_deref() == Some(id.as_str());
-                                    view! { <option value=id selected=is>{e.full_name()}</option> }
-                                }).collect_view()
-                            })
-                        }}
-                    </Suspense>
-                </select>
-            </div>
+            <AssigneeFilter current=initial.assigned_to.clone() set />
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
         </form>
         <Transition fallback=|| view! { <p class="loading">"Loading customers…"</p> }>

@@ -6,12 +6,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::{priority_class, status_class};
-use crate::api::employees::list_employees;
 use crate::api::issues::list_issues;
 use crate::domain::issue::{IssueCategory, IssuePriority, IssueQuery, IssueStatus};
 use crate::domain::list::ListParams;
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{sets, time, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
+use crate::ui::components::{sets, time, use_filter_setter, AssigneeFilter, ErrorBox, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::PartyFilters;
 
@@ -35,13 +34,11 @@ pub fn IssueListPage() -> impl IntoView {
         })
     });
     let issues = Resource::new(move || filters.get(), list_issues);
-    let employees = Resource::new(|| (), |_| list_employees());
 
     // With the app running, filters apply as you type or choose; without it, the form submits.
     let set = use_filter_setter("/issues", &[]);
 
     let initial = filters.get_untracked();
-    let initial_assignee = initial.assigned_to.clone();
     view! {
         <Title text="Issues" />
         <div class="page-header">
@@ -63,24 +60,7 @@ pub fn IssueListPage() -> impl IntoView {
                 current=initial.category.clone() set />
             <SelectFilter label="Status" name="status" options=IssueStatus::options(IssueStatus::ALL)
                 current=initial.status.clone() set />
-            <div class="field">
-                <label for="assigned_to">"Assigned to"</label>
-                <select id="assigned_to" name="assigned_to" on:change=sets(set, "assigned_to")>
-                    <option value="">"Anyone"</option>
-                    <Suspense fallback=|| ()>
-                        {move || {
-                            let current = initial_assignee.clone();
-                            Suspend::new(async move {
-                                employees.await.unwrap_or_default().into_iter().map(|e| {
-                                    let id = e.id.to_string();
-                                    let is = current.as_deref() == Some(id.as_str());
-                                    view! { <option value=id selected=is>{e.full_name()}</option> }
-                                }).collect_view()
-                            })
-                        }}
-                    </Suspense>
-                </select>
-            </div>
+            <AssigneeFilter current=initial.assigned_to.clone() set />
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
         </form>
         <Transition fallback=|| view! { <p class="loading">"Loading issues…"</p> }>

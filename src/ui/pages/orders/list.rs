@@ -7,13 +7,12 @@ use leptos_router::hooks::use_query_map;
 
 use super::choices::PartyFilters;
 use super::status_class;
-use crate::api::employees::list_employees;
 use crate::api::orders::list_orders;
 use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::domain::order::{OrderQuery, OrderStatus, OrderType};
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{sets, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
+use crate::ui::components::{sets, use_filter_setter, AssigneeFilter, ErrorBox, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -36,13 +35,11 @@ pub fn OrderListPage() -> impl IntoView {
         })
     });
     let orders = Resource::new(move || filters.get(), list_orders);
-    let employees = Resource::new(|| (), |_| list_employees());
 
     // With the app running, filters apply as you type or choose; without it, the form submits.
     let set = use_filter_setter("/orders", &[]);
 
     let initial = filters.get_untracked();
-    let initial_assignee = initial.assigned_to.clone();
     view! {
         <Title text="Orders" />
         <div class="page-header">
@@ -60,24 +57,7 @@ pub fn OrderListPage() -> impl IntoView {
                 current=initial.order_type.clone() set />
             <SelectFilter label="Status" name="status" options=OrderStatus::options(OrderStatus::ALL)
                 current=initial.status.clone() set />
-            <div class="field">
-                <label for="assigned_to">"Assigned to"</label>
-                <select id="assigned_to" name="assigned_to" on:change=sets(set, "assigned_to")>
-                    <option value="">"Anyone"</option>
-                    <Suspense fallback=|| ()>
-                        {move || {
-                            let current = initial_assignee.clone();
-                            Suspend::new(async move {
-                                employees.await.unwrap_or_default().into_iter().map(|e| {
-                                    let id = e.id.to_string();
-                                    let is = current.as_deref() == Some(id.as_str());
-                                    view! { <option value=id selected=is>{e.full_name()}</option> }
-                                }).collect_view()
-                            })
-                        }}
-                    </Suspense>
-                </select>
-            </div>
+            <AssigneeFilter current=initial.assigned_to.clone() set />
             <div class="field">
                 <label for="date_from">"Ordered from"</label>
                 <input id="date_from" type="date" name="date_from" value=initial.date_from.clone() on:change=sets(set, "date_from") />
