@@ -75,11 +75,12 @@ pub async fn list_members() -> Result<Vec<Member>, AppError> {
 }
 
 /// Adds an existing user (by email) to the current organization with a role (by slug), or
-/// changes their role. Needs `roles:edit`; nobody can be made owner this way.
+/// changes their role. Needs `roles:edit`; nobody can be made owner this way, the owner's role
+/// and the caller's own cannot change, and no role beyond the caller's own permissions is given.
 #[server(prefix = "/api", endpoint = "organizations/add_member", input = PostUrl, output = Json)]
 pub async fn add_member(#[server(flatten)] input: AddMemberInput) -> Result<Vec<Member>, AppError> {
     use crate::api::ctx;
-    use crate::domain::permission::OWNER;
+    use crate::api::roles::rules;
     use crate::server::repo;
     let state = ctx::state()?;
     let caller = ctx::caller().await?;
@@ -90,19 +91,19 @@ pub async fn add_member(#[server(flatten)] input: AddMemberInput) -> Result<Vec<
         c.add("email", "is required");
     }
     let role = c.required("role", input.role.as_deref(), 50);
-    if role == OWNER {
-        c.add("role", "ownership can only be transferred by the owner");
-    }
     c.finish(())?;
     let email = email.unwrap_or_default();
     let mut tx = state.db.write().await?;
+    let role = repo::roles::list(&mut tx, member.org_id)
+        .await?
+        .into_iter()
+        .find(|r| r.slug == role)
+        .ok_or_else(|| AppError::field("role", "is not a role of this organization"))?;
     let (user, _) = repo::users::find_by_email(&mut tx, &email)
         .await?
         .ok_or_else(|| AppError::field("email", "no user has this email; ask them to sign up first"))?;
-    if user.id == caller.user_id {
-        return Err(AppError::field("email", "you cannot change your own role"));
-    }
-    repo::organizations::add_member(&mut tx, member.org_id, user.id, &role).await?;
+    rules::may_assign(&mut tx, &caller, user.id, &role).await?;
+    repo::organizations::add_member(&mut tx, member.org_id, user.id, &role.slug).await?;
     let members = repo::organizations::members(&mut tx, member.org_id).await?;
     tx.commit().await?;
     Ok(members)

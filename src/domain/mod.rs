@@ -16,6 +16,7 @@ pub mod organization;
 pub mod payment;
 pub mod permission;
 pub mod pipeline;
+pub mod role;
 pub mod validate;
 pub mod vendor;
 

@@ -110,6 +110,12 @@ pub fn system_role_permissions(slug: &str) -> Vec<String> {
     p
 }
 
+/// Whether a role's permissions are fixed: the owner keeps everything, and the portal
+/// customer role is bound to its own records by the portal, not by permissions.
+pub fn is_locked(slug: &str) -> bool {
+    slug == OWNER || slug == CUSTOMER
+}
+
 /// Whether a set of granted permissions includes `resource:action`.
 pub fn allows(granted: &[String], resource: &str, action: &str) -> bool {
     granted.iter().any(|p| p.split_once(':') == Some((resource, action)))

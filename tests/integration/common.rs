@@ -108,6 +108,66 @@ impl TestApp {
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
+    /// Every row of every table as text, to prove that a refused request changed nothing.
+    /// Leaves out what reading alone changes (a token's last use, login attempts).
+    pub async fn snapshot(&self) -> String {
+        use sqlx::{Column, Row, ValueRef};
+        const SKIP: &[&str] = &["login_attempts", "_sqlx_migrations"];
+        let columns = |table: &str| {
+            if table == "auth_tokens" {
+                "id, user_id, organization_id, kind, name, token_hash, expires_at"
+            } else {
+                "*"
+            }
+        };
+        let mut out = String::new();
+        match &self.db {
+            Db::Sqlite(pool) => {
+                let sql =
+                    "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name";
+                let tables: Vec<String> = sqlx::query_scalar(sql).fetch_all(pool).await.expect("tables");
+                for table in tables.iter().filter(|t| !SKIP.contains(&t.as_str())) {
+                    let rows = sqlx::query(&format!("select {} from {table} order by 1", columns(table)))
+                        .fetch_all(pool)
+                        .await
+                        .expect("rows");
+                    out.push_str(&format!("\n# {table}\n"));
+                    for row in rows {
+                        for (i, column) in row.columns().iter().enumerate() {
+                            let raw = row.try_get_raw(i).expect("value");
+                            let value = if raw.is_null() {
+                                "null".to_owned()
+                            } else if let Ok(v) = row.try_get::<i64, _>(i) {
+                                v.to_string()
+                            } else if let Ok(v) = row.try_get::<f64, _>(i) {
+                                v.to_string()
+                            } else if let Ok(v) = row.try_get::<String, _>(i) {
+                                v
+                            } else {
+                                format!("{:?}", row.try_get::<Vec<u8>, _>(i).unwrap_or_default())
+                            };
+                            out.push_str(&format!("{}={value};", column.name()));
+                        }
+                        out.push('\n');
+                    }
+                }
+            }
+            Db::Postgres(pool) => {
+                let sql = "select tablename::text from pg_tables where schemaname = 'public' order by 1";
+                let tables: Vec<String> = sqlx::query_scalar(sql).fetch_all(pool).await.expect("tables");
+                for table in tables.iter().filter(|t| !SKIP.contains(&t.as_str())) {
+                    let sql = format!(
+                        "select coalesce(string_agg(x::text, E'\\n' order by x::text), '') from (select {} from {table}) x",
+                        columns(table)
+                    );
+                    let rows: String = sqlx::query_scalar(&sql).fetch_one(pool).await.expect("rows");
+                    out.push_str(&format!("\n# {table}\n{rows}"));
+                }
+            }
+        }
+        out
+    }
+
     /// Sends a request through the real router; a request without an answer within 60 s
     /// fails the test (instead of hanging the whole run).
     pub async fn send(&self, req: Request<Body>) -> Resp {

@@ -18,4 +18,5 @@ mod pages;
 mod payments;
 mod pipelines;
 mod repo;
+mod roles_matrix;
 mod vendors;
