@@ -18,5 +18,6 @@ mod pages;
 mod payments;
 mod pipelines;
 mod repo;
+mod roles;
 mod roles_matrix;
 mod vendors;
