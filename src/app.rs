@@ -18,6 +18,7 @@ use crate::ui::pages::organizations::OrganizationsPage;
 use crate::ui::pages::payments::{PaymentDetailPage, PaymentListPage, PaymentNewPage};
 use crate::ui::pages::pipelines::{PipelineDetailPage, PipelineListPage};
 use crate::ui::pages::profile::ProfilePage;
+use crate::ui::pages::roles::RolesPage;
 use crate::ui::pages::vendors::{VendorDetailPage, VendorListPage, VendorNewPage};
 
 /// The document around the app, rendered on the server only.
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("pipelines/:id") view=PipelineDetailPage />
                     <Route path=path!("profile") view=ProfilePage />
                     <Route path=path!("organizations") view=OrganizationsPage />
+                    <Route path=path!("settings/roles") view=RolesPage />
                     <Route path=path!("vendors") view=VendorListPage />
                     <Route path=path!("vendors/new") view=VendorNewPage />
                     <Route path=path!("vendors/:id") view=VendorDetailPage />

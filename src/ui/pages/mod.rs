@@ -10,4 +10,5 @@ pub mod organizations;
 pub mod payments;
 pub mod pipelines;
 pub mod profile;
+pub mod roles;
 pub mod vendors;

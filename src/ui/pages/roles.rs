@@ -1,0 +1,230 @@
+//! Roles and permissions: the matrix (permissions down, roles across, a checkbox where a role
+//! grants a permission), custom roles, and which role each member holds.
+//!
+//! Each role's column is one form: its checkboxes sit in the table cells and belong to the
+//! form in the column header through the `form` attribute, so the page works as plain HTML
+//! before the WASM arrives and as one action per role after.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::organizations::list_members;
+use crate::api::roles::{list_roles, AssignMemberRole, CreateRole, DeleteRole, SetRolePermissions};
+use crate::domain::permission::OWNER;
+use crate::domain::role::{permission_groups, Role};
+use crate::ui::components::form::FormErrors;
+use crate::ui::components::{use_form_error, ErrorBox, Field};
+use crate::ui::layout::use_me;
+
+const HERE: &str = "/settings/roles";
+
+#[component]
+pub fn RolesPage() -> impl IntoView {
+    let me = use_me();
+    let can_edit = me.can("roles", "edit");
+    let save = ServerAction::<SetRolePermissions>::new();
+    let create = ServerAction::<CreateRole>::new();
+    let delete = ServerAction::<DeleteRole>::new();
+    let assign = ServerAction::<AssignMemberRole>::new();
+    let roles = Resource::new(
+        move || (save.version().get(), create.version().get(), delete.version().get(), assign.version().get()),
+        |_| list_roles(),
+    );
+    let members = Resource::new(move || assign.version().get(), |_| list_members());
+    let save_error = use_form_error(save.value(), "/api/roles/set_permissions");
+    let create_error = use_form_error(create.value(), "/api/roles/create");
+    let delete_error = use_form_error(delete.value(), "/api/roles/delete");
+    let assign_error = use_form_error(assign.value(), "/api/roles/assign_member");
+
+    view! {
+        <Title text="Roles & permissions" />
+        <div class="page-header">
+            <div>
+                <h1>"Roles & permissions"</h1>
+                <p class="muted">"What each role may do. “View all” means every record, not only those assigned to the member."</p>
+            </div>
+        </div>
+        <FormErrors error=save_error />
+        <FormErrors error=delete_error />
+        <section class="card matrix-card">
+            <Transition fallback=|| view! { <p class="loading">"Loading roles…"</p> }>
+                {move || Suspend::new(async move {
+                    match roles.await {
+                        Ok(roles) => view! { <Matrix roles can_edit save delete /> }.into_any(),
+                        Err(err) => view! { <ErrorBox err /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="saved" role="status">"Saved."</p> })}
+        </section>
+        {can_edit.then(|| view! {
+            <section class="card">
+                <h2>"New role"</h2>
+                <p class="muted">"It starts with no permissions: tick them in its column above."</p>
+                <ActionForm action=create>
+                    <input type="hidden" name="next" value=HERE />
+                    <FormErrors error=create_error />
+                    <div class="form-grid">
+                        <Field label="Name" name="name" required=true error=create_error />
+                        <Field label="Description" name="description" error=create_error />
+                    </div>
+                    <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create role"</button>
+                </ActionForm>
+            </section>
+        })}
+        <section class="card">
+            <h2>"Members"</h2>
+            <FormErrors error=assign_error />
+            <Transition fallback=|| view! { <p class="loading">"Loading members…"</p> }>
+                {move || Suspend::new(async move {
+                    match (members.await, roles.await) {
+                        (Ok(members), Ok(roles)) => {
+                            let me = use_me();
+                            view! {
+                                <table class="table">
+                                    <thead><tr><th>"Member"</th><th>"Email"</th><th>"Role"</th></tr></thead>
+                                    <tbody>
+                                        {members.into_iter().map(|m| {
+                                            let fixed = !can_edit || m.role == OWNER || m.user_id == me.user.id;
+                                            let name = format!("{} {}", m.first_name, m.last_name);
+                                            view! {
+                                                <tr>
+                                                    <td>{name.clone()}{(!m.is_active).then_some(" (inactive)")}</td>
+                                                    <td>{m.email.clone()}</td>
+                                                    <td>
+                                                        {if fixed {
+                                                            view! { <span>{m.role_name.clone()}</span> }.into_any()
+                                                        } else {
+                                                            view! { <MemberRole user_id=m.user_id name current=m.role.clone() roles=roles.clone() assign /> }.into_any()
+                                                        }}
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }.into_any()
+                        }
+                        (Err(err), _) | (_, Err(err)) => view! { <ErrorBox err /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Matrix(
+    roles: Vec<Role>,
+    can_edit: bool,
+    save: ServerAction<SetRolePermissions>,
+    delete: ServerAction<DeleteRole>,
+) -> impl IntoView {
+    let form_id = |role: &Role| format!("role-{}", role.id);
+    let editable = move |role: &Role| can_edit && !role.is_locked;
+    let header = roles
+        .iter()
+        .map(|role| {
+            let id = role.id;
+            view! {
+                <th scope="col" class="matrix-role">
+                    <span class="matrix-role-name">{role.name.clone()}</span>
+                    <span class="muted small">{format!("{} member(s)", role.member_count)}</span>
+                    {if editable(role) {
+                        view! {
+                            <ActionForm action=save attr:id=form_id(role)>
+                                <input type="hidden" name="role_id" value=id />
+                                <input type="hidden" name="next" value=HERE />
+                                <button type="submit" class="button small" disabled=move || save.pending().get()>"Save"</button>
+                            </ActionForm>
+                        }.into_any()
+                    } else {
+                        view! { <span class="badge" title="These permissions cannot be changed">"Fixed"</span> }.into_any()
+                    }}
+                    {(can_edit && !role.is_system && role.member_count == 0).then(|| view! {
+                        <ActionForm action=delete>
+                            <input type="hidden" name="id" value=id />
+                            <input type="hidden" name="next" value=HERE />
+                            <button type="submit" class="link-button danger">"Delete"</button>
+                        </ActionForm>
+                    })}
+                </th>
+            }
+        })
+        .collect_view();
+    let mut index = 0usize;
+    let body = permission_groups()
+        .into_iter()
+        .map(|group| {
+            let rows = group
+                .permissions
+                .into_iter()
+                .map(|p| {
+                    index += 1;
+                    let cells = roles
+                        .iter()
+                        .map(|role| {
+                            let label = format!("{}: {} {}", role.name, group.label, p.label.to_lowercase());
+                            view! {
+                                <td class="matrix-cell">
+                                    <input
+                                        type="checkbox"
+                                        form=form_id(role)
+                                        name=format!("permissions[{index}]")
+                                        value=p.permission.clone()
+                                        checked=role.permissions.contains(&p.permission)
+                                        disabled=!editable(role)
+                                        aria-label=label
+                                    />
+                                </td>
+                            }
+                        })
+                        .collect_view();
+                    view! { <tr><th scope="row" class="matrix-permission">{p.label}</th>{cells}</tr> }
+                })
+                .collect_view();
+            view! {
+                <tbody>
+                    <tr class="matrix-group"><th scope="rowgroup" colspan=roles.len() + 1>{group.label}</th></tr>
+                    {rows}
+                </tbody>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="table matrix">
+                <thead><tr><th scope="col">"Permission"</th>{header}</tr></thead>
+                {body}
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn MemberRole(
+    user_id: i64,
+    name: String,
+    current: String,
+    roles: Vec<Role>,
+    assign: ServerAction<AssignMemberRole>,
+) -> impl IntoView {
+    let options = roles
+        .into_iter()
+        .filter(|r| r.slug != OWNER)
+        .map(|r| {
+            let selected = r.slug == current;
+            view! { <option value=r.id selected=selected>{r.name}</option> }
+        })
+        .collect_view();
+    view! {
+        <ActionForm action=assign>
+            <input type="hidden" name="user_id" value=user_id />
+            <input type="hidden" name="next" value=HERE />
+            <span class="inline-form">
+                <select name="role_id" aria-label=format!("Role of {name}")>{options}</select>
+                <button type="submit" class="button small">"Change"</button>
+            </span>
+        </ActionForm>
+    }
+}
