@@ -36,6 +36,7 @@ const SECTIONS: &[(&str, &str, &str)] = &[
     ("/orders", "Orders", "orders"),
     ("/payments", "Payments", "payments"),
     ("/issues", "Issues", "issues"),
+    ("/employees", "Employees", "employees"),
 ];
 
 /// Who is signed in, as the server resolved it before rendering a page (server only; the
