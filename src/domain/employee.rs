@@ -371,9 +371,10 @@ mod tests {
 
     #[test]
     fn an_update_keeps_fields_not_sent_and_clears_fields_sent_empty() {
-        let (base, _) = EmployeeInput { salary: Some("5000.50".into()), department: Some("Sales".into()), ..input("Ann") }
-            .apply_to(EmployeeFields::default(), EmployeeStatus::Active)
-            .unwrap();
+        let (base, _) =
+            EmployeeInput { salary: Some("5000.50".into()), department: Some("Sales".into()), ..input("Ann") }
+                .apply_to(EmployeeFields::default(), EmployeeStatus::Active)
+                .unwrap();
         let (after, _) = EmployeeInput { department: Some(String::new()), ..Default::default() }
             .apply_to(base, EmployeeStatus::Active)
             .unwrap();
@@ -399,15 +400,24 @@ mod tests {
     fn list_queries_validate_filters() {
         let q = EmployeeQuery { status: Some("on_leave".into()), manager_id: Some("3".into()), ..Default::default() };
         let (f, p) = q.validate().unwrap();
-        assert_eq!((f.status, f.manager_id, p.order_by, p.descending), (Some(EmployeeStatus::OnLeave), Some(3), "name", false));
-        let q = EmployeeQuery { employment_type: Some("x".into()), ordering: Some("salary".into()), ..Default::default() };
+        assert_eq!(
+            (f.status, f.manager_id, p.order_by, p.descending),
+            (Some(EmployeeStatus::OnLeave), Some(3), "name", false)
+        );
+        let q =
+            EmployeeQuery { employment_type: Some("x".into()), ordering: Some("salary".into()), ..Default::default() };
         let err = q.validate().unwrap_err();
         assert!(err.field_error("employment_type").is_some() && err.field_error("ordering").is_some());
     }
 
     #[test]
     fn former_employees_are_marked_in_choices() {
-        let c = EmployeeChoice { id: 1, first_name: "Ann".into(), last_name: "Lee".into(), status: EmployeeStatus::Terminated };
+        let c = EmployeeChoice {
+            id: 1,
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+            status: EmployeeStatus::Terminated,
+        };
         assert_eq!(c.label(), "Ann Lee (former)");
     }
 }

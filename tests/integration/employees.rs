@@ -269,11 +269,17 @@ both!(terminating_an_employee_shuts_their_user_out_of_the_organization, |app| as
     let rep_employee = my_employee_id(&app, &rep).await;
     let org_id = app.get("/api/auth/me", Some(&owner)).await.json["organization"]["id"].as_i64().unwrap();
 
+    let r =
+        app.post("/api/employees/update", Some(&owner), &[("id", &rep_employee), ("hire_date", "2024-01-15")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let r = app
         .post("/api/employees/terminate", Some(&owner), &[("id", &rep_employee), ("termination_date", "2025-06-30")])
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert_eq!((r.json["status"].as_str(), r.json["termination_date"].as_str()), (Some("terminated"), Some("2025-06-30")));
+    assert_eq!(
+        (r.json["status"].as_str(), r.json["termination_date"].as_str()),
+        (Some("terminated"), Some("2025-06-30"))
+    );
     assert_eq!(
         app.count(&format!("select count(*) from memberships where organization_id = {org_id} and is_active")).await,
         1,
@@ -296,9 +302,8 @@ both!(terminating_an_employee_shuts_their_user_out_of_the_organization, |app| as
     let r = app.post("/api/employees/terminate", Some(&owner), &[("id", &me)]).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
     let hired = create(&app, &owner, &[("first_name", "New"), ("hire_date", "2025-01-01")]).await["id"].to_string();
-    let r = app
-        .post("/api/employees/terminate", Some(&owner), &[("id", &hired), ("termination_date", "2024-12-31")])
-        .await;
+    let r =
+        app.post("/api/employees/terminate", Some(&owner), &[("id", &hired), ("termination_date", "2024-12-31")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(r.json["details"]["termination_date"].is_array());
     // Without a date: today.
@@ -332,9 +337,8 @@ both!(salaries_are_for_owners_and_admins_only, |app| async {
     let r = app.post("/api/employees/update", Some(&manager), &[("id", &id), ("job_title", "Rep")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "the manager has no department yet: {}", r.text);
     let manager_employee = my_employee_id(&app, &manager).await;
-    let r = app
-        .post("/api/employees/update", Some(&owner), &[("id", &manager_employee), ("department", "Sales")])
-        .await;
+    let r =
+        app.post("/api/employees/update", Some(&owner), &[("id", &manager_employee), ("department", "Sales")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let r = app.post("/api/employees/update", Some(&manager), &[("id", &id), ("job_title", "Rep")]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
@@ -368,7 +372,10 @@ both!(employees_are_for_staff_with_the_permission, |app| async {
     let r = app.get("/api/employees/choices", Some(&rep)).await;
     assert_eq!(r.status, StatusCode::OK, "sales reps assign records: {}", r.text);
     assert_eq!(r.json.as_array().unwrap().len(), 3);
-    assert_eq!(app.post("/api/employees/create", Some(&rep), &[("first_name", "X")]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post("/api/employees/create", Some(&rep), &[("first_name", "X")]).await.status,
+        StatusCode::FORBIDDEN
+    );
     let portal = app.member(&owner, "eperm-portal@example.com", "customer").await;
     assert_eq!(app.get("/api/employees/list", Some(&portal)).await.status, StatusCode::FORBIDDEN);
     assert_eq!(app.get("/api/employees/choices", Some(&portal)).await.status, StatusCode::FORBIDDEN);

@@ -68,7 +68,8 @@ impl TryFrom<EmployeeRow> for Employee {
     }
 }
 
-const SELECT: &str = "select e.id, e.user_id, e.employee_code, e.first_name, e.last_name, e.email, e.phone, e.job_title,
+const SELECT: &str =
+    "select e.id, e.user_id, e.employee_code, e.first_name, e.last_name, e.email, e.phone, e.job_title,
     e.department, e.employment_type, e.status, e.hire_date, e.termination_date, e.manager_id,
     trim(m.first_name || ' ' || m.last_name) as manager_name, e.salary_minor, e.currency,
     e.created_at, e.updated_at, e.version
@@ -251,7 +252,8 @@ pub async fn update(
 /// in the organization (their sessions no longer reach it).
 #[tracing::instrument(skip(conn))]
 pub async fn terminate(conn: &mut Conn, org_id: i64, id: i64, date: NaiveDate) -> Result<(), AppError> {
-    let sql = "update employees set status = 'terminated', termination_date = $1, updated_at = $2, version = version + 1
+    let sql =
+        "update employees set status = 'terminated', termination_date = $1, updated_at = $2, version = version + 1
                where id = $3 and organization_id = $4 returning user_id";
     let user_id = on!(conn, c => sqlx::query_scalar::<_, Option<i64>>(sql)
         .bind(date).bind(now()).bind(id).bind(org_id).fetch_optional(c).await?)

@@ -93,11 +93,8 @@ pub fn EmployeeDetailPage() -> impl IntoView {
 #[component]
 fn Header(e: Employee, delete: ServerAction<DeleteEmployee>) -> impl IntoView {
     let me = use_me();
-    let subtitle = [e.fields.job_title.clone(), e.fields.department.clone()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let subtitle =
+        [e.fields.job_title.clone(), e.fields.department.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
     view! {
         <div class="page-header">
             <div>
