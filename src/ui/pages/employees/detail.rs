@@ -31,7 +31,7 @@ pub fn EmployeeDetailPage() -> impl IntoView {
         (updated, terminated)
     };
     let employee = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_employee(id));
-    let managers = Resource::new(move || saved_version(), |_| employee_choices());
+    let managers = Resource::new(saved_version, |_| employee_choices());
     let update_error = use_form_error(update.value(), "/api/employees/update");
     let terminate_error = use_form_error(terminate.value(), "/api/employees/terminate");
     let delete_error = use_form_error(delete.value(), "/api/employees/delete");
