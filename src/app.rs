@@ -10,6 +10,7 @@ use crate::ui::pages::auth::{ForgotPasswordPage, LoginPage, SignupPage};
 use crate::ui::pages::customers::{CustomerDetailPage, CustomerListPage, CustomerNewPage};
 use crate::ui::pages::dashboard::DashboardPage;
 use crate::ui::pages::deals::{DealBoardPage, DealDetailPage, DealListPage, DealNewPage};
+use crate::ui::pages::employees::{EmployeeDetailPage, EmployeeListPage, EmployeeNewPage};
 use crate::ui::pages::issues::{IssueDetailPage, IssueListPage, IssueNewPage};
 use crate::ui::pages::leads::{LeadDetailPage, LeadListPage, LeadNewPage};
 use crate::ui::pages::not_found::NotFoundPage;
@@ -85,6 +86,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("issues") view=IssueListPage />
                     <Route path=path!("issues/new") view=IssueNewPage />
                     <Route path=path!("issues/:id") view=IssueDetailPage />
+                    <Route path=path!("employees") view=EmployeeListPage />
+                    <Route path=path!("employees/new") view=EmployeeNewPage />
+                    <Route path=path!("employees/:id") view=EmployeeDetailPage />
                 </ParentRoute>
             </Routes>
         </Router>

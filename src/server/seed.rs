@@ -79,10 +79,41 @@ pub async fn seed_demo(db: &Db) -> Result<bool, AppError> {
         };
         employees::create(&mut tx, org, None, &e).await?;
     }
-    for (n, employee) in employees::list(&mut tx, org).await?.iter().enumerate() {
+    for (n, employee) in employees::choices(&mut tx, org).await?.iter().enumerate() {
         let sql = "update employees set employee_code = $1 where id = $2";
         on!(tx, c => sqlx::query(sql).bind(format!("EMP-{:03}", n + 1)).bind(employee.id).execute(c).await?.rows_affected());
     }
+    // Who reports to whom, and yearly salaries (owners and admins see them), in USD cents.
+    let by_email = "select id from employees where organization_id = $1 and email = $2";
+    let mut ids = Vec::new();
+    for email in [
+        DEMO_EMAIL,
+        "admin@example.com",
+        "manager@example.com",
+        "sales@example.com",
+        "marketing@example.com",
+        "riley.rivera@demo.example.com",
+        "jordan.lee@demo.example.com",
+        "casey.kim@demo.example.com",
+    ] {
+        ids.push(on!(tx, c => sqlx::query_scalar::<_, i64>(by_email).bind(org).bind(email).fetch_one(c).await?));
+    }
+    let (ceo, admin, sales_manager, seller, marketer, riley, jordan, casey) =
+        (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6], ids[7]);
+    for (employee, manager, salary) in [
+        (ceo, None, Some(18_000_000_i64)),
+        (admin, Some(ceo), Some(12_000_000)),
+        (sales_manager, Some(ceo), Some(9_500_000)),
+        (seller, Some(sales_manager), Some(6_800_000)),
+        (riley, Some(sales_manager), Some(5_200_000)),
+        (casey, Some(sales_manager), None),
+        (marketer, Some(admin), Some(6_100_000)),
+        (jordan, Some(marketer), None),
+    ] {
+        let sql = "update employees set manager_id = $1, salary_minor = $2 where id = $3";
+        on!(tx, c => sqlx::query(sql).bind(manager).bind(salary).bind(employee).execute(c).await?.rows_affected());
+    }
+    employees::reindex(&mut tx, org).await?;
 
     let sales_rep = staff_employees[2];
     let manager = staff_employees[1];

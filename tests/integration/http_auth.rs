@@ -255,7 +255,7 @@ both!(organizations_can_be_created_switched_and_shared, |app| async {
         .iter()
         .any(|m| m["email"] == "stranger@example.com" && m["role"] == "manager"));
     // The new member has an employee record there (to be assigned records).
-    let employees = app.get("/api/employees/list", Some(&owner)).await;
+    let employees = app.get("/api/employees/choices", Some(&owner)).await;
     assert_eq!(employees.json.as_array().unwrap().len(), 2, "{}", employees.text);
 
     // A manager may not manage roles.

@@ -100,7 +100,7 @@ both!(invalid_customers_get_422_naming_each_field, |app| async {
     assert!(r.json["details"]["customer_type"][0].as_str().unwrap().contains("individual"));
     // An assignee from another organization is refused.
     let other = app.register("val2@example.com", "Val2").await;
-    let their_employee = app.get("/api/employees/list", Some(&other)).await.json[0]["id"].as_i64().unwrap();
+    let their_employee = app.get("/api/employees/choices", Some(&other)).await.json[0]["id"].as_i64().unwrap();
     let r = app
         .post("/api/customers/create", Some(&token), &[("name", "X"), ("assigned_to", &their_employee.to_string())])
         .await;

@@ -8,6 +8,7 @@ mod common;
 
 mod deal_pages;
 mod deals;
+mod employees;
 mod http_auth;
 mod http_customers;
 mod issues;

@@ -111,6 +111,7 @@ both!(every_page_loads_its_data_once, |app| async {
     let issue = created(app.post("/api/issues/create", Some(&token), &[("title", "Once issue")]).await);
     let lead =
         created(app.post("/api/leads/create", Some(&token), &[("first_name", "Lee"), ("last_name", "Once")]).await);
+    let employee = app.get("/api/auth/me", Some(&token)).await.json["employee_id"].as_i64().unwrap();
     let pages = [
         "/".to_owned(),
         "/customers".into(),
@@ -128,6 +129,9 @@ both!(every_page_loads_its_data_once, |app| async {
         "/payments".into(),
         "/issues".into(),
         format!("/issues/{issue}"),
+        "/employees".into(),
+        "/employees/new".into(),
+        format!("/employees/{employee}"),
         "/profile".into(),
         "/organizations".into(),
     ];

@@ -237,3 +237,19 @@ pub async fn add_member(conn: &mut Conn, org_id: i64, user_id: i64, role_slug: &
     }
     Ok(())
 }
+
+/// The role (slug) of a user's membership in an organization, active or not.
+pub async fn role_of(conn: &mut Conn, org_id: i64, user_id: i64) -> Result<Option<String>, AppError> {
+    let sql = "select r.slug from memberships m join roles r on r.id = m.role_id
+               where m.organization_id = $1 and m.user_id = $2";
+    Ok(on!(conn, c => sqlx::query_scalar::<_, String>(sql).bind(org_id).bind(user_id).fetch_optional(c).await?))
+}
+
+/// Deactivates a user's membership in an organization: their sessions and API tokens no
+/// longer reach it (every request looks the membership up, see [`membership`]).
+#[tracing::instrument(skip(conn))]
+pub async fn deactivate_member(conn: &mut Conn, org_id: i64, user_id: i64) -> Result<(), AppError> {
+    let sql = "update memberships set is_active = false where organization_id = $1 and user_id = $2";
+    on!(conn, c => sqlx::query(sql).bind(org_id).bind(user_id).execute(c).await?.rows_affected());
+    Ok(())
+}

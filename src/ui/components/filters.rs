@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use super::pagination::query_with;
-use crate::api::employees::list_employees;
+use crate::api::employees::employee_choices;
 
 /// What sets filter `key` to a value: `set.run((key, value))`.
 pub type FilterSetter = Callback<(&'static str, String)>;
@@ -59,7 +59,7 @@ pub fn SelectFilter(
 /// The "Assigned to" filter: the organization's employees, "Anyone" first.
 #[component]
 pub fn AssigneeFilter(current: Option<String>, set: FilterSetter) -> impl IntoView {
-    let employees = Resource::new(|| (), |_| list_employees());
+    let employees = Resource::new(|| (), |_| employee_choices());
     view! {
         <div class="field">
             <label for="assigned_to">"Assigned to"</label>
@@ -72,7 +72,7 @@ pub fn AssigneeFilter(current: Option<String>, set: FilterSetter) -> impl IntoVi
                             employees.await.unwrap_or_default().into_iter().map(|e| {
                                 let id = e.id.to_string();
                                 let is = current.as_deref() == Some(id.as_str());
-                                view! { <option value=id selected=is>{e.full_name()}</option> }
+                                view! { <option value=id selected=is>{e.label()}</option> }
                             }).collect_view()
                         })
                     }}

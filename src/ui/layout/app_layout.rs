@@ -36,6 +36,7 @@ const SECTIONS: &[(&str, &str, &str)] = &[
     ("/orders", "Orders", "orders"),
     ("/payments", "Payments", "payments"),
     ("/issues", "Issues", "issues"),
+    ("/employees", "Employees", "employees"),
     ("/settings/roles", "Roles", "roles"),
 ];
 

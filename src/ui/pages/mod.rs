@@ -2,6 +2,7 @@ pub mod auth;
 pub mod customers;
 pub mod dashboard;
 pub mod deals;
+pub mod employees;
 pub mod issues;
 pub mod leads;
 pub mod not_found;

@@ -12,7 +12,7 @@ use crate::api::customers::{
     get_customer, list_customer_notes, ActivateCustomer, AddCustomerNote, DeactivateCustomer, DeleteCustomer,
     UpdateCustomer,
 };
-use crate::api::employees::list_employees;
+use crate::api::employees::employee_choices;
 use crate::domain::customer::{Customer, CustomerStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
@@ -41,7 +41,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
     };
     let customer = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_customer(id));
     let notes = Resource::new(move || (id.get(), add_note.version().get()), |(id, _)| list_customer_notes(id));
-    let employees = Resource::new(|| (), |_| list_employees());
+    let employees = Resource::new(|| (), |_| employee_choices());
     let update_error = use_form_error(update.value(), "/api/customers/update");
     let delete_error = use_form_error(delete.value(), "/api/customers/delete");
 

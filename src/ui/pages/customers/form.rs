@@ -5,9 +5,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::api::customers::CreateCustomer;
-use crate::api::employees::list_employees;
+use crate::api::employees::employee_choices;
 use crate::domain::customer::{CustomerFields, CustomerStatus, CustomerType};
-use crate::domain::employee::Employee;
+use crate::domain::employee::EmployeeChoice;
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
@@ -16,12 +16,12 @@ use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
 #[component]
 pub fn CustomerFieldset(
     fields: CustomerFields,
-    employees: Vec<Employee>,
+    employees: Vec<EmployeeChoice>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let c = fields;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let employee_options: Vec<(String, String)> = employees.iter().map(|e| (e.id.to_string(), e.full_name())).collect();
+    let employee_options: Vec<(String, String)> = employees.iter().map(|e| (e.id.to_string(), e.label())).collect();
     view! {
         <div class="form-grid">
             <Field label="Name" name="name" value=c.name.clone() required=true error />
@@ -53,7 +53,7 @@ pub fn CustomerFieldset(
 pub fn CustomerNewPage() -> impl IntoView {
     let create = ServerAction::<CreateCustomer>::new();
     let error = use_form_error(create.value(), "/api/customers/create");
-    let employees = Resource::new(|| (), |_| list_employees());
+    let employees = Resource::new(|| (), |_| employee_choices());
     view! {
         <Title text="New customer" />
         <div class="page-header">

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use super::form::{customer_choice, DealFieldset};
 use super::{board_url, priority_class, status_class};
 use crate::api::deals::{get_deal, DeleteDeal, MarkDealLost, MarkDealWon, MoveDeal, ReopenDeal, UpdateDeal};
-use crate::api::employees::list_employees;
+use crate::api::employees::employee_choices;
 use crate::api::pipelines::list_pipelines;
 use crate::domain::deal::{Deal, DealStatus};
 use crate::domain::money;
@@ -38,7 +38,7 @@ pub fn DealDetailPage() -> impl IntoView {
     };
     let deal = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_deal(id));
     let pipelines = Resource::new(|| (), |_| list_pipelines());
-    let employees = Resource::new(|| (), |_| list_employees());
+    let employees = Resource::new(|| (), |_| employee_choices());
     let customers = Resource::new(move || can_list_customers, customer_choice);
     let update_error = use_form_error(update.value(), "/api/deals/update");
     let actions = Actions { move_deal, won, lost, reopen, delete };

@@ -7,11 +7,11 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::customers::list_customers;
 use crate::api::deals::CreateDeal;
-use crate::api::employees::list_employees;
+use crate::api::employees::employee_choices;
 use crate::api::pipelines::list_pipelines;
 use crate::domain::customer::CustomerQuery;
 use crate::domain::deal::{DealFields, DealPriority};
-use crate::domain::employee::Employee;
+use crate::domain::employee::EmployeeChoice;
 use crate::domain::pipeline::Pipeline;
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
@@ -54,7 +54,7 @@ pub fn DealFieldset(
     fields: DealFields,
     #[prop(optional)] customer_name: Option<String>,
     customers: CustomerChoice,
-    employees: Vec<Employee>,
+    employees: Vec<EmployeeChoice>,
     /// A new deal: probability starts empty (the stage's applies).
     #[prop(optional)]
     creating: bool,
@@ -63,7 +63,7 @@ pub fn DealFieldset(
     let d = fields;
     let probability = if creating { String::new() } else { d.probability.to_string() };
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let employee_options: Vec<(String, String)> = employees.iter().map(|e| (e.id.to_string(), e.full_name())).collect();
+    let employee_options: Vec<(String, String)> = employees.iter().map(|e| (e.id.to_string(), e.label())).collect();
     let customer_value = d.customer_id.map(|c| c.to_string()).unwrap_or_default();
     let customer = match customers {
         CustomerChoice::List(mut list) => {
@@ -184,7 +184,7 @@ pub fn DealNewPage() -> impl IntoView {
     let query = use_query_map();
     let create = ServerAction::<CreateDeal>::new();
     let error = use_form_error(create.value(), "/api/deals/create");
-    let employees = Resource::new(|| (), |_| list_employees());
+    let employees = Resource::new(|| (), |_| employee_choices());
     let pipelines = Resource::new(|| (), |_| list_pipelines());
     let customers = Resource::new(move || can_list_customers, customer_choice);
     let param = move |key: &str| query.with_untracked(|q| q.get(key).and_then(|v| v.parse::<i64>().ok()));

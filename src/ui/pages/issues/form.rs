@@ -5,9 +5,9 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::employees::list_employees;
+use crate::api::employees::employee_choices;
 use crate::api::issues::CreateIssue;
-use crate::domain::employee::Employee;
+use crate::domain::employee::EmployeeChoice;
 use crate::domain::issue::{IssueCategory, IssueFields, IssuePriority, IssueStatus};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
@@ -21,7 +21,7 @@ pub struct IssueChoices {
     pub vendors: Choice,
     pub orders: Choice,
     pub customers: Choice,
-    pub employees: Vec<Employee>,
+    pub employees: Vec<EmployeeChoice>,
 }
 
 /// Loads the choices of an issue form, each only when the caller may list those records.
@@ -31,7 +31,7 @@ pub async fn issue_choices(can: (bool, bool, bool)) -> IssueChoices {
         vendors: vendor_choice(vendors).await,
         orders: order_choice(orders).await,
         customers: customer_choice(customers).await,
-        employees: list_employees().await.unwrap_or_default(),
+        employees: employee_choices().await.unwrap_or_default(),
     }
 }
 
@@ -55,7 +55,7 @@ pub fn IssueFieldset(
     let i = fields;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let employee_options: Vec<(String, String)> =
-        choices.employees.iter().map(|e| (e.id.to_string(), e.full_name())).collect();
+        choices.employees.iter().map(|e| (e.id.to_string(), e.label())).collect();
     let status = if IssueStatus::EDITABLE.contains(&i.status) {
         view! {
             <SelectField label="Status" name="status" value=i.status.as_str().to_owned()

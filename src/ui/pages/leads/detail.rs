@@ -8,13 +8,13 @@ use leptos_router::hooks::use_params_map;
 
 use super::form::LeadFieldset;
 use super::{score_class, status_class};
-use crate::api::employees::list_employees;
+use crate::api::employees::employee_choices;
 use crate::api::leads::{
     get_lead, list_lead_activities, AddLeadActivity, AssignLead, ConvertLead, DeleteLead, DisqualifyLead, QualifyLead,
     UpdateLead, UpdateLeadScore,
 };
 use crate::domain::activity::{Activity, ActivityStatus, ActivityType};
-use crate::domain::employee::Employee;
+use crate::domain::employee::EmployeeChoice;
 use crate::domain::lead::{Lead, LeadStatus};
 use crate::domain::money;
 use crate::error::AppError;
@@ -64,7 +64,7 @@ pub fn LeadDetailPage() -> impl IntoView {
     let lead = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_lead(id));
     let activities =
         Resource::new(move || (id.get(), add_activity.version().get()), |(id, _)| list_lead_activities(id));
-    let employees = Resource::new(|| (), |_| list_employees());
+    let employees = Resource::new(|| (), |_| employee_choices());
     let update_error = use_form_error(actions.update.value(), "/api/leads/update");
     let delete_error = use_form_error(actions.delete.value(), "/api/leads/delete");
     let qualify_error = use_form_error(actions.qualify.value(), "/api/leads/qualify");
@@ -252,13 +252,13 @@ fn Summary(l: Lead) -> impl IntoView {
 
 /// The score and the owner, each a small form of its own.
 #[component]
-fn Work(l: Lead, employees: Vec<Employee>, actions: Actions) -> impl IntoView {
+fn Work(l: Lead, employees: Vec<EmployeeChoice>, actions: Actions) -> impl IntoView {
     let me = use_me();
     let next_score = format!("/leads/{}", l.id);
     let next_assign = next_score.clone();
     let score_error = use_form_error(actions.score.value(), "/api/leads/update_score");
     let assign_error = use_form_error(actions.assign.value(), "/api/leads/assign");
-    let employee_options: Vec<(String, String)> = employees.iter().map(|e| (e.id.to_string(), e.full_name())).collect();
+    let employee_options: Vec<(String, String)> = employees.iter().map(|e| (e.id.to_string(), e.label())).collect();
     me.can("leads", "edit").then(|| {
         view! {
             <section class="card lead-work">

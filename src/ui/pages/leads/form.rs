@@ -4,9 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::api::employees::list_employees;
+use crate::api::employees::employee_choices;
 use crate::api::leads::CreateLead;
-use crate::domain::employee::Employee;
+use crate::domain::employee::EmployeeChoice;
 use crate::domain::lead::{LeadFields, LeadSource, LeadStatus};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
@@ -29,14 +29,14 @@ fn status_options(current: LeadStatus) -> Vec<(String, String)> {
 pub fn LeadFieldset(
     fields: LeadFields,
     status: LeadStatus,
-    employees: Option<Vec<Employee>>,
+    employees: Option<Vec<EmployeeChoice>>,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let l = fields;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let score_and_owner = employees.map(|employees| {
         let employee_options: Vec<(String, String)> =
-            employees.iter().map(|e| (e.id.to_string(), e.full_name())).collect();
+            employees.iter().map(|e| (e.id.to_string(), e.label())).collect();
         view! {
             <Field label="Score (0–100)" name="score" kind="number" value=l.score.to_string() error />
             <SelectField label="Assigned to" name="assigned_to" value=l.assigned_to.map(|a| a.to_string()).unwrap_or_default()
@@ -72,7 +72,7 @@ pub fn LeadFieldset(
 pub fn LeadNewPage() -> impl IntoView {
     let create = ServerAction::<CreateLead>::new();
     let error = use_form_error(create.value(), "/api/leads/create");
-    let employees = Resource::new(|| (), |_| list_employees());
+    let employees = Resource::new(|| (), |_| employee_choices());
     view! {
         <Title text="New lead" />
         <div class="page-header">

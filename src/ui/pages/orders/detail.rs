@@ -10,7 +10,7 @@ use super::choices::{customer_choice, vendor_choice};
 use super::form::{OrderFieldset, OrderFormData};
 use super::items::ItemsTable;
 use super::status_class;
-use crate::api::employees::list_employees;
+use crate::api::employees::employee_choices;
 use crate::api::orders::{get_order, CancelOrder, CompleteOrder, DeleteOrder, UpdateOrder};
 use crate::domain::money;
 use crate::domain::order::{Order, OrderStatus};
@@ -51,7 +51,7 @@ pub fn OrderDetailPage() -> impl IntoView {
             .max()
     };
     let order = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_order(id));
-    let employees = Resource::new(|| (), |_| list_employees());
+    let employees = Resource::new(|| (), |_| employee_choices());
     let vendors = Resource::new(move || can_vendors, vendor_choice);
     let customers = Resource::new(move || can_customers, customer_choice);
     let update_error = use_form_error(actions.update.value(), "/api/orders/update");

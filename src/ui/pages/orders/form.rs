@@ -8,9 +8,9 @@ use leptos_router::hooks::use_query_map;
 use super::choices::{customer_choice, vendor_choice, Choice, RefField};
 use super::id_param;
 use super::items::ItemsEditor;
-use crate::api::employees::list_employees;
+use crate::api::employees::employee_choices;
 use crate::api::orders::CreateOrder;
-use crate::domain::employee::Employee;
+use crate::domain::employee::EmployeeChoice;
 use crate::domain::order::{OrderFields, OrderItem, OrderStatus, OrderType};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
@@ -34,14 +34,14 @@ pub fn OrderFieldset(
     data: OrderFormData,
     vendors: Choice,
     customers: Choice,
-    employees: Vec<Employee>,
+    employees: Vec<EmployeeChoice>,
     /// The organization's currency (the order's while the currency field is empty).
     org_currency: String,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let OrderFormData { fields: o, items, vendor_name, customer_name, creating } = data;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    let employee_options: Vec<(String, String)> = employees.iter().map(|e| (e.id.to_string(), e.full_name())).collect();
+    let employee_options: Vec<(String, String)> = employees.iter().map(|e| (e.id.to_string(), e.label())).collect();
     let currency = RwSignal::new(if creating { String::new() } else { o.currency.clone() });
     let order_date = if creating { String::new() } else { o.order_date.to_string() };
     let currency_problem = Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_error("currency"))));
@@ -91,7 +91,7 @@ pub fn OrderNewPage() -> impl IntoView {
     let query = use_query_map();
     let create = ServerAction::<CreateOrder>::new();
     let error = use_form_error(create.value(), "/api/orders/create");
-    let employees = Resource::new(|| (), |_| list_employees());
+    let employees = Resource::new(|| (), |_| employee_choices());
     let vendors = Resource::new(move || can_vendors, vendor_choice);
     let customers = Resource::new(move || can_customers, customer_choice);
     let param = move |key: &str| query.with_untracked(|q| id_param(q.get(key)));

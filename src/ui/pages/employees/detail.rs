@@ -1,0 +1,154 @@
+//! One employee: summary, edit form (with the manager), terminate, delete.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::form::EmployeeFieldset;
+use super::{sees_salaries, status_class};
+use crate::api::employees::{employee_choices, get_employee, DeleteEmployee, TerminateEmployee, UpdateEmployee};
+use crate::domain::employee::{Employee, EmployeeStatus};
+use crate::domain::money;
+use crate::ui::components::form::FormErrors;
+use crate::ui::components::{time, use_form_error, ErrorBox};
+use crate::ui::layout::use_me;
+
+#[component]
+pub fn EmployeeDetailPage() -> impl IntoView {
+    let me = use_me();
+    let can_edit = me.can("employees", "edit");
+    let salary = sees_salaries(&me);
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
+    let update = ServerAction::<UpdateEmployee>::new();
+    let terminate = ServerAction::<TerminateEmployee>::new();
+    let delete = ServerAction::<DeleteEmployee>::new();
+    // Reload after successful changes only: a refused edit must keep what the user typed.
+    let saved_version = move || {
+        let updated = update.value().with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|v| v.version));
+        let terminated = terminate.value().with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|v| v.version));
+        (updated, terminated)
+    };
+    let employee = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_employee(id));
+    let managers = Resource::new(saved_version, |_| employee_choices());
+    let update_error = use_form_error(update.value(), "/api/employees/update");
+    let terminate_error = use_form_error(terminate.value(), "/api/employees/terminate");
+    let delete_error = use_form_error(delete.value(), "/api/employees/delete");
+
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading employee…"</p> }>
+            {move || Suspend::new(async move {
+                match (employee.await, managers.await) {
+                    (Ok(e), managers) => view! {
+                        <Title text=e.full_name() />
+                        <Header e=e.clone() delete />
+                        <FormErrors error=delete_error />
+                        <div class="detail-grid">
+                            <Summary e=e.clone() />
+                            {can_edit.then(|| view! {
+                                <section class="card">
+                                    <h2>"Edit"</h2>
+                                    <ActionForm action=update>
+                                        <input type="hidden" name="id" value=e.id />
+                                        <input type="hidden" name="version" value=e.version />
+                                        <FormErrors error=update_error />
+                                        <EmployeeFieldset fields=e.fields.clone() status=e.status
+                                            managers=managers.unwrap_or_default() id=e.id salary error=update_error />
+                                        <div class="form-actions">
+                                            <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
+                                            {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                        </div>
+                                    </ActionForm>
+                                </section>
+                            })}
+                            {(can_edit && e.status != EmployeeStatus::Terminated).then(|| view! {
+                                <section class="card">
+                                    <h2>"Terminate"</h2>
+                                    <p class="muted">"Marks the employee terminated. If they have an account, they can no longer use this organization."</p>
+                                    <ActionForm action=terminate>
+                                        <input type="hidden" name="id" value=e.id />
+                                        <FormErrors error=terminate_error />
+                                        <div class="field">
+                                            <label for="termination_date">"Termination date"</label>
+                                            <input id="termination_date" type="date" name="termination_date" />
+                                            <p class="muted">"Leave empty for today."</p>
+                                        </div>
+                                        <div class="form-actions">
+                                            <button type="submit" class="button danger" disabled=move || terminate.pending().get()>"Terminate employee"</button>
+                                        </div>
+                                    </ActionForm>
+                                </section>
+                            })}
+                        </div>
+                    }.into_any(),
+                    (Err(err), _) => view! { <ErrorBox err /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn Header(e: Employee, delete: ServerAction<DeleteEmployee>) -> impl IntoView {
+    let me = use_me();
+    let subtitle =
+        [e.fields.job_title.clone(), e.fields.department.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+    view! {
+        <div class="page-header">
+            <div>
+                <A href="/employees">"← All employees"</A>
+                <h1>{e.full_name()} " " <span class=status_class(e.status)>{e.status.label()}</span></h1>
+                <p class="muted">{subtitle}</p>
+            </div>
+            <div class="actions">
+                {me.can("employees", "delete").then(|| view! {
+                    <details class="menu danger-menu">
+                        <summary class="button danger">"Delete…"</summary>
+                        <div class="menu-panel">
+                            <p>"Delete this employee? This cannot be undone. Records assigned to them are kept, unassigned. A member of the organization must be terminated first."</p>
+                            <ActionForm action=delete>
+                                <input type="hidden" name="id" value=e.id />
+                                <input type="hidden" name="next" value="/employees" />
+                                <button type="submit" class="button danger">"Yes, delete"</button>
+                            </ActionForm>
+                        </div>
+                    </details>
+                })}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Summary(e: Employee) -> impl IntoView {
+    let row = |label: &'static str, value: Option<String>| {
+        view! { <div class="dl-row"><dt>{label}</dt><dd>{value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into())}</dd></div> }
+    };
+    let manager = e.fields.manager_id.map(|m| {
+        view! { <A href=format!("/employees/{m}")>{e.manager_name.clone().unwrap_or_else(|| format!("#{m}"))}</A> }
+    });
+    view! {
+        <section class="card">
+            <h2>"Details"</h2>
+            <dl class="dl">
+                {row("Employee code", e.fields.employee_code.clone())}
+                {row("Email", e.fields.email.clone())}
+                {row("Phone", e.fields.phone.clone())}
+                {row("Job title", e.fields.job_title.clone())}
+                {row("Department", e.fields.department.clone())}
+                {row("Employment", Some(e.fields.employment_type.label().to_owned()))}
+                <div class="dl-row"><dt>"Manager"</dt><dd>{manager.map(IntoAny::into_any).unwrap_or_else(|| "—".into_any())}</dd></div>
+                {row("Hired", e.fields.hire_date.map(|d| d.to_string()))}
+                {row("Terminated", e.termination_date.map(|d| d.to_string()))}
+                {e.fields.salary.map(|s| row("Salary", Some(money::format(s, &e.currency))))}
+                {row("Account", Some(if e.user_id.is_some() { "Linked to a user".to_owned() } else { "No account".to_owned() }))}
+                {row("Created", Some(time::date_time(e.created_at)))}
+                {row("Updated", Some(time::date_time(e.updated_at)))}
+            </dl>
+        </section>
+    }
+    .into_any()
+}
