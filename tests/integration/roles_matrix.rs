@@ -98,8 +98,14 @@ fn table() -> Vec<Row> {
         post("roles/remove_permission", "role_id={role}&permission=customers:view", needs!("roles":"edit")),
         post("roles/assign_member", "user_id={member}&role_id={marketing_role}", needs!("roles":"edit")),
         // Employees.
-        get("employees/list", "", Staff),
-        post("employees/create", "first_name=Eve", needs!("employees":"create")),
+        get("employees/choices", "", Staff),
+        get("employees/list", "", needs!("employees":"view")),
+        get("employees/departments", "", needs!("employees":"view")),
+        get("employees/get", "id={employee}", needs!("employees":"view")),
+        post("employees/create", "first_name=Eve&department=Sales", needs!("employees":"create")),
+        post("employees/update", "id={employee}&job_title=Lead", needs!("employees":"edit")),
+        post("employees/terminate", "id={employee}", needs!("employees":"edit")),
+        post("employees/delete", "id={employee}", needs!("employees":"delete")),
         // Customers.
         get("customers/list", "", needs!("customers":"view")),
         get("customers/stats", "", needs!("customers":"view")),
@@ -291,6 +297,7 @@ impl World<'_> {
                 id_of(&r.json["stages"][0])
             }
             "vendor" => self.create("vendors/create", &[("name", "Fixture vendor")]).await,
+            "employee" => self.create("employees/create", &[("first_name", "Fixture"), ("department", "Sales")]).await,
             "order" => {
                 let vendor = self.fixed["my_vendor"].clone();
                 self.create(
@@ -376,6 +383,11 @@ both!(every_endpoint_answers_every_role_as_its_permissions_say, |app| async {
     let me = |role: &str| actors.iter().find(|a| a.role == role).unwrap();
     let rep_employee = app.get("/api/auth/me", Some(&me("sales_rep").token)).await.json["employee_id"].to_string();
     let org = app.get("/api/organizations/mine", Some(&owner)).await.json["id"].to_string();
+    // Managers manage the employees of their own department.
+    let manager_employee = app.get("/api/auth/me", Some(&me("manager").token)).await.json["employee_id"].to_string();
+    let r =
+        app.post("/api/employees/update", Some(&owner), &[("id", &manager_employee), ("department", "Sales")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     let pipelines = app.get("/api/pipelines/list", Some(&owner)).await.json;
     let default = pipelines.as_array().unwrap().iter().find(|p| p["is_default"] == true).unwrap().clone();
     let stage_ids: Vec<String> = default["stages"].as_array().unwrap().iter().map(id_of).collect();
