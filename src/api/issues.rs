@@ -57,6 +57,9 @@ pub async fn create_issue(
         fields.assigned_to = member.employee_id;
     }
     let mut tx = state.db.write().await?;
+    if let Some(customer) = member.customer_id {
+        portal_issue(&mut tx, member.org_id, customer, &mut fields).await?;
+    }
     let refs = [
         ("vendor_id", Ref::Vendor, fields.vendor_id),
         ("order_id", Ref::Order, fields.order_id),
@@ -203,4 +206,39 @@ async fn transition(id: i64, resolution: Option<Option<String>>, next: Option<St
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(issue)
+}
+
+/// A portal member raises issues about their own customer record and, optionally, one of its
+/// orders; vendors, assignees and statuses are for staff (422 naming the field).
+#[cfg(feature = "ssr")]
+async fn portal_issue(
+    conn: &mut crate::server::db::Conn,
+    org_id: i64,
+    customer: i64,
+    fields: &mut crate::domain::issue::IssueFields,
+) -> Result<(), AppError> {
+    use crate::domain::issue::IssueStatus;
+    use crate::server::auth::caller::Scope;
+    let mut c = crate::domain::validate::Check::new();
+    if fields.vendor_id.is_some() {
+        c.add("vendor_id", "is set by our staff");
+    }
+    if fields.assigned_to.is_some() {
+        c.add("assigned_to", "is set by our staff");
+    }
+    if fields.customer_id.is_some_and(|id| id != customer) {
+        c.add("customer_id", "must be your own");
+    }
+    if fields.status != IssueStatus::Open {
+        c.add("status", "a new issue is open");
+    }
+    if let Some(order) = fields.order_id {
+        match crate::server::repo::orders::get(conn, org_id, Scope::OfCustomer(customer), order).await {
+            Ok(_) => {}
+            Err(AppError::NotFound) => c.add("order_id", "is not one of your orders"),
+            Err(e) => return Err(e),
+        }
+    }
+    fields.customer_id = Some(customer);
+    c.finish(())
 }

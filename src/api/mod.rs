@@ -12,6 +12,7 @@ pub mod orders;
 pub mod organizations;
 pub mod payments;
 pub mod pipelines;
+pub mod portal;
 pub mod roles;
 pub mod tokens;
 pub mod vendors;

@@ -18,6 +18,7 @@ mod orders;
 mod pages;
 mod payments;
 mod pipelines;
+mod portal;
 mod repo;
 mod roles;
 mod roles_matrix;

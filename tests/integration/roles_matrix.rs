@@ -117,6 +117,13 @@ fn table() -> Vec<Row> {
         post("customers/deactivate", "id={customer}", needs!("customers":"edit")).on_record(),
         post("customers/add_note", "customer_id={customer}&body=Called", needs!("customers":"edit")).on_record(),
         post("customers/delete", "id={customer}", needs!("customers":"delete")).on_record(),
+        // The portal: inviting grants the Customer role's permissions.
+        post(
+            "portal/invite",
+            "customer_id={customer}&email={new_email}&first_name=Pat&password={password}",
+            needs!("customers":"edit", "orders":"view", "payments":"view", "issues":"view", "issues":"create"),
+        )
+        .on_record(),
         // Leads.
         get("leads/list", "", needs!("leads":"view")),
         get("leads/stats", "", needs!("leads":"view")),

@@ -24,6 +24,8 @@ pub struct Member {
     pub role: String,
     pub permissions: Vec<String>,
     pub employee_id: Option<i64>,
+    /// The customer record a portal member is bound to: they see only its records.
+    pub customer_id: Option<i64>,
 }
 
 /// Which records of a resource a caller may see.
@@ -33,6 +35,8 @@ pub enum Scope {
     All,
     /// Only records assigned to this employee (`None`: the caller is no employee, so none).
     AssignedTo(Option<i64>),
+    /// A portal member: only the records of this customer (orders, payments, issues).
+    OfCustomer(i64),
 }
 
 impl Caller {
@@ -95,9 +99,12 @@ impl Member {
         permission::allows(&self.permissions, resource, action)
     }
 
-    /// Records of `resource` this member may see: all with `view_all`, else those assigned to them.
+    /// Records of `resource` this member may see: a portal member only their customer's,
+    /// others all with `view_all`, else those assigned to them.
     pub fn scope(&self, resource: &str) -> Scope {
-        if self.can(resource, "view_all") {
+        if let Some(customer) = self.customer_id {
+            Scope::OfCustomer(customer)
+        } else if self.can(resource, "view_all") {
             Scope::All
         } else {
             Scope::AssignedTo(self.employee_id)

@@ -114,6 +114,9 @@ fn restrict(sql: &mut Sql, scope: Scope) {
         Scope::AssignedTo(None) => {
             sql.push(" and 1 = 0");
         }
+        Scope::OfCustomer(customer) => {
+            sql.push_with(" and c.id = ?", Arg::Int(customer));
+        }
     }
 }
 
@@ -327,7 +330,7 @@ pub async fn stats(conn: &mut Conn, org_id: i64, scope: Scope) -> Result<Custome
             sql.push_with(" where c.organization_id = ? and c.n > 0", Arg::Int(org_id));
             sql
         }
-        Scope::AssignedTo(_) => {
+        Scope::AssignedTo(_) | Scope::OfCustomer(_) => {
             let mut sql = Sql::new("select c.status, c.customer_type, count(*) from customers c");
             sql.push_with(" where c.organization_id = ?", Arg::Int(org_id));
             restrict(&mut sql, scope);

@@ -109,7 +109,8 @@ fn restrict(sql: &mut Sql, scope: Scope) {
         Scope::AssignedTo(Some(employee)) => {
             sql.push_with(" and d.assigned_to = ?", Arg::Int(employee));
         }
-        Scope::AssignedTo(None) => {
+        // The portal never shows staff records.
+        Scope::AssignedTo(None) | Scope::OfCustomer(_) => {
             sql.push(" and 1 = 0");
         }
     }
@@ -653,7 +654,7 @@ pub async fn board(
                        where s.pipeline_id = $1 and t.organization_id = $2";
             on!(conn, c => sqlx::query_as::<_, (i64, i64, i64)>(sql).bind(pipeline.id).bind(org_id).fetch_all(c).await?)
         }
-        Scope::AssignedTo(_) => {
+        Scope::AssignedTo(_) | Scope::OfCustomer(_) => {
             let mut sql =
                 Sql::new("select d.stage_id, count(*), cast(coalesce(sum(d.value_minor), 0) as bigint) from deals d");
             sql.push_with(" where d.organization_id = ?", Arg::Int(org_id));

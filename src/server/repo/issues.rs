@@ -107,6 +107,9 @@ fn restrict(sql: &mut Sql, scope: Scope) {
         Scope::AssignedTo(None) => {
             sql.push(" and 1 = 0");
         }
+        Scope::OfCustomer(customer) => {
+            sql.push_with(" and i.customer_id = ?", Arg::Int(customer));
+        }
     }
 }
 

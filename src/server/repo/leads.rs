@@ -124,7 +124,8 @@ fn restrict(sql: &mut Sql, scope: Scope) {
         Scope::AssignedTo(Some(employee)) => {
             sql.push_with(" and l.assigned_to = ?", Arg::Int(employee));
         }
-        Scope::AssignedTo(None) => {
+        // The portal never shows staff records.
+        Scope::AssignedTo(None) | Scope::OfCustomer(_) => {
             sql.push(" and 1 = 0");
         }
     }

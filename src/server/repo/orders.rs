@@ -143,6 +143,9 @@ pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
         Scope::AssignedTo(None) => {
             sql.push(" and 1 = 0");
         }
+        Scope::OfCustomer(customer) => {
+            sql.push_with(" and o.customer_id = ?", Arg::Int(customer));
+        }
     }
 }
 

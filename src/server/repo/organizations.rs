@@ -124,12 +124,13 @@ struct MembershipRow {
     role_id: i64,
     slug: String,
     employee_id: Option<i64>,
+    customer_id: Option<i64>,
 }
 
 /// The active membership of a user in an organization, with its permissions.
 #[tracing::instrument(skip(conn))]
 pub async fn membership(conn: &mut Conn, user_id: i64, org_id: i64) -> Result<Option<Member>, AppError> {
-    let sql = "select m.role_id, r.slug, e.id as employee_id
+    let sql = "select m.role_id, r.slug, e.id as employee_id, m.customer_id
                from memberships m
                join roles r on r.id = m.role_id
                join organizations o on o.id = m.organization_id
@@ -142,7 +143,7 @@ pub async fn membership(conn: &mut Conn, user_id: i64, org_id: i64) -> Result<Op
     };
     let sql = "select permission from role_permissions where role_id = $1 order by permission";
     let permissions = on!(conn, c => sqlx::query_scalar::<_, String>(sql).bind(row.role_id).fetch_all(c).await?);
-    Ok(Some(Member { org_id, role: row.slug, permissions, employee_id: row.employee_id }))
+    Ok(Some(Member { org_id, role: row.slug, permissions, employee_id: row.employee_id, customer_id: row.customer_id }))
 }
 
 /// The organization a user lands in after signing in: the first they joined.
@@ -251,5 +252,13 @@ pub async fn role_of(conn: &mut Conn, org_id: i64, user_id: i64) -> Result<Optio
 pub async fn deactivate_member(conn: &mut Conn, org_id: i64, user_id: i64) -> Result<(), AppError> {
     let sql = "update memberships set is_active = false where organization_id = $1 and user_id = $2";
     on!(conn, c => sqlx::query(sql).bind(org_id).bind(user_id).execute(c).await?.rows_affected());
+    Ok(())
+}
+
+/// Binds a portal member to the customer record whose orders, payments and issues they see.
+#[tracing::instrument(skip(conn))]
+pub async fn bind_customer(conn: &mut Conn, org_id: i64, user_id: i64, customer_id: i64) -> Result<(), AppError> {
+    let sql = "update memberships set customer_id = $1 where organization_id = $2 and user_id = $3";
+    on!(conn, c => sqlx::query(sql).bind(customer_id).bind(org_id).bind(user_id).execute(c).await?.rows_affected());
     Ok(())
 }
