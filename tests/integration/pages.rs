@@ -111,8 +111,19 @@ both!(every_page_loads_its_data_once, |app| async {
     let issue = created(app.post("/api/issues/create", Some(&token), &[("title", "Once issue")]).await);
     let lead =
         created(app.post("/api/leads/create", Some(&token), &[("first_name", "Lee"), ("last_name", "Once")]).await);
+    let activity = created(
+        app.post(
+            "/api/activities/create",
+            Some(&token),
+            &[("activity_type", "call"), ("title", "Once call"), ("customer_id", &customer)],
+        )
+        .await,
+    );
     let pages = [
         "/".to_owned(),
+        "/activities".into(),
+        "/activities/new".into(),
+        format!("/activities/{activity}"),
         "/customers".into(),
         format!("/customers/{customer}"),
         "/leads".into(),
