@@ -323,7 +323,8 @@ async fn seed_activities(
     // (type, title, hours from now it is scheduled (None: logged), status, about (0 customer,
     // 1 lead, 2 deal), which one, the type's fields)
     type Fill = fn(&mut ActivityFields);
-    let demo: [(ActivityType, &str, Option<i64>, ActivityStatus, usize, usize, Fill); 20] = [
+    type Demo<'a> = (ActivityType, &'a str, Option<i64>, ActivityStatus, usize, usize, Fill);
+    let demo: [Demo; 20] = [
         (ActivityType::Call, "Discovery call", Some(-24 * 60), ActivityStatus::Completed, 0, 0, |f| {
             (f.phone_number, f.outcome, f.duration_minutes) =
                 (Some("+1 555 0101".into()), Some(CallOutcome::Connected), Some(25));
