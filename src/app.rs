@@ -6,6 +6,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::ui::layout::{provide_initial_caller, AppLayout};
+use crate::ui::pages::activities::{ActivityDetailPage, ActivityListPage, ActivityNewPage};
 use crate::ui::pages::auth::{ForgotPasswordPage, LoginPage, SignupPage};
 use crate::ui::pages::customers::{CustomerDetailPage, CustomerListPage, CustomerNewPage};
 use crate::ui::pages::dashboard::DashboardPage;
@@ -69,6 +70,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("deals/new") view=DealNewPage />
                     <Route path=path!("deals/board") view=DealBoardPage />
                     <Route path=path!("deals/:id") view=DealDetailPage />
+                    <Route path=path!("activities") view=ActivityListPage />
+                    <Route path=path!("activities/new") view=ActivityNewPage />
+                    <Route path=path!("activities/:id") view=ActivityDetailPage />
                     <Route path=path!("pipelines") view=PipelineListPage />
                     <Route path=path!("pipelines/:id") view=PipelineDetailPage />
                     <Route path=path!("profile") view=ProfilePage />

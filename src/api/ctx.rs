@@ -165,6 +165,50 @@ pub async fn check_refs(
     }
 }
 
+/// The customer, lead and deal an activity links to must be records of the caller's
+/// organization that the caller may see (`customers`/`leads`/`deals` scope): one 422 naming
+/// every field that is not (with the same words for "another organization's" and "not yours",
+/// so that nothing is learnt about records the caller may not see). `None` ids are skipped.
+pub async fn check_links(
+    conn: &mut crate::server::db::Conn,
+    member: &crate::server::auth::caller::Member,
+    customer_id: Option<i64>,
+    lead_id: Option<i64>,
+    deal_id: Option<i64>,
+) -> Result<(), AppError> {
+    use crate::server::repo;
+    let org_id = member.org_id;
+    let found = |r: Result<(), AppError>| match r {
+        Ok(()) => Ok(true),
+        Err(AppError::NotFound) => Ok(false),
+        Err(e) => Err(e),
+    };
+    let mut errors = crate::error::FieldErrors::new();
+    if let Some(id) = customer_id {
+        let r = repo::customers::get(conn, org_id, member.scope("customers"), id).await.map(drop);
+        if !found(r)? {
+            errors.entry("customer_id".into()).or_default().push("is not a customer of this organization".into());
+        }
+    }
+    if let Some(id) = lead_id {
+        let r = repo::leads::get(conn, org_id, member.scope("leads"), id).await.map(drop);
+        if !found(r)? {
+            errors.entry("lead_id".into()).or_default().push("is not a lead of this organization".into());
+        }
+    }
+    if let Some(id) = deal_id {
+        let r = repo::deals::get(conn, org_id, member.scope("deals"), id).await.map(drop);
+        if !found(r)? {
+            errors.entry("deal_id".into()).or_default().push("is not a deal of this organization".into());
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(errors))
+    }
+}
+
 /// Both values, or one 422 with the field problems of both (any other error as it is).
 pub fn both<A, B>(a: Result<A, AppError>, b: Result<B, AppError>) -> Result<(A, B), AppError> {
     match (a, b) {

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
 
-use crate::domain::activity::{Activity, ActivityInput};
+use crate::domain::activity::{ActivityInput, LeadActivity};
 use crate::domain::lead::{Lead, LeadConversion, LeadInput, LeadQuery, LeadStats};
 use crate::domain::list::Page;
 use crate::error::AppError;
@@ -246,34 +246,41 @@ pub async fn convert_lead(
     Ok(conversion)
 }
 
-/// Records an activity about a lead: `activity_type` (call, email, telegram, meeting, task,
-/// note), `subject`, `description`, `status`, `scheduled_at` (RFC 3339 or `YYYY-MM-DDTHH:MM`, UTC).
+/// Records an activity about a lead (the first API; `activities/create` with `lead_id` is the
+/// full one and takes the same fields): `activity_type` (call, email, telegram, meeting, task,
+/// note), `title` (or its old name `subject`), `description`, `status`, `scheduled_at` (RFC 3339
+/// or `YYYY-MM-DDTHH:MM`, UTC), and the fields of the type. Needs `leads:edit` on the lead; the
+/// activity is assigned to the caller. Answers the activity with its title also as `subject`.
 #[server(prefix = "/api", endpoint = "leads/add_activity", input = PostUrl, output = Json)]
 pub async fn add_lead_activity(
     lead_id: i64,
     #[server(flatten)] input: ActivityInput,
     #[server(default)] next: Option<String>,
-) -> Result<Activity, AppError> {
+) -> Result<LeadActivity, AppError> {
     use crate::api::ctx;
     use crate::server::repo;
-    use crate::server::repo::activities::Link;
     let state = ctx::state()?;
     let caller = ctx::caller().await?;
     let member = caller.require("leads", "edit")?;
-    let new = input.validate()?;
-    let mut tx = state.db.write().await?;
-    repo::leads::get(&mut tx, member.org_id, member.scope("leads"), lead_id).await?;
-    let activity =
-        repo::activities::create(&mut tx, member.org_id, caller.user_id, member.employee_id, Link::Lead(lead_id), &new)
-            .await?;
-    tx.commit().await?;
+    let mut conn = state.db.read().await?;
+    repo::leads::get(&mut conn, member.org_id, member.scope("leads"), lead_id).await?;
+    drop(conn);
+    let input = ActivityInput {
+        lead_id: Some(lead_id.to_string()),
+        customer_id: None,
+        deal_id: None,
+        assigned_to: None,
+        ..input
+    };
+    let activity = crate::api::activities::create(&caller, member, &input).await?;
     ctx::redirect_to(next.as_deref());
-    Ok(activity)
+    Ok(activity.into())
 }
 
-/// A lead's activities, newest first.
+/// A lead's activities, newest first (every one, whoever it is assigned to), each with its
+/// title also as `subject`.
 #[server(prefix = "/api", endpoint = "leads/activities", input = GetUrl, output = Json)]
-pub async fn list_lead_activities(lead_id: i64) -> Result<Vec<Activity>, AppError> {
+pub async fn list_lead_activities(lead_id: i64) -> Result<Vec<LeadActivity>, AppError> {
     use crate::api::ctx;
     use crate::server::repo;
     let state = ctx::state()?;
@@ -281,7 +288,8 @@ pub async fn list_lead_activities(lead_id: i64) -> Result<Vec<Activity>, AppErro
     let member = caller.require("leads", "view")?;
     let mut conn = state.db.read().await?;
     repo::leads::get(&mut conn, member.org_id, member.scope("leads"), lead_id).await?;
-    repo::activities::list_for(&mut conn, member.org_id, repo::activities::Link::Lead(lead_id)).await
+    let list = repo::activities::list_for(&mut conn, member.org_id, repo::activities::Link::Lead(lead_id)).await?;
+    Ok(list.into_iter().map(Into::into).collect())
 }
 
 /// Totals by status and source, conversion rate (converted / all, percent) and average score,

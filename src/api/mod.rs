@@ -2,6 +2,7 @@
 //! `/api/<resource>/<verb>` path. Reads are GET with query parameters, changes are POST
 //! (form-encoded, or JSON). Each function: who is calling -> may they -> validate -> repo.
 
+pub mod activities;
 pub mod auth;
 pub mod customers;
 pub mod deals;

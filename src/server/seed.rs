@@ -3,6 +3,7 @@
 use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
 
+use crate::domain::activity::{ActivityFields, ActivityPriority, ActivityStatus, ActivityType, CallOutcome};
 use crate::domain::customer::{CustomerFields, CustomerStatus, CustomerType};
 use crate::domain::deal::{DealFields, DealPriority};
 use crate::domain::employee::{EmploymentType, NewEmployee};
@@ -18,7 +19,8 @@ use crate::on;
 use crate::server::auth::password;
 use crate::server::db::{Conn, Db};
 use crate::server::repo::{
-    self, customers, deals, employees, issues, leads, orders, organizations, payments, pipelines, users, vendors,
+    self, activities, customers, deals, employees, issues, leads, orders, organizations, payments, pipelines, users,
+    vendors,
 };
 
 /// Email and password of the demo owner (also in the README).
@@ -278,6 +280,7 @@ pub async fn seed_demo(db: &Db) -> Result<bool, AppError> {
     seed_deals(&mut tx, org, owner, &customer_ids, &[sales_rep, manager, owner_employee]).await?;
     seed_leads(&mut tx, org, owner, &[sales_rep, staff_employees[3], manager]).await?;
     seed_operations(&mut tx, org, owner, &customer_ids, &[manager, staff_employees[0], owner_employee]).await?;
+    seed_activities(&mut tx, org, owner, &customer_ids, &[sales_rep, manager, owner_employee]).await?;
     tx.commit().await?;
     tracing::info!(email = DEMO_EMAIL, "demo organization created");
     Ok(true)
@@ -327,6 +330,138 @@ async fn seed_deals(tx: &mut Conn, org: i64, owner: i64, customer_ids: &[i64], o
         let sql = "update deals set stage_entered_at = $1, created_at = $1, updated_at = $1, actual_close_date = $2,
                    lost_reason = $3 where id = $4";
         on!(tx, c => sqlx::query(sql).bind(entered).bind(closed).bind(reason).bind(id).execute(c).await?.rows_affected());
+    }
+    Ok(())
+}
+
+/// Activities of every type about customers, leads and deals: calls with outcomes, emails, a
+/// Telegram message, meetings, tasks with due dates and a pinned note, spread over the last
+/// months; some scheduled for today, some upcoming, some overdue.
+async fn seed_activities(
+    tx: &mut Conn,
+    org: i64,
+    owner: i64,
+    customer_ids: &[i64],
+    owners: &[i64],
+) -> Result<(), AppError> {
+    let sql = "select id from leads where organization_id = $1 order by id limit 6";
+    let lead_ids = on!(tx, c => sqlx::query_scalar::<_, i64>(sql).bind(org).fetch_all(c).await?);
+    let sql = "select id from deals where organization_id = $1 order by id limit 6";
+    let deal_ids = on!(tx, c => sqlx::query_scalar::<_, i64>(sql).bind(org).fetch_all(c).await?);
+    let now = repo::now();
+    let today = now.date_naive();
+    let hour = |h: i64| now + Duration::hours(h);
+    // (type, title, hours from now it is scheduled (None: logged), status, about (0 customer,
+    // 1 lead, 2 deal), which one, the type's fields)
+    type Fill = fn(&mut ActivityFields);
+    type Demo<'a> = (ActivityType, &'a str, Option<i64>, ActivityStatus, usize, usize, Fill);
+    let demo: [Demo; 20] = [
+        (ActivityType::Call, "Discovery call", Some(-24 * 60), ActivityStatus::Completed, 0, 0, |f| {
+            (f.phone_number, f.outcome, f.duration_minutes) =
+                (Some("+1 555 0101".into()), Some(CallOutcome::Connected), Some(25));
+        }),
+        (ActivityType::Email, "Sent the product overview", Some(-24 * 55), ActivityStatus::Completed, 0, 1, |f| {
+            f.email_subject = Some("Too Good CRM: product overview".into());
+            f.email_body = Some("Hello! As promised, the overview and pricing are attached.".into());
+            f.recipients = vec!["buyers@contoso.example".into()];
+        }),
+        (ActivityType::Call, "Follow-up call", Some(-24 * 40), ActivityStatus::Completed, 1, 0, |f| {
+            (f.phone_number, f.outcome, f.duration_minutes) =
+                (Some("+1 555 0200".into()), Some(CallOutcome::Voicemail), Some(2));
+        }),
+        (ActivityType::Meeting, "On-site demo", Some(-24 * 35), ActivityStatus::Completed, 2, 0, |f| {
+            f.location = Some("Customer HQ, Seattle".into());
+            f.attendees = vec!["Dana Demo".into(), "orders@northwind.example".into()];
+            f.duration_minutes = Some(90);
+        }),
+        (ActivityType::Note, "Decision maker is the CFO", None, ActivityStatus::Completed, 0, 0, |f| {
+            f.is_pinned = true;
+            f.description = Some("Budget approvals go through the CFO; involve her before the proposal.".into());
+        }),
+        (ActivityType::Telegram, "Shared the pilot timeline", Some(-24 * 20), ActivityStatus::Completed, 1, 1, |f| {
+            (f.telegram_username, f.telegram_chat_id) = (Some("liam_okafor".into()), Some(482_113_907));
+        }),
+        (ActivityType::Call, "Pricing questions", Some(-24 * 14), ActivityStatus::Completed, 2, 1, |f| {
+            (f.phone_number, f.outcome, f.duration_minutes) =
+                (Some("+1 555 0301".into()), Some(CallOutcome::Connected), Some(18));
+        }),
+        (ActivityType::Call, "Intro call attempt", Some(-24 * 10), ActivityStatus::Completed, 1, 2, |f| {
+            (f.phone_number, f.outcome) = (Some("+1 555 0202".into()), Some(CallOutcome::NoAnswer));
+        }),
+        (ActivityType::Meeting, "Quarterly review", Some(-24 * 7), ActivityStatus::Cancelled, 0, 2, |f| {
+            f.meeting_url = Some("https://meet.example.com/q-review".into());
+        }),
+        (ActivityType::Task, "Send the revised proposal", Some(-24 * 3), ActivityStatus::Scheduled, 2, 2, |f| {
+            f.priority = Some(ActivityPriority::High);
+        }),
+        (ActivityType::Call, "Check in after the trial", Some(-5), ActivityStatus::Scheduled, 0, 3, |f| {
+            f.phone_number = Some("+1 555 0104".into());
+        }),
+        (ActivityType::Task, "Prepare the contract draft", None, ActivityStatus::Scheduled, 2, 3, |f| {
+            f.priority = Some(ActivityPriority::Urgent);
+        }),
+        (ActivityType::Task, "Update the CRM notes", None, ActivityStatus::InProgress, 1, 3, |f| {
+            f.priority = Some(ActivityPriority::Low);
+        }),
+        (ActivityType::Meeting, "Negotiation meeting", Some(2), ActivityStatus::Scheduled, 2, 0, |f| {
+            f.location = Some("Video call".into());
+            f.meeting_url = Some("https://meet.example.com/negotiation".into());
+            f.attendees = vec!["Dana Demo".into(), "Sam Seller".into()];
+            f.duration_minutes = Some(60);
+        }),
+        (ActivityType::Call, "Call back about the invoice", Some(4), ActivityStatus::Scheduled, 0, 4, |f| {
+            f.phone_number = Some("+1 555 0105".into());
+        }),
+        (ActivityType::Email, "Send the onboarding guide", Some(24), ActivityStatus::Scheduled, 0, 5, |f| {
+            f.email_subject = Some("Welcome aboard: your onboarding guide".into());
+            f.recipients = vec!["hello@fabrikam.example".into()];
+        }),
+        (ActivityType::Meeting, "Kick-off workshop", Some(24 * 3), ActivityStatus::Scheduled, 2, 4, |f| {
+            f.location = Some("Berlin office".into());
+            f.duration_minutes = Some(120);
+        }),
+        (ActivityType::Call, "Qualification call", Some(24 * 5), ActivityStatus::Scheduled, 1, 4, |f| {
+            f.phone_number = Some("+1 555 0204".into());
+        }),
+        (ActivityType::Task, "Renewal reminder", None, ActivityStatus::Scheduled, 0, 6, |f| {
+            f.priority = Some(ActivityPriority::Medium);
+        }),
+        (ActivityType::Note, "Prefers email over calls", None, ActivityStatus::Completed, 1, 5, |_| {}),
+    ];
+    let mut timeless_tasks = 0;
+    for (i, (kind, title, at, status, about, nth, fill)) in demo.into_iter().enumerate() {
+        let pick = |ids: &[i64]| ids.get(nth % ids.len().max(1)).copied();
+        let (customer_id, lead_id, deal_id) = match about {
+            0 => (pick(customer_ids), None, None),
+            1 => (None, pick(&lead_ids), None),
+            _ => (None, None, pick(&deal_ids)),
+        };
+        if customer_id.or(lead_id).or(deal_id).is_none() {
+            continue;
+        }
+        let mut fields = ActivityFields {
+            activity_type: kind,
+            title: title.into(),
+            status,
+            scheduled_at: at.map(hour),
+            customer_id,
+            lead_id,
+            deal_id,
+            assigned_to: owners.get(i % owners.len().max(1)).copied(),
+            ..ActivityFields::default()
+        };
+        fill(&mut fields);
+        // Tasks without a time: one overdue, one due today, one next week.
+        if kind == ActivityType::Task && at.is_none() {
+            fields.due_date = Some(today + Duration::days([-2, 0, 7][timeless_tasks % 3]));
+            timeless_tasks += 1;
+        }
+        let happened = fields.scheduled_at.unwrap_or(now - Duration::days(30 - i as i64));
+        let completed_at = (status == ActivityStatus::Completed).then_some(happened.min(now));
+        let id = activities::create(tx, org, owner, &fields, completed_at).await?;
+        let created = happened.min(now) - Duration::days(1);
+        let sql = "update activities set created_at = $1, updated_at = $1 where id = $2";
+        on!(tx, c => sqlx::query(sql).bind(created).bind(id).execute(c).await?.rows_affected());
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 #[macro_use]
 mod common;
 
+mod activities;
 mod deal_pages;
 mod deals;
 mod employees;

@@ -112,8 +112,19 @@ both!(every_page_loads_its_data_once, |app| async {
     let lead =
         created(app.post("/api/leads/create", Some(&token), &[("first_name", "Lee"), ("last_name", "Once")]).await);
     let employee = app.get("/api/auth/me", Some(&token)).await.json["employee_id"].as_i64().unwrap();
+    let activity = created(
+        app.post(
+            "/api/activities/create",
+            Some(&token),
+            &[("activity_type", "call"), ("title", "Once call"), ("customer_id", &customer)],
+        )
+        .await,
+    );
     let pages = [
         "/".to_owned(),
+        "/activities".into(),
+        "/activities/new".into(),
+        format!("/activities/{activity}"),
         "/customers".into(),
         format!("/customers/{customer}"),
         "/leads".into(),

@@ -142,6 +142,26 @@ both!(demo_seeding_is_idempotent, |app| async {
     assert_eq!(off, 0, "demo deals carry their stage's probability");
     let departments = on!(conn, c => sqlx::query_scalar::<_, i64>("select count(distinct department) from employees").fetch_one(c).await.unwrap());
     assert_eq!(departments, 3);
+    let acts = on!(conn, c => sqlx::query_as::<_, (i64, i64, i64, i64, i64)>(
+        "select (select count(*) from activities), (select count(distinct activity_type) from activities),
+                (select count(*) from activities where is_pinned), (select count(*) from activities where outcome is not null),
+                (select count(distinct organization_id) from activities)")
+        .fetch_one(c).await.unwrap());
+    assert_eq!(acts, (20, 6, 1, 4, 1), "activities of every type, one pinned note, calls with outcomes");
+    let org = on!(conn, c => sqlx::query_scalar::<_, i64>("select organization_id from activities limit 1").fetch_one(c).await.unwrap());
+    let now = too_good_crm::server::repo::now();
+    let stats = too_good_crm::server::repo::activities::stats(&mut conn, org, Scope::All, now).await.unwrap();
+    assert!(stats.overdue >= 2, "some overdue: {stats:?}");
+    let soon = too_good_crm::server::repo::activities::scheduled_between(
+        &mut conn,
+        org,
+        Scope::All,
+        now,
+        now + chrono::Duration::days(7),
+    )
+    .await
+    .unwrap();
+    assert!(soon.len() >= 4, "some upcoming: {soon:?}");
 });
 
 both!(maintained_counts_agree_with_counting_rows, |app| async {

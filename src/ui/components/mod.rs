@@ -8,6 +8,7 @@ pub mod form;
 pub mod pagination;
 pub mod sort_header;
 pub mod time;
+pub mod timeline;
 
 pub use error::{use_form_error, use_url_error, ErrorBox};
 pub use feedback::{describe, use_hydrated, ErrorSummary, NoJsNext};

@@ -31,6 +31,7 @@ const SECTIONS: &[(&str, &str, &str)] = &[
     ("/customers", "Customers", "customers"),
     ("/leads", "Leads", "leads"),
     ("/deals", "Deals", "deals"),
+    ("/activities", "Activities", "activities"),
     ("/pipelines", "Pipelines", "pipelines"),
     ("/vendors", "Vendors", "vendors"),
     ("/orders", "Orders", "orders"),

@@ -1,11 +1,14 @@
-//! The dashboard: the organization's figures at a glance.
+//! The dashboard: the caller's day (today's and overdue activities) and the organization's
+//! figures at a glance.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::activities::{get_my_day, CompleteActivity};
 use crate::api::customers::get_customer_stats;
 use crate::domain::customer::{CustomerStatus, CustomerType};
 use crate::ui::components::chart::BarChart;
+use crate::ui::components::timeline::TimelineEntry;
 use crate::ui::components::ErrorBox;
 use crate::ui::layout::use_me;
 
@@ -14,6 +17,19 @@ pub fn DashboardPage() -> impl IntoView {
     let me = use_me();
     let can_customers = me.can("customers", "view");
     let stats = Resource::new(|| (), |_| get_customer_stats());
+    let can_activities = me.can("activities", "view");
+    let can_complete = me.can("activities", "edit");
+    let complete = ServerAction::<CompleteActivity>::new();
+    let my_day = Resource::new(
+        move || (can_activities, complete.version().get()),
+        |(can, _)| async move {
+            if can {
+                get_my_day().await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
     let greeting = format!("Welcome back, {}", me.user.first_name);
     view! {
         <Title text="Dashboard" />
@@ -21,6 +37,41 @@ pub fn DashboardPage() -> impl IntoView {
             <h1>{greeting}</h1>
             <p class="muted">{me.organization.map(|o| o.name)}</p>
         </div>
+        {can_activities.then(|| view! {
+            <section class="card my-day" aria-label="My day">
+                <h2>"My day"</h2>
+                <Transition fallback=|| view! { <p class="loading">"Loading your activities…"</p> }>
+                    {move || Suspend::new(async move {
+                        match my_day.await {
+                            Ok(Some(day)) => {
+                                let complete = can_complete.then_some(complete);
+                                let list = move |items: Vec<crate::domain::activity::Activity>, empty: &'static str| {
+                                    if items.is_empty() {
+                                        view! { <p class="muted">{empty}</p> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ol class="timeline">
+                                                {items.into_iter().map(|a| view! { <TimelineEntry a complete /> }).collect_view()}
+                                            </ol>
+                                        }.into_any()
+                                    }
+                                };
+                                let overdue_count = day.overdue.len();
+                                view! {
+                                    <h3>"Today"</h3>
+                                    {list(day.today, "Nothing scheduled for today.")}
+                                    <h3>{format!("Overdue ({overdue_count})")}</h3>
+                                    {list(day.overdue, "Nothing overdue.")}
+                                    <p><a href="/activities">"All activities"</a></p>
+                                }.into_any()
+                            }
+                            Ok(None) => ().into_any(),
+                            Err(err) => view! { <ErrorBox err /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        })}
         {can_customers.then(|| view! {
             <Transition fallback=|| view! { <p class="loading">"Loading figures…"</p> }>
                 {move || Suspend::new(async move {

@@ -1,3 +1,4 @@
+pub mod activities;
 pub mod auth;
 pub mod customers;
 pub mod dashboard;

@@ -16,6 +16,7 @@ use crate::api::employees::employee_choices;
 use crate::domain::customer::{Customer, CustomerStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
+use crate::ui::components::timeline::{About, Timeline};
 use crate::ui::components::{time, use_form_error, ErrorBox, TextAreaField};
 use crate::ui::layout::use_me;
 use crate::ui::pages::deals::CustomerDeals;
@@ -74,6 +75,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <Timeline about=About::Customer id=id />
         <Notes customer_id=id add_note notes />
         <CustomerDeals customer_id=id />
         <RelatedOrders by="customer" id=id />

@@ -14,6 +14,7 @@ use crate::domain::deal::{Deal, DealStatus};
 use crate::domain::money;
 use crate::domain::pipeline::Pipeline;
 use crate::ui::components::form::FormErrors;
+use crate::ui::components::timeline::{About, Timeline};
 use crate::ui::components::{time, use_form_error, ErrorBox, TextAreaField};
 use crate::ui::layout::use_me;
 
@@ -81,6 +82,7 @@ pub fn DealDetailPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <Timeline about=About::Deal id=id />
     }
 }
 

@@ -1,6 +1,5 @@
-//! One lead: summary, qualify/disqualify, score, owner, edit form, activities.
+//! One lead: summary, qualify/disqualify, score, owner, edit form, activity timeline.
 
-use leptos::html::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -10,15 +9,13 @@ use super::form::LeadFieldset;
 use super::{score_class, status_class};
 use crate::api::employees::employee_choices;
 use crate::api::leads::{
-    get_lead, list_lead_activities, AddLeadActivity, AssignLead, ConvertLead, DeleteLead, DisqualifyLead, QualifyLead,
-    UpdateLead, UpdateLeadScore,
+    get_lead, AssignLead, ConvertLead, DeleteLead, DisqualifyLead, QualifyLead, UpdateLead, UpdateLeadScore,
 };
-use crate::domain::activity::{Activity, ActivityStatus, ActivityType};
 use crate::domain::employee::EmployeeChoice;
 use crate::domain::lead::{Lead, LeadStatus};
 use crate::domain::money;
-use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
+use crate::ui::components::timeline::{About, Timeline};
 use crate::ui::components::{time, use_form_error, ErrorBox, Field, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 
@@ -47,7 +44,6 @@ pub fn LeadDetailPage() -> impl IntoView {
         delete: ServerAction::new(),
         convert: ServerAction::new(),
     };
-    let add_activity = ServerAction::<AddLeadActivity>::new();
     // Reload after successful changes only: a refused edit must keep what the user typed.
     let saved_version = move || {
         [
@@ -62,8 +58,6 @@ pub fn LeadDetailPage() -> impl IntoView {
         .max()
     };
     let lead = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_lead(id));
-    let activities =
-        Resource::new(move || (id.get(), add_activity.version().get()), |(id, _)| list_lead_activities(id));
     let employees = Resource::new(|| (), |_| employee_choices());
     let update_error = use_form_error(actions.update.value(), "/api/leads/update");
     let delete_error = use_form_error(actions.delete.value(), "/api/leads/delete");
@@ -105,7 +99,7 @@ pub fn LeadDetailPage() -> impl IntoView {
                 }
             })}
         </Transition>
-        <Activities lead_id=id add_activity activities />
+        <Timeline about=About::Lead id=id />
     }
 }
 
@@ -286,84 +280,4 @@ fn Work(l: Lead, employees: Vec<EmployeeChoice>, actions: Actions) -> impl IntoV
         }
         .into_any()
     })
-}
-
-/// CSS class of an activity's status badge.
-fn activity_status_class(status: ActivityStatus) -> &'static str {
-    match status {
-        ActivityStatus::Completed => "badge badge-green",
-        ActivityStatus::Scheduled | ActivityStatus::InProgress => "badge badge-blue",
-        ActivityStatus::Cancelled => "badge badge-grey",
-    }
-}
-
-#[component]
-fn Activities(
-    lead_id: Memo<i64>,
-    add_activity: ServerAction<AddLeadActivity>,
-    activities: Resource<Result<Vec<Activity>, AppError>>,
-) -> impl IntoView {
-    let me = use_me();
-    let error = use_form_error(add_activity.value(), "/api/leads/add_activity");
-    let form = NodeRef::<Form>::new();
-    // Clear the form once the activity is saved (never when it was refused).
-    Effect::new(move |_| {
-        if matches!(add_activity.value().get(), Some(Ok(_))) {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-        }
-    });
-    let types: Vec<(String, String)> =
-        ActivityType::ALL.iter().map(|t| (t.as_str().to_owned(), t.label().to_owned())).collect();
-    view! {
-        <section class="card notes">
-            <h2>"Activities"</h2>
-            {me.can("leads", "edit").then(|| view! {
-                <ActionForm action=add_activity node_ref=form>
-                    <input type="hidden" name="lead_id" value=move || lead_id.get() />
-                    <input type="hidden" name="next" value=move || format!("/leads/{}", lead_id.get()) />
-                    <FormErrors error />
-                    <div class="form-grid">
-                        <SelectField label="Type" name="activity_type" value="call".to_owned() options=types error />
-                        <Field label="Subject" name="subject" required=true error />
-                        <Field label="Scheduled at (UTC, empty if done)" name="scheduled_at" kind="datetime-local" error />
-                        <TextAreaField label="Description" name="description" rows=3 error />
-                    </div>
-                    <button type="submit" class="button primary" disabled=move || add_activity.pending().get()>"Add activity"</button>
-                </ActionForm>
-            })}
-            <Transition fallback=|| view! { <p class="loading">"Loading activities…"</p> }>
-                {move || Suspend::new(async move {
-                    match activities.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">"No activities yet."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ol class="timeline">
-                                {list.into_iter().map(|a| view! {
-                                    <li>
-                                        <p class="timeline-meta">
-                                            <strong>{a.activity_type.label()}</strong>
-                                            " · "
-                                            <span class=activity_status_class(a.status)>{a.status.label()}</span>
-                                            " · "
-                                            {a.created_by_name.unwrap_or_else(|| "Someone".into())}
-                                            " · "
-                                            <time datetime=a.created_at.to_rfc3339()>{time::date_time(a.created_at)}</time>
-                                            {a.scheduled_at.map(|t| view! {
-                                                " · for " <time datetime=t.to_rfc3339()>{time::date_time(t)}</time>
-                                            })}
-                                        </p>
-                                        <p class="note-body"><strong>{a.subject}</strong></p>
-                                        {a.description.map(|d| view! { <p class="note-body">{d}</p> })}
-                                    </li>
-                                }).collect_view()}
-                            </ol>
-                        }.into_any(),
-                        Err(_) => ().into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
-    }
-    .into_any()
 }

@@ -1,0 +1,182 @@
+//! One activity: summary with its type's details, complete / cancel / delete, edit form.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::form::ActivityFieldset;
+use crate::api::activities::{get_activity, CancelActivity, CompleteActivity, DeleteActivity, UpdateActivity};
+use crate::api::employees::employee_choices;
+use crate::domain::activity::Activity;
+use crate::ui::components::form::FormErrors;
+use crate::ui::components::timeline::{details, status_class};
+use crate::ui::components::{time, use_form_error, ErrorBox};
+use crate::ui::layout::use_me;
+
+/// The actions of the page, created once and shared by its parts.
+#[derive(Clone, Copy)]
+struct Actions {
+    update: ServerAction<UpdateActivity>,
+    complete: ServerAction<CompleteActivity>,
+    cancel: ServerAction<CancelActivity>,
+    delete: ServerAction<DeleteActivity>,
+}
+
+#[component]
+pub fn ActivityDetailPage() -> impl IntoView {
+    let me = use_me();
+    let can_edit = me.can("activities", "edit");
+    let sees_all = me.can("activities", "view_all");
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
+    let actions = Actions {
+        update: ServerAction::new(),
+        complete: ServerAction::new(),
+        cancel: ServerAction::new(),
+        delete: ServerAction::new(),
+    };
+    // Reload after successful changes only: a refused edit must keep what the user typed.
+    let saved_version = move || {
+        [actions.update.value(), actions.complete.value(), actions.cancel.value()]
+            .iter()
+            .filter_map(|v| v.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|a| a.version)))
+            .max()
+    };
+    let activity = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_activity(id));
+    // Only those who see everyone's activities may assign them to someone else.
+    let employees = Resource::new(
+        move || sees_all,
+        |all| async move {
+            if all {
+                employee_choices().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
+    let update_error = use_form_error(actions.update.value(), "/api/activities/update");
+    let complete_error = use_form_error(actions.complete.value(), "/api/activities/complete");
+    let cancel_error = use_form_error(actions.cancel.value(), "/api/activities/cancel");
+    let delete_error = use_form_error(actions.delete.value(), "/api/activities/delete");
+
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading activity…"</p> }>
+            {move || Suspend::new(async move {
+                match (activity.await, employees.await) {
+                    (Ok(a), employees) => view! {
+                        <Title text=a.fields.title.clone() />
+                        <Header a=a.clone() actions />
+                        <FormErrors error=complete_error />
+                        <FormErrors error=cancel_error />
+                        <FormErrors error=delete_error />
+                        <div class="detail-grid">
+                            <Summary a=a.clone() />
+                            {can_edit.then(|| view! {
+                                <section class="card">
+                                    <h2>"Edit"</h2>
+                                    <ActionForm action=actions.update>
+                                        <input type="hidden" name="id" value=a.id />
+                                        <input type="hidden" name="version" value=a.version />
+                                        <FormErrors error=update_error />
+                                        <ActivityFieldset fields=a.fields.clone() employees=employees.unwrap_or_default() error=update_error />
+                                        <div class="form-actions">
+                                            <button type="submit" class="button primary" disabled=move || actions.update.pending().get()>"Save changes"</button>
+                                            {move || matches!(actions.update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                        </div>
+                                    </ActionForm>
+                                </section>
+                            })}
+                        </div>
+                    }.into_any(),
+                    (Err(err), _) => view! { <ErrorBox err /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
+
+#[component]
+fn Header(a: Activity, actions: Actions) -> impl IntoView {
+    let me = use_me();
+    let here = format!("/activities/{}", a.id);
+    let open = a.fields.status.is_open();
+    let can_edit = me.can("activities", "edit") && open;
+    let id = a.id;
+    let (next_complete, next_cancel) = (here.clone(), here);
+    view! {
+        <div class="page-header">
+            <div>
+                <A href="/activities">"← All activities"</A>
+                <h1>
+                    <span aria-hidden="true">{a.fields.activity_type.icon()}</span> " " {a.fields.title.clone()}
+                    " " <span class=status_class(a.fields.status)>{a.fields.status.label()}</span>
+                </h1>
+                <p class="muted">{a.fields.activity_type.label()}</p>
+            </div>
+            <div class="actions">
+                {can_edit.then(|| view! {
+                    <ActionForm action=actions.complete>
+                        <input type="hidden" name="id" value=id />
+                        <input type="hidden" name="next" value=next_complete />
+                        <button type="submit" class="button primary" disabled=move || actions.complete.pending().get()>"Complete"</button>
+                    </ActionForm>
+                    <ActionForm action=actions.cancel>
+                        <input type="hidden" name="id" value=id />
+                        <input type="hidden" name="next" value=next_cancel />
+                        <button type="submit" class="button" disabled=move || actions.cancel.pending().get()>"Cancel activity"</button>
+                    </ActionForm>
+                })}
+                {me.can("activities", "delete").then(|| view! {
+                    <details class="menu danger-menu">
+                        <summary class="button danger">"Delete…"</summary>
+                        <div class="menu-panel">
+                            <p>"Delete this activity? This cannot be undone."</p>
+                            <ActionForm action=actions.delete>
+                                <input type="hidden" name="id" value=id />
+                                <input type="hidden" name="next" value="/activities" />
+                                <button type="submit" class="button danger">"Yes, delete"</button>
+                            </ActionForm>
+                        </div>
+                    </details>
+                })}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Summary(a: Activity) -> impl IntoView {
+    let row = |label: &'static str, value: Option<String>| {
+        view! { <div class="dl-row"><dt>{label}</dt><dd>{value.filter(|v| !v.is_empty()).unwrap_or_else(|| "—".into())}</dd></div> }
+    };
+    let link = |label: &'static str, href: Option<String>, name: Option<String>| {
+        href.map(|href| {
+            view! { <div class="dl-row"><dt>{label}</dt><dd><A href=href>{name.unwrap_or_else(|| "View".into())}</A></dd></div> }
+        })
+    };
+    let info = details(&a);
+    view! {
+        <section class="card">
+            <h2>"Details"</h2>
+            <dl class="dl">
+                {row("Type", Some(a.fields.activity_type.label().to_owned()))}
+                {row("Scheduled", a.fields.scheduled_at.map(time::date_time))}
+                {row("Completed", a.completed_at.map(time::date_time))}
+                {row("Assigned to", a.assigned_to_name.clone())}
+                {link("Customer", a.fields.customer_id.map(|id| format!("/customers/{id}")), a.customer_name.clone())}
+                {link("Lead", a.fields.lead_id.map(|id| format!("/leads/{id}")), a.lead_name.clone())}
+                {link("Deal", a.fields.deal_id.map(|id| format!("/deals/{id}")), a.deal_title.clone())}
+                {info.into_iter().map(|(label, text)| row(label, Some(text))).collect_view()}
+                {row("Description", a.fields.description.clone())}
+                {a.fields.email_body.clone().map(|b| row("Email body", Some(b)))}
+                {row("Recorded by", a.created_by_name.clone())}
+                {row("Created", Some(time::date_time(a.created_at)))}
+                {row("Updated", Some(time::date_time(a.updated_at)))}
+            </dl>
+        </section>
+    }
+    .into_any()
+}
