@@ -139,6 +139,22 @@ fn table() -> Vec<Row> {
             .on_record(),
         post("leads/convert", "id={lead}", needs!("leads":"edit", "customers":"create", "deals":"create")).on_record(),
         post("leads/delete", "id={lead}", needs!("leads":"delete")).on_record(),
+        // Activities.
+        get("activities/list", "", needs!("activities":"view")),
+        get("activities/stats", "", needs!("activities":"view")),
+        get("activities/upcoming", "", needs!("activities":"view")),
+        get("activities/overdue", "", needs!("activities":"view")),
+        get("activities/my_day", "", needs!("activities":"view")),
+        get("activities/get", "id={activity}", needs!("activities":"view")).on_record(),
+        post(
+            "activities/create",
+            "activity_type=call&title=Follow up&customer_id={my_customer}",
+            needs!("activities":"create"),
+        ),
+        post("activities/update", "id={activity}&description=Changed", needs!("activities":"edit")).on_record(),
+        post("activities/complete", "id={activity}", needs!("activities":"edit")).on_record(),
+        post("activities/cancel", "id={activity}", needs!("activities":"edit")).on_record(),
+        post("activities/delete", "id={activity}", needs!("activities":"delete")).on_record(),
         // Pipelines.
         get("pipelines/list", "", needs!("pipelines":"view")),
         get("pipelines/get", "id={default_pipeline}", needs!("pipelines":"view")),
@@ -274,6 +290,17 @@ impl World<'_> {
                 self.create("roles/create", &[("name", &name), ("permissions", "customers:view")]).await
             }
             "customer" => self.create("customers/create", &[("name", "Fixture"), ("assigned_to", &rep)]).await,
+            "activity" => {
+                let customer = self.fixed["my_customer"].clone();
+                let form = [
+                    ("activity_type", "meeting"),
+                    ("title", "Fixture"),
+                    ("customer_id", customer.as_str()),
+                    ("scheduled_at", "2030-01-01T10:00"),
+                    ("assigned_to", rep.as_str()),
+                ];
+                self.create("activities/create", &form).await
+            }
             "lead" => self.create("leads/create", &[("first_name", "Fixture"), ("assigned_to", &rep)]).await,
             "deal" | "won_deal" => {
                 let customer = self.fixed["my_customer"].clone();
