@@ -46,6 +46,11 @@ impl Me {
     pub fn can(&self, resource: &str, action: &str) -> bool {
         crate::domain::permission::allows(&self.permissions, resource, action)
     }
+
+    /// Whether the caller uses the client portal (a customer's contact, not staff).
+    pub fn is_portal(&self) -> bool {
+        self.role.as_deref() == Some(crate::domain::permission::CUSTOMER)
+    }
 }
 
 /// Answer to a successful sign-in or sign-up.

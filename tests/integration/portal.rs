@@ -162,3 +162,42 @@ both!(only_staff_who_may_grant_the_portal_invite_and_only_to_their_customers, |a
     let members: Value = app.get("/api/organizations/members", Some(&owner)).await.json;
     assert!(members.as_array().unwrap().iter().any(|m| m["email"] == "d@gamma.example" && m["role"] == "customer"));
 });
+
+both!(the_portal_layout_shows_only_the_customers_own_pages, |app| async {
+    let owner = app.register("lowner@example.com", "Layout Co").await;
+    let customer = app.customer(&owner, &[("name", "Delta")]).await.to_string();
+    let invite = [
+        ("customer_id", customer.as_str()),
+        ("email", "d@delta.example"),
+        ("first_name", "Dee"),
+        ("password", "delta portal pass"),
+    ];
+    assert_eq!(app.post("/api/portal/invite", Some(&owner), &invite).await.status, StatusCode::OK);
+    let login =
+        app.post("/api/auth/login", None, &[("email", "d@delta.example"), ("password", "delta portal pass")]).await;
+    let cookie = login.headers.get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    let page = |uri: &'static str| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move { app.send(crate::common::page(uri, Some(&cookie))).await }
+    };
+    let home = page("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    let nav = home.text.split("aria-label=\"Main\"").nth(1).unwrap().split("</nav>").next().unwrap().to_owned();
+    for section in ["Orders", "Payments", "Issues"] {
+        assert!(nav.contains(section), "{section} missing from the portal menu: {nav}");
+    }
+    for staff in ["Customers", "Leads", "Deals", "Vendors", "Employees", "Activities", "Roles"] {
+        assert!(!nav.contains(staff), "{staff} in the portal menu: {nav}");
+    }
+    assert!(home.text.contains("Raise an issue"));
+    let staff_page = page("/customers").await;
+    assert!(staff_page.text.contains("Not available in the portal"), "{}", staff_page.text);
+    assert!(!staff_page.text.contains("Delta"));
+    // The new-issue form asks only what a customer can answer.
+    let form = page("/issues/new").await;
+    assert!(form.text.contains("name=\"order_id\""), "{}", form.text);
+    for staff_field in ["name=\"vendor_id\"", "name=\"assigned_to\"", "name=\"customer_id\"", "name=\"status\""] {
+        assert!(!form.text.contains(staff_field), "{staff_field} offered in the portal");
+    }
+});

@@ -59,6 +59,10 @@ pub fn SelectFilter(
 /// The "Assigned to" filter: the organization's employees, "Anyone" first.
 #[component]
 pub fn AssigneeFilter(current: Option<String>, set: FilterSetter) -> impl IntoView {
+    // Portal members do not see who works on what.
+    if crate::ui::layout::use_me().is_portal() {
+        return ().into_any();
+    }
     let employees = Resource::new(|| (), |_| employee_choices());
     view! {
         <div class="field">
@@ -80,4 +84,5 @@ pub fn AssigneeFilter(current: Option<String>, set: FilterSetter) -> impl IntoVi
             </select>
         </div>
     }
+    .into_any()
 }

@@ -41,6 +41,17 @@ const SECTIONS: &[(&str, &str, &str)] = &[
     ("/settings/roles", "Roles", "roles"),
 ];
 
+/// The pages of the client portal (a customer's contact sees nothing else).
+const PORTAL_PAGES: &[&str] = &["/", "/orders", "/payments", "/issues", "/profile", "/organizations"];
+
+fn portal_page(page: &str, path: &str) -> bool {
+    if page == "/" {
+        path == "/"
+    } else {
+        path == page || path.starts_with(&format!("{page}/"))
+    }
+}
+
 /// Who is signed in, as the server resolved it before rendering a page (server only; the
 /// browser gets it through [`InitialCaller`]).
 #[derive(Clone)]
@@ -112,6 +123,7 @@ fn Frame(me: Me) -> impl IntoView {
         .collect_view();
     let orgs = Resource::new(|| (), |_| list_organizations());
     provide_context(MyOrganizations(orgs));
+    let portal = me.is_portal();
     let org_name = me.organization.as_ref().map(|o| o.name.clone()).unwrap_or_else(|| "No organization".into());
     let user_name = me.user.full_name();
     view! {
@@ -138,7 +150,16 @@ fn Frame(me: Me) -> impl IntoView {
                 <ul>{nav}</ul>
             </nav>
             <main class="content" id="main">
-                <Outlet />
+                {move || if portal && !PORTAL_PAGES.iter().any(|p| portal_page(p, &location.pathname.get())) {
+                    view! {
+                        <div class="card">
+                            <h1>"Not available in the portal"</h1>
+                            <p>"This page is for our staff. Your orders, payments and issues are in the menu."</p>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! { <Outlet /> }.into_any()
+                }}
             </main>
         </div>
     }

@@ -31,12 +31,21 @@ pub fn DashboardPage() -> impl IntoView {
         },
     );
     let greeting = format!("Welcome back, {}", me.user.first_name);
+    let portal = me.is_portal();
     view! {
         <Title text="Dashboard" />
         <div class="page-header">
             <h1>{greeting}</h1>
             <p class="muted">{me.organization.map(|o| o.name)}</p>
         </div>
+        {portal.then(|| view! {
+            <section class="cards" aria-label="Your account">
+                <a class="card stat" href="/orders"><span class="stat-label">"Your orders"</span><span class="stat-value">"→"</span></a>
+                <a class="card stat" href="/payments"><span class="stat-label">"Your payments"</span><span class="stat-value">"→"</span></a>
+                <a class="card stat" href="/issues"><span class="stat-label">"Your issues"</span><span class="stat-value">"→"</span></a>
+            </section>
+            <p><a class="button primary" href="/issues/new">"Raise an issue"</a></p>
+        })}
         {can_activities.then(|| view! {
             <section class="card my-day" aria-label="My day">
                 <h2>"My day"</h2>

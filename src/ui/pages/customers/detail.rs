@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::form::CustomerFieldset;
+use super::portal::PortalAccess;
 use super::status_class;
 use crate::api::customers::{
     get_customer, list_customer_notes, ActivateCustomer, AddCustomerNote, DeactivateCustomer, DeleteCustomer,
@@ -81,6 +82,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
         <RelatedOrders by="customer" id=id />
         <RelatedPayments by="customer" id=id />
         <RelatedIssues by="customer" id=id />
+        <PortalAccess customer_id=id />
     }
 }
 

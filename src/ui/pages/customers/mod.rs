@@ -3,6 +3,7 @@
 mod detail;
 mod form;
 mod list;
+mod portal;
 
 pub use detail::CustomerDetailPage;
 pub use form::CustomerNewPage;

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use super::form::{issue_choices, IssueFieldset, IssueLinks};
+use super::form::{issue_choice_rights, issue_choices, IssueFieldset, IssueLinks};
 use super::{priority_class, status_class};
 use crate::api::issues::{
     get_issue, list_issue_comments, AddIssueComment, DeleteIssue, ReopenIssue, ResolveIssue, UpdateIssue,
@@ -29,7 +29,7 @@ struct Actions {
 #[component]
 pub fn IssueDetailPage() -> impl IntoView {
     let me = use_me();
-    let can = (me.can("vendors", "view"), me.can("orders", "view"), me.can("customers", "view"));
+    let can = issue_choice_rights();
     let can_edit = me.can("issues", "edit");
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));

@@ -25,14 +25,20 @@ pub struct IssueChoices {
 }
 
 /// Loads the choices of an issue form, each only when the caller may list those records.
-pub async fn issue_choices(can: (bool, bool, bool)) -> IssueChoices {
-    let (vendors, orders, customers) = can;
+pub async fn issue_choices(can: (bool, bool, bool, bool)) -> IssueChoices {
+    let (vendors, orders, customers, staff) = can;
     IssueChoices {
         vendors: vendor_choice(vendors).await,
         orders: order_choice(orders).await,
         customers: customer_choice(customers).await,
-        employees: employee_choices().await.unwrap_or_default(),
+        employees: if staff { employee_choices().await.unwrap_or_default() } else { Vec::new() },
     }
+}
+
+/// What an issue form may load for this caller: vendors, orders, customers, employees.
+pub fn issue_choice_rights() -> (bool, bool, bool, bool) {
+    let me = use_me();
+    (me.can("vendors", "view"), me.can("orders", "view"), me.can("customers", "view"), !me.is_portal())
 }
 
 /// Labels of the records an issue is linked to (for records not in the choices).
@@ -53,6 +59,9 @@ pub fn IssueFieldset(
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let i = fields;
+    // A portal member describes the problem and may name one of their orders; the rest is
+    // for the staff.
+    let staff = !use_me().is_portal();
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let employee_options: Vec<(String, String)> =
         choices.employees.iter().map(|e| (e.id.to_string(), e.label())).collect();
@@ -78,15 +87,17 @@ pub fn IssueFieldset(
                 options=IssuePriority::options(IssuePriority::ALL) error />
             <SelectField label="Category" name="category" value=i.category.as_str().to_owned()
                 options=IssueCategory::options(IssueCategory::ALL) error />
-            {status}
-            <RefField label="Vendor" name="vendor_id" choice=choices.vendors value=i.vendor_id current=links.vendor
-                blank="No vendor" error />
+            {staff.then_some(status)}
             <RefField label="Order" name="order_id" choice=choices.orders value=i.order_id current=links.order
                 blank="No order" error />
-            <RefField label="Customer" name="customer_id" choice=choices.customers value=i.customer_id
-                current=links.customer blank="No customer" error />
-            <SelectField label="Assigned to" name="assigned_to" value=i.assigned_to.map(|a| a.to_string()).unwrap_or_default()
-                blank="Nobody" options=employee_options error />
+            {staff.then(|| view! {
+                <RefField label="Vendor" name="vendor_id" choice=choices.vendors value=i.vendor_id current=links.vendor
+                    blank="No vendor" error />
+                <RefField label="Customer" name="customer_id" choice=choices.customers value=i.customer_id
+                    current=links.customer blank="No customer" error />
+                <SelectField label="Assigned to" name="assigned_to" value=i.assigned_to.map(|a| a.to_string()).unwrap_or_default()
+                    blank="Nobody" options=employee_options error />
+            })}
             <TextAreaField label="Description" name="description" value=text(&i.description) error />
         </div>
     }
@@ -95,8 +106,7 @@ pub fn IssueFieldset(
 
 #[component]
 pub fn IssueNewPage() -> impl IntoView {
-    let me = use_me();
-    let can = (me.can("vendors", "view"), me.can("orders", "view"), me.can("customers", "view"));
+    let can = issue_choice_rights();
     let query = use_query_map();
     let create = ServerAction::<CreateIssue>::new();
     let error = use_form_error(create.value(), "/api/issues/create");

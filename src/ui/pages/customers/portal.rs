@@ -1,0 +1,49 @@
+//! Portal access on a customer's page: invite one of their contacts to the client portal.
+
+use leptos::prelude::*;
+
+use crate::api::portal::InvitePortalUser;
+use crate::ui::components::form::FormErrors;
+use crate::ui::components::{use_form_error, Field};
+use crate::ui::layout::use_me;
+
+/// Shown to those who may grant the portal (the Customer role's permissions and
+/// `customers:edit`).
+#[component]
+pub fn PortalAccess(#[prop(into)] customer_id: Signal<i64>) -> impl IntoView {
+    let me = use_me();
+    let allowed = me.can("customers", "edit")
+        && crate::domain::permission::system_role_permissions(crate::domain::permission::CUSTOMER)
+            .iter()
+            .all(|p| me.permissions.contains(p));
+    let invite = ServerAction::<InvitePortalUser>::new();
+    let error = use_form_error(invite.value(), "/api/portal/invite");
+    allowed.then(|| {
+        view! {
+            <section class="card">
+                <h2>"Client portal"</h2>
+                <p class="muted">
+                    "Give a contact of this customer a sign-in: they will see only this customer's orders, payments and issues, and can raise issues. "
+                    "For someone new, choose an initial password and pass it on to them."
+                </p>
+                <ActionForm action=invite>
+                    <input type="hidden" name="customer_id" value=move || customer_id.get() />
+                    <input type="hidden" name="next" value=move || format!("/customers/{}", customer_id.get()) />
+                    <FormErrors error />
+                    <div class="form-grid">
+                        <Field label="Email" name="email" kind="email" required=true error />
+                        <Field label="First name" name="first_name" error />
+                        <Field label="Last name" name="last_name" error />
+                        <Field label="Initial password" name="password" kind="password" error />
+                    </div>
+                    <div class="form-actions">
+                        <button type="submit" class="button" disabled=move || invite.pending().get()>"Invite to the portal"</button>
+                        {move || invite.value().get().and_then(Result::ok).map(|m| view! {
+                            <span class="saved" role="status">{format!("{} can now sign in.", m.email)}</span>
+                        })}
+                    </div>
+                </ActionForm>
+            </section>
+        }
+    })
+}
