@@ -67,7 +67,7 @@ pub async fn invite_portal_user(
         return Err(AppError::Conflict("this person is already a member of the organization".into()));
     }
     repo::organizations::add_member(&mut tx, member.org_id, user_id, CUSTOMER).await?;
-    repo::organizations::bind_customer(&mut tx, member.org_id, user_id, customer_id).await?;
+    repo::organizations::bind_customer(&mut tx, member.org_id, user_id, Some(customer_id)).await?;
     let invited = repo::organizations::members(&mut tx, member.org_id)
         .await?
         .into_iter()

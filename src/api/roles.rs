@@ -174,6 +174,8 @@ pub async fn assign_member_role(
     rules::may_assign(&mut tx, &caller, user_id, &role).await.map_err(|e| e.rename_fields(&[("role", "role_id")]))?;
     repo::roles::assign(&mut tx, member.org_id, user_id, role_id).await?;
     if role.slug != crate::domain::permission::CUSTOMER {
+        // Staff now: no longer limited to one customer's records, and assignable.
+        repo::organizations::bind_customer(&mut tx, member.org_id, user_id, None).await?;
         repo::employees::ensure_for_user(&mut tx, member.org_id, user_id).await?;
     }
     let members = repo::organizations::members(&mut tx, member.org_id).await?;

@@ -278,7 +278,7 @@ pub async fn seed_demo(db: &Db) -> Result<bool, AppError> {
         .await?;
     }
     // The portal demo user is a contact of the first customer.
-    organizations::bind_customer(&mut tx, org, portal_user, customer_ids[0]).await?;
+    organizations::bind_customer(&mut tx, org, portal_user, customer_ids.first().copied()).await?;
     seed_deals(&mut tx, org, owner, &customer_ids, &[sales_rep, manager, owner_employee]).await?;
     seed_leads(&mut tx, org, owner, &[sales_rep, staff_employees[3], manager]).await?;
     seed_operations(&mut tx, org, owner, &customer_ids, &[manager, staff_employees[0], owner_employee]).await?;

@@ -255,9 +255,15 @@ pub async fn deactivate_member(conn: &mut Conn, org_id: i64, user_id: i64) -> Re
     Ok(())
 }
 
-/// Binds a portal member to the customer record whose orders, payments and issues they see.
+/// Binds a portal member to the customer record whose orders, payments and issues they see
+/// (`None`: a staff member again).
 #[tracing::instrument(skip(conn))]
-pub async fn bind_customer(conn: &mut Conn, org_id: i64, user_id: i64, customer_id: i64) -> Result<(), AppError> {
+pub async fn bind_customer(
+    conn: &mut Conn,
+    org_id: i64,
+    user_id: i64,
+    customer_id: Option<i64>,
+) -> Result<(), AppError> {
     let sql = "update memberships set customer_id = $1 where organization_id = $2 and user_id = $3";
     on!(conn, c => sqlx::query(sql).bind(customer_id).bind(org_id).bind(user_id).execute(c).await?.rows_affected());
     Ok(())

@@ -1,0 +1,84 @@
+// Roles and the client portal (issue 5): a permission ticked in the roles matrix is saved and
+// applies; a customer's contact invited from the customer's page signs in to the portal, sees
+// only their orders and raises an issue about one.
+
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { apiGet, apiPost, BASE_URL, closeBrowser, signUp, unique, withPage } from './helpers.mjs';
+
+after(closeBrowser);
+
+test('roles: a permission ticked in the matrix is saved and shown after a reload', async (t) => {
+  await withPage(t, { name: 'roles-matrix' }, async (p) => {
+    const page = p.page;
+    await signUp(p);
+    await p.goto('/settings/roles');
+    await page.getByRole('heading', { level: 1, name: 'Roles & permissions' }).waitFor();
+    const box = page.getByLabel('Sales rep: Leads delete', { exact: true });
+    assert.equal(await box.isChecked(), false, 'sales reps start without leads:delete');
+    assert.equal(await page.getByLabel('Owner: Leads delete', { exact: true }).isDisabled(), true, "the owner's column is fixed");
+    await box.check();
+    const salesColumn = page.locator('th.matrix-role').filter({ hasText: 'Sales rep' });
+    await salesColumn.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+    const { body: roles } = await apiGet(p, '/api/roles/list');
+    const rep = roles.find((r) => r.slug === 'sales_rep');
+    assert.ok(rep.permissions.includes('leads:delete'), `saved: ${rep.permissions}`);
+    assert.ok(rep.permissions.includes('deals:edit'), 'the other ticks stay');
+    await p.goto('/settings/roles');
+    assert.equal(await page.getByLabel('Sales rep: Leads delete', { exact: true }).isChecked(), true, 'after a reload');
+    await p.settle();
+    p.assertNoConsoleErrors({ where: '/settings/roles' });
+  });
+});
+
+test('portal: an invited contact sees only their orders and raises an issue about one', async (t) => {
+  const email = `contact-${unique()}@portal.example`;
+  const password = 'portal-pass-123';
+  const orderTitle = `Kitchen fit-out ${unique()}`;
+  await withPage(t, { name: 'portal-invite' }, async (p) => {
+    const page = p.page;
+    await signUp(p);
+    const { body: mine } = await apiPost(p, '/api/customers/create', { name: `Portal customer ${unique()}` });
+    const { body: other } = await apiPost(p, '/api/customers/create', { name: `Someone else ${unique()}` });
+    const items = JSON.stringify([{ item_name: 'Cabinet', quantity: '1', unit_price: '100' }]);
+    await apiPost(p, '/api/orders/create', { title: orderTitle, customer_id: mine.id, items });
+    await apiPost(p, '/api/orders/create', { title: 'Not theirs', customer_id: other.id, items });
+    await p.goto(`/customers/${mine.id}`);
+    const card = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'Client portal' }) });
+    await card.getByLabel('Email').fill(email);
+    await card.getByLabel('First name').fill('Pat');
+    await card.getByLabel('Initial password').fill(password);
+    await card.getByRole('button', { name: 'Invite to the portal' }).click();
+    await card.getByRole('status').filter({ hasText: `${email} can now sign in.` }).waitFor();
+    p.assertNoConsoleErrors({ where: 'portal invite' });
+  });
+  await withPage(t, { name: 'portal-contact' }, async (p) => {
+    const page = p.page;
+    await p.goto('/login');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${BASE_URL}/`);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Orders' }).waitFor();
+    for (const staff of ['Customers', 'Leads', 'Deals', 'Vendors', 'Employees', 'Roles']) {
+      assert.equal(await nav.getByRole('link', { name: staff }).count(), 0, `${staff} is not in the portal menu`);
+    }
+    await nav.getByRole('link', { name: 'Orders' }).click();
+    await page.getByRole('link', { name: orderTitle }).or(page.getByText(orderTitle)).first().waitFor();
+    assert.equal(await page.getByText('Not theirs').count(), 0, "another customer's order is not listed");
+
+    await p.goto('/issues/new');
+    await page.locator('#f-title').fill('A door is scratched');
+    const order = page.getByLabel('Order');
+    const value = await order.locator('option', { hasText: orderTitle }).getAttribute('value');
+    await order.selectOption(value);
+    assert.equal(await page.locator('[name="vendor_id"]').count(), 0, 'no vendor field in the portal');
+    await page.getByRole('button', { name: 'Raise issue' }).click();
+    await page.waitForURL(/\/issues\/\d+$/);
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: 'A door is scratched' }).waitFor();
+    await p.settle();
+    p.assertNoConsoleErrors({ where: 'portal' });
+  });
+});
