@@ -21,7 +21,7 @@ test('roles: a permission ticked in the matrix is saved and shown after a reload
     const salesColumn = page.locator('th.matrix-role').filter({ hasText: 'Sales rep' });
     await salesColumn.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
-    const { body: roles } = await apiGet(p, '/api/roles/list');
+    const roles = await apiGet(p, '/api/roles/list');
     const rep = roles.find((r) => r.slug === 'sales_rep');
     assert.ok(rep.permissions.includes('leads:delete'), `saved: ${rep.permissions}`);
     assert.ok(rep.permissions.includes('deals:edit'), 'the other ticks stay');

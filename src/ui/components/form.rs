@@ -9,11 +9,13 @@ fn problem(error: Signal<Option<AppError>>, name: &'static str) -> Signal<Option
     Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_error(name))))
 }
 
-/// A text-like input (`kind`: text, email, password, number, date, url, tel).
+/// A text-like input (`kind`: text, email, password, number, date, url, tel). Its id is
+/// `f-<name>` unless `id` is given (a second form with the same field names on the page).
 #[component]
 pub fn Field(
     label: &'static str,
     name: &'static str,
+    #[prop(optional)] id: Option<&'static str>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] required: bool,
@@ -21,8 +23,8 @@ pub fn Field(
     #[prop(optional)] placeholder: Option<&'static str>,
     #[prop(optional, into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
-    let err_id = format!("f-{name}-error");
+    let id = id.map(str::to_owned).unwrap_or_else(|| format!("f-{name}"));
+    let err_id = format!("{id}-error");
     let problem = problem(error, name);
     view! {
         <div class="field" class:invalid=move || problem.get().is_some()>

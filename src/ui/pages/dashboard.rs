@@ -16,7 +16,17 @@ use crate::ui::layout::use_me;
 pub fn DashboardPage() -> impl IntoView {
     let me = use_me();
     let can_customers = me.can("customers", "view");
-    let stats = Resource::new(|| (), |_| get_customer_stats());
+    // Loaded only for those who may see them (a refused call is an error in the console).
+    let stats = Resource::new(
+        move || can_customers,
+        |can| async move {
+            if can {
+                get_customer_stats().await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
     let can_activities = me.can("activities", "view");
     let can_complete = me.can("activities", "edit");
     let complete = ServerAction::<CompleteActivity>::new();
@@ -85,7 +95,8 @@ pub fn DashboardPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading figures…"</p> }>
                 {move || Suspend::new(async move {
                     match stats.await {
-                        Ok(s) => {
+                        Ok(None) => ().into_any(),
+                        Ok(Some(s)) => {
                             let status = CustomerStatus::ALL.iter()
                                 .map(|st| (st.label().to_owned(), s.by_status.get(st.as_str()).copied().unwrap_or(0)))
                                 .collect::<Vec<_>>();

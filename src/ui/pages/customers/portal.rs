@@ -31,10 +31,11 @@ pub fn PortalAccess(#[prop(into)] customer_id: Signal<i64>) -> impl IntoView {
                     <input type="hidden" name="next" value=move || format!("/customers/{}", customer_id.get()) />
                     <FormErrors error />
                     <div class="form-grid">
-                        <Field label="Email" name="email" kind="email" required=true error />
-                        <Field label="First name" name="first_name" error />
-                        <Field label="Last name" name="last_name" error />
-                        <Field label="Initial password" name="password" kind="password" error />
+                        <Field label="Email" name="email" id="portal-email" kind="email" required=true error />
+                        <Field label="First name" name="first_name" id="portal-first-name" error />
+                        <Field label="Last name" name="last_name" id="portal-last-name" error />
+                        <Field label="Initial password" name="password" id="portal-password" kind="password"
+                            autocomplete="new-password" error />
                     </div>
                     <div class="form-actions">
                         <button type="submit" class="button" disabled=move || invite.pending().get()>"Invite to the portal"</button>
