@@ -77,17 +77,18 @@ pub fn SelectField(
     }
 }
 
-/// A multi-line text input.
+/// A multi-line text input; its id is `f-<name>` unless `id` is given.
 #[component]
 pub fn TextAreaField(
     label: &'static str,
     name: &'static str,
+    #[prop(optional)] id: Option<&'static str>,
     #[prop(optional, into)] value: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(default = 4)] rows: u32,
     #[prop(optional, into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
-    let id = format!("f-{name}");
+    let id = id.map(str::to_owned).unwrap_or_else(|| format!("f-{name}"));
     let problem = problem(error, name);
     view! {
         <div class="field field-wide" class:invalid=move || problem.get().is_some()>

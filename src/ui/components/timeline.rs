@@ -171,10 +171,12 @@ pub fn Timeline(about: About, #[prop(into)] id: Signal<i64>) -> impl IntoView {
                         <div class="form-grid">
                             <SelectField label="Type" name="activity_type" value="call".to_owned()
                                 options=ActivityType::options(ActivityType::ALL) error />
-                            <Field label="Title" name="title" required=true error />
-                            <Field label="When (UTC; empty if it just happened)" name="scheduled_at" kind="datetime-local" error />
-                            <Field label="Duration (minutes)" name="duration_minutes" kind="number" error />
-                            <TextAreaField label="Description" name="description" rows=3 error />
+                            // Own ids: the deal page's edit form has a title and a description too.
+                            <Field label="Title" name="title" id="log-title" required=true error />
+                            <Field label="When (UTC; empty if it just happened)" name="scheduled_at" id="log-scheduled-at"
+                                kind="datetime-local" error />
+                            <Field label="Duration (minutes)" name="duration_minutes" id="log-duration" kind="number" error />
+                            <TextAreaField label="Description" name="description" id="log-description" rows=3 error />
                         </div>
                         <button type="submit" class="button primary" disabled=move || create.pending().get()>"Log activity"</button>
                     </ActionForm>
