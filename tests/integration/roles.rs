@@ -66,9 +66,17 @@ both!(a_custom_role_grants_exactly_its_permissions_at_once, |app| async {
         app.post("/api/roles/assign_permission", Some(&owner), &[("role_id", &id), ("permission", "leads:fly")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.json["details"]["permission"][0].as_str().unwrap().contains("leads:fly"), "{}", r.text);
-    let r = app.post("/api/roles/create", Some(&owner), &[("name", "Support desk")]).await;
+    let r = app.post("/api/roles/create", Some(&owner), &[("name", "support DESK")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.json["details"]["name"].is_array(), "{}", r.text);
+    // Names need not be Latin, and a slug that is taken gets a number.
+    let mut slugs = Vec::new();
+    for name in ["Продажи", "Поддержка", "Support-desk!"] {
+        let r = app.post("/api/roles/create", Some(&owner), &[("name", name)]).await;
+        assert_eq!(r.status, StatusCode::OK, "{name}: {}", r.text);
+        slugs.push(r.json["slug"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(slugs, ["role", "role_2", "support_desk_2"]);
     let r = app.post("/api/roles/delete", Some(&owner), &[("id", &id)]).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text);
 

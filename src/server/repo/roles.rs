@@ -8,7 +8,7 @@ use crate::domain::permission;
 use crate::domain::role::{Role, RolePatch};
 use crate::error::AppError;
 use crate::on;
-use crate::server::db::{is_unique_violation, Conn};
+use crate::server::db::Conn;
 
 #[derive(FromRow)]
 struct RoleRow {
@@ -60,15 +60,21 @@ pub async fn get(conn: &mut Conn, org_id: i64, id: i64) -> Result<Role, AppError
     Ok(with_permissions(conn, vec![row]).await?.remove(0))
 }
 
-fn name_taken(e: sqlx::Error) -> AppError {
-    if is_unique_violation(&e) {
-        AppError::field("name", "another role has this name")
+/// 422 when another role of the organization (other than `except`) has this name, in any case.
+async fn check_name_free(conn: &mut Conn, org_id: i64, name: &str, except: Option<i64>) -> Result<(), AppError> {
+    let sql = "select count(*) from roles where organization_id = $1 and lower(name) = lower($2) and id <> $3";
+    let taken = on!(conn, c => sqlx::query_scalar::<_, i64>(sql)
+        .bind(org_id).bind(name).bind(except.unwrap_or(0)).fetch_one(c).await?);
+    if taken > 0 {
+        Err(AppError::field("name", "another role has this name"))
     } else {
-        e.into()
+        Ok(())
     }
 }
 
-/// Creates a custom role with `permissions` (already validated); its slug comes from the name.
+/// Creates a custom role with `permissions` (already validated). Its slug comes from the name
+/// (`field_sales`), numbered when taken (`field_sales_2`); a name without Latin letters or
+/// digits gets `role`, `role_2`, ...
 #[tracing::instrument(skip(conn))]
 pub async fn create(
     conn: &mut Conn,
@@ -77,12 +83,26 @@ pub async fn create(
     description: Option<&str>,
     permissions: &[String],
 ) -> Result<i64, AppError> {
-    let slug = slugify(name).replace('-', "_");
+    check_name_free(conn, org_id, name, None).await?;
+    let base = if name.chars().any(|c| c.is_ascii_alphanumeric()) {
+        slugify(name).replace('-', "_")
+    } else {
+        "role".to_owned()
+    };
+    let mut slug = base.clone();
+    for n in 2.. {
+        let sql = "select count(*) from roles where organization_id = $1 and slug = $2";
+        let taken = on!(conn, c => sqlx::query_scalar::<_, i64>(sql).bind(org_id).bind(&slug).fetch_one(c).await?);
+        if taken == 0 {
+            break;
+        }
+        slug = format!("{base}_{n}");
+    }
     let sql = "insert into roles (organization_id, slug, name, description, is_system, created_at)
                values ($1, $2, $3, $4, false, $5) returning id";
     let id = on!(conn, c => sqlx::query_scalar::<_, i64>(sql)
         .bind(org_id).bind(&slug).bind(name).bind(description).bind(now())
-        .fetch_one(c).await.map_err(name_taken)?);
+        .fetch_one(c).await?);
     set_permissions(conn, id, permissions).await?;
     Ok(id)
 }
@@ -91,8 +111,9 @@ pub async fn create(
 #[tracing::instrument(skip(conn))]
 pub async fn update(conn: &mut Conn, org_id: i64, id: i64, patch: &RolePatch) -> Result<(), AppError> {
     if let Some(name) = &patch.name {
+        check_name_free(conn, org_id, name, Some(id)).await?;
         let sql = "update roles set name = $1 where id = $2 and organization_id = $3";
-        on!(conn, c => sqlx::query(sql).bind(name).bind(id).bind(org_id).execute(c).await.map_err(name_taken)?.rows_affected());
+        on!(conn, c => sqlx::query(sql).bind(name).bind(id).bind(org_id).execute(c).await?.rows_affected());
     }
     if let Some(description) = &patch.description {
         let sql = "update roles set description = $1 where id = $2 and organization_id = $3";
