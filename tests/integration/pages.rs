@@ -158,6 +158,17 @@ both!(every_page_loads_its_data_once, |app| async {
             let short: String = payload.chars().take(120).collect();
             assert!(seen.insert(*payload), "{path}: the same data was loaded twice: {short}…");
         }
+        // Each element id once (a label must point at its own input).
+        let mut ids = std::collections::HashSet::new();
+        let dupes: Vec<&str> = r
+            .text
+            .split(" id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .filter(|id| !ids.insert(*id))
+            .collect();
+        assert!(dupes.is_empty(), "{path}: element ids used twice: {dupes:?}");
+        assert!(ids.contains("main"), "{path}: the ids were not read");
         // The caller (`Me`): its permissions and employee id (a roles list has permissions too).
         let callers = loaded.iter().filter(|p| p.contains("permissions") && p.contains("employee_id")).count();
         assert_eq!(callers, 1, "{path}: the caller is sent once");
