@@ -145,7 +145,7 @@ pub async fn check_refs(
     refs: &[(&str, Ref, Option<i64>)],
 ) -> Result<(), AppError> {
     use crate::server::repo;
-    let mut errors = crate::error::FieldErrors::new();
+    let mut c = crate::domain::validate::Check::new();
     for (field, kind, id) in refs {
         let Some(id) = *id else { continue };
         let (found, what) = match kind {
@@ -155,14 +155,10 @@ pub async fn check_refs(
             Ref::Employee => (repo::employees::exists(conn, org_id, id).await?, "an employee"),
         };
         if !found {
-            errors.entry((*field).to_owned()).or_default().push(format!("is not {what} of this organization"));
+            c.add(field, format!("is not {what} of this organization"));
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
+    c.finish(())
 }
 
 /// The customer, lead and deal an activity links to must be records of the caller's
@@ -178,35 +174,29 @@ pub async fn check_links(
 ) -> Result<(), AppError> {
     use crate::server::repo;
     let org_id = member.org_id;
+    // Not found and not visible read the same.
     let found = |r: Result<(), AppError>| match r {
         Ok(()) => Ok(true),
         Err(AppError::NotFound) => Ok(false),
         Err(e) => Err(e),
     };
-    let mut errors = crate::error::FieldErrors::new();
+    let mut c = crate::domain::validate::Check::new();
     if let Some(id) = customer_id {
-        let r = repo::customers::get(conn, org_id, member.scope("customers"), id).await.map(drop);
-        if !found(r)? {
-            errors.entry("customer_id".into()).or_default().push("is not a customer of this organization".into());
+        if !found(repo::customers::get(conn, org_id, member.scope("customers"), id).await.map(drop))? {
+            c.add("customer_id", "is not a customer of this organization");
         }
     }
     if let Some(id) = lead_id {
-        let r = repo::leads::get(conn, org_id, member.scope("leads"), id).await.map(drop);
-        if !found(r)? {
-            errors.entry("lead_id".into()).or_default().push("is not a lead of this organization".into());
+        if !found(repo::leads::get(conn, org_id, member.scope("leads"), id).await.map(drop))? {
+            c.add("lead_id", "is not a lead of this organization");
         }
     }
     if let Some(id) = deal_id {
-        let r = repo::deals::get(conn, org_id, member.scope("deals"), id).await.map(drop);
-        if !found(r)? {
-            errors.entry("deal_id".into()).or_default().push("is not a deal of this organization".into());
+        if !found(repo::deals::get(conn, org_id, member.scope("deals"), id).await.map(drop))? {
+            c.add("deal_id", "is not a deal of this organization");
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
-    }
+    c.finish(())
 }
 
 /// Both values, or one 422 with the field problems of both (any other error as it is).
