@@ -197,8 +197,7 @@ pub(crate) mod rules {
     /// Nobody grants a permission they do not hold (an admin cannot make a role that may
     /// delete the organization).
     pub fn may_grant(member: &Member, permissions: &[String]) -> Result<(), AppError> {
-        let beyond: Vec<&str> =
-            permissions.iter().filter(|p| !member.permissions.contains(p)).map(String::as_str).collect();
+        let beyond = permission::beyond(&member.permissions, permissions);
         if beyond.is_empty() {
             Ok(())
         } else {

@@ -116,6 +116,11 @@ pub fn is_locked(slug: &str) -> bool {
     slug == OWNER || slug == CUSTOMER
 }
 
+/// The permissions of `wanted` that `held` does not include (nobody grants what they lack).
+pub fn beyond<'a>(held: &[String], wanted: &'a [String]) -> Vec<&'a str> {
+    wanted.iter().filter(|p| !held.contains(p)).map(String::as_str).collect()
+}
+
 /// Whether a set of granted permissions includes `resource:action`.
 pub fn allows(granted: &[String], resource: &str, action: &str) -> bool {
     granted.iter().any(|p| p.split_once(':') == Some((resource, action)))

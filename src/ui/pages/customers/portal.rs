@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::portal::InvitePortalUser;
+use crate::domain::permission;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::{use_form_error, Field};
 use crate::ui::layout::use_me;
@@ -12,10 +13,8 @@ use crate::ui::layout::use_me;
 #[component]
 pub fn PortalAccess(#[prop(into)] customer_id: Signal<i64>) -> impl IntoView {
     let me = use_me();
-    let allowed = me.can("customers", "edit")
-        && crate::domain::permission::system_role_permissions(crate::domain::permission::CUSTOMER)
-            .iter()
-            .all(|p| me.permissions.contains(p));
+    let portal_role = permission::system_role_permissions(permission::CUSTOMER);
+    let allowed = me.can("customers", "edit") && permission::beyond(&me.permissions, &portal_role).is_empty();
     let invite = ServerAction::<InvitePortalUser>::new();
     let error = use_form_error(invite.value(), "/api/portal/invite");
     allowed.then(|| {
