@@ -22,6 +22,7 @@ const HERE: &str = "/settings/roles";
 pub fn RolesPage() -> impl IntoView {
     let me = use_me();
     let can_edit = me.can("roles", "edit");
+    let my_id = me.user.id;
     let save = ServerAction::<SetRolePermissions>::new();
     let create = ServerAction::<CreateRole>::new();
     let delete = ServerAction::<DeleteRole>::new();
@@ -79,13 +80,12 @@ pub fn RolesPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match (members.await, roles.await) {
                         (Ok(members), Ok(roles)) => {
-                            let me = use_me();
                             view! {
                                 <table class="table">
                                     <thead><tr><th>"Member"</th><th>"Email"</th><th>"Role"</th></tr></thead>
                                     <tbody>
                                         {members.into_iter().map(|m| {
-                                            let fixed = !can_edit || m.role == OWNER || m.user_id == me.user.id;
+                                            let fixed = !can_edit || m.role == OWNER || m.user_id == my_id;
                                             let name = format!("{} {}", m.first_name, m.last_name);
                                             view! {
                                                 <tr>
