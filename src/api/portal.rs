@@ -44,24 +44,27 @@ pub async fn invite_portal_user(
     repo::customers::get(&mut conn, member.org_id, member.scope("customers"), customer_id).await?;
     let existing = repo::users::find_by_email(&mut conn, &email).await?.map(|(user, _)| user.id);
     drop(conn);
+    enum Invitee {
+        Existing(i64),
+        New { first_name: String, hash: String },
+    }
     // A new user needs a name and a password; hashing runs before the write transaction.
-    let new_user = match existing {
-        Some(_) => None,
+    let invitee = match existing {
+        Some(id) => Invitee::Existing(id),
         None => {
             let mut c = crate::domain::validate::Check::new();
             let first_name = c.required("first_name", first_name.as_deref(), 100);
             let password = c.password("password", password.as_deref());
             c.finish(())?;
-            Some((first_name, pw::hash(password).await?))
+            Invitee::New { first_name, hash: pw::hash(password).await? }
         }
     };
     let mut tx = state.db.write().await?;
-    let user_id = match (existing, new_user) {
-        (Some(id), _) => id,
-        (None, Some((first_name, hash))) => {
+    let user_id = match invitee {
+        Invitee::Existing(id) => id,
+        Invitee::New { first_name, hash } => {
             repo::users::create(&mut tx, &email, &hash, &first_name, last_name.as_deref().unwrap_or("")).await?
         }
-        (None, None) => return Err(AppError::Internal),
     };
     if repo::roles::of_member(&mut tx, member.org_id, user_id).await?.is_some() {
         return Err(AppError::Conflict("this person is already a member of the organization".into()));
