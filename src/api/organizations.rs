@@ -94,10 +94,8 @@ pub async fn add_member(#[server(flatten)] input: AddMemberInput) -> Result<Vec<
     c.finish(())?;
     let email = email.unwrap_or_default();
     let mut tx = state.db.write().await?;
-    let role = repo::roles::list(&mut tx, member.org_id)
+    let role = repo::roles::by_slug(&mut tx, member.org_id, &role)
         .await?
-        .into_iter()
-        .find(|r| r.slug == role)
         .ok_or_else(|| AppError::field("role", "is not a role of this organization"))?;
     let (user, _) = repo::users::find_by_email(&mut tx, &email)
         .await?

@@ -60,6 +60,17 @@ pub async fn get(conn: &mut Conn, org_id: i64, id: i64) -> Result<Role, AppError
     Ok(with_permissions(conn, vec![row]).await?.remove(0))
 }
 
+/// The role of the organization with this slug, if any.
+#[tracing::instrument(skip(conn))]
+pub async fn by_slug(conn: &mut Conn, org_id: i64, slug: &str) -> Result<Option<Role>, AppError> {
+    let sql = format!("{SELECT} where r.slug = $1 and r.organization_id = $2");
+    let Some(row) = on!(conn, c => sqlx::query_as::<_, RoleRow>(&sql).bind(slug).bind(org_id).fetch_optional(c).await?)
+    else {
+        return Ok(None);
+    };
+    Ok(with_permissions(conn, vec![row]).await?.pop())
+}
+
 /// 422 when another role of the organization (other than `except`) has this name, in any case.
 async fn check_name_free(conn: &mut Conn, org_id: i64, name: &str, except: Option<i64>) -> Result<(), AppError> {
     let sql = "select count(*) from roles where organization_id = $1 and lower(name) = lower($2) and id <> $3";
