@@ -327,13 +327,6 @@ impl ActivityInput {
     /// every field sent.
     pub fn apply_to(&self, mut base: ActivityFields, creating: bool) -> Result<ActivityFields, AppError> {
         let mut c = Check::new();
-        macro_rules! text {
-            ($field:ident, $max:expr) => {
-                if let Some(v) = self.$field.as_deref() {
-                    base.$field = c.optional(stringify!($field), Some(v), $max);
-                }
-            };
-        }
         // The type first: it decides which other fields are allowed.
         match c.one_of::<ActivityType>("activity_type", self.activity_type.as_deref()) {
             Some(t) => base.activity_type = t,
@@ -351,7 +344,7 @@ impl ActivityInput {
         } else if base.title.is_empty() {
             c.add(title_field, "is required");
         }
-        text!(description, 10_000);
+        crate::patch_text!(c, self, base, description, 10_000);
         if let Some(v) = self.scheduled_at.as_deref() {
             base.scheduled_at = date_time(&mut c, "scheduled_at", Some(v));
         }
@@ -392,8 +385,8 @@ impl ActivityInput {
             }
         }
         if kind == ActivityType::Email {
-            text!(email_subject, 200);
-            text!(email_body, 50_000);
+            crate::patch_text!(c, self, base, email_subject, 200);
+            crate::patch_text!(c, self, base, email_body, 50_000);
             if let Some(v) = self.recipients.as_deref() {
                 base.recipients = list(&mut c, "recipients", v, 254);
                 if base.recipients.iter().any(|r| !is_valid_email(r)) {
@@ -430,7 +423,7 @@ impl ActivityInput {
             }
         }
         if kind == ActivityType::Meeting {
-            text!(location, 200);
+            crate::patch_text!(c, self, base, location, 200);
             if let Some(v) = self.meeting_url.as_deref() {
                 base.meeting_url = c.url("meeting_url", Some(v));
             }

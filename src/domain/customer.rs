@@ -135,13 +135,6 @@ impl CustomerInput {
     /// Applies this input on top of `base` (defaults when creating), validating every field sent.
     pub fn apply_to(&self, mut base: CustomerFields) -> Result<CustomerFields, AppError> {
         let mut c = Check::new();
-        macro_rules! text {
-            ($field:ident, $max:expr) => {
-                if let Some(v) = self.$field.as_deref() {
-                    base.$field = c.optional(stringify!($field), Some(v), $max);
-                }
-            };
-        }
         if let Some(v) = self.name.as_deref() {
             base.name = c.required("name", Some(v), 200);
         } else if base.name.is_empty() {
@@ -153,16 +146,16 @@ impl CustomerInput {
         if let Some(v) = self.website.as_deref() {
             base.website = c.url("website", Some(v));
         }
-        text!(phone, 50);
-        text!(company_name, 200);
-        text!(industry, 100);
-        text!(source, 100);
-        text!(street, 200);
-        text!(city, 100);
-        text!(state, 100);
-        text!(postal_code, 20);
-        text!(country, 100);
-        text!(notes, 10_000);
+        crate::patch_text!(c, self, base, phone, 50);
+        crate::patch_text!(c, self, base, company_name, 200);
+        crate::patch_text!(c, self, base, industry, 100);
+        crate::patch_text!(c, self, base, source, 100);
+        crate::patch_text!(c, self, base, street, 200);
+        crate::patch_text!(c, self, base, city, 100);
+        crate::patch_text!(c, self, base, state, 100);
+        crate::patch_text!(c, self, base, postal_code, 20);
+        crate::patch_text!(c, self, base, country, 100);
+        crate::patch_text!(c, self, base, notes, 10_000);
         if let Some(t) = c.one_of("customer_type", self.customer_type.as_deref()) {
             base.customer_type = t;
         }

@@ -154,13 +154,6 @@ impl EmployeeInput {
         mut status: EmployeeStatus,
     ) -> Result<(EmployeeFields, EmployeeStatus), AppError> {
         let mut c = Check::new();
-        macro_rules! text {
-            ($field:ident, $max:expr) => {
-                if let Some(v) = self.$field.as_deref() {
-                    base.$field = c.optional(stringify!($field), Some(v), $max);
-                }
-            };
-        }
         if let Some(v) = self.first_name.as_deref() {
             base.first_name = c.required("first_name", Some(v), 100);
         } else if base.first_name.is_empty() {
@@ -172,10 +165,10 @@ impl EmployeeInput {
         if let Some(v) = self.email.as_deref() {
             base.email = c.email("email", Some(v));
         }
-        text!(employee_code, 50);
-        text!(phone, 50);
-        text!(job_title, 100);
-        text!(department, 100);
+        crate::patch_text!(c, self, base, employee_code, 50);
+        crate::patch_text!(c, self, base, phone, 50);
+        crate::patch_text!(c, self, base, job_title, 100);
+        crate::patch_text!(c, self, base, department, 100);
         if let Some(t) = c.one_of("employment_type", self.employment_type.as_deref()) {
             base.employment_type = t;
         }

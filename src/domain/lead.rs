@@ -207,13 +207,6 @@ impl LeadInput {
     }
 
     fn check_fields(&self, c: &mut Check, mut base: LeadFields) -> LeadFields {
-        macro_rules! text {
-            ($field:ident, $max:expr) => {
-                if let Some(v) = self.$field.as_deref() {
-                    base.$field = c.optional(stringify!($field), Some(v), $max);
-                }
-            };
-        }
         if let Some(v) = self.first_name.as_deref() {
             base.first_name = c.required("first_name", Some(v), 100);
         } else if base.first_name.is_empty() {
@@ -225,15 +218,15 @@ impl LeadInput {
         if let Some(v) = self.email.as_deref() {
             base.email = c.email("email", Some(v));
         }
-        text!(phone, 50);
-        text!(company, 200);
-        text!(job_title, 100);
-        text!(street, 200);
-        text!(city, 100);
-        text!(state, 100);
-        text!(postal_code, 20);
-        text!(country, 100);
-        text!(notes, 10_000);
+        crate::patch_text!(c, self, base, phone, 50);
+        crate::patch_text!(c, self, base, company, 200);
+        crate::patch_text!(c, self, base, job_title, 100);
+        crate::patch_text!(c, self, base, street, 200);
+        crate::patch_text!(c, self, base, city, 100);
+        crate::patch_text!(c, self, base, state, 100);
+        crate::patch_text!(c, self, base, postal_code, 20);
+        crate::patch_text!(c, self, base, country, 100);
+        crate::patch_text!(c, self, base, notes, 10_000);
         if let Some(s) = c.one_of("source", self.source.as_deref()) {
             base.source = s;
         }

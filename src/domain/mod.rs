@@ -20,6 +20,18 @@ pub mod role;
 pub mod validate;
 pub mod vendor;
 
+/// In an `apply_to(&self, base)` that validates with the `Check` `c`: an optional text field
+/// that was sent replaces `base.<field>` (trimmed; empty clears; at most `max` characters); one
+/// that was not sent stays as it is.
+#[macro_export]
+macro_rules! patch_text {
+    ($c:ident, $input:ident, $base:ident, $field:ident, $max:expr) => {
+        if let Some(v) = $input.$field.as_deref() {
+            $base.$field = $c.optional(stringify!($field), Some(v), $max);
+        }
+    };
+}
+
 /// Declares a closed set of string values (an enum on the wire and in the database).
 ///
 /// Generates `as_str`, `label`, `ALL`, `options`, `FromStr`, `Display` and snake_case serde.

@@ -173,13 +173,6 @@ impl PaymentInput {
     /// for shape here; that they belong to the organization is the server's job.
     pub fn apply_to(&self, mut base: PaymentFields) -> Result<PaymentFields, AppError> {
         let mut c = Check::new();
-        macro_rules! text {
-            ($field:ident, $max:expr) => {
-                if let Some(v) = self.$field.as_deref() {
-                    base.$field = c.optional(stringify!($field), Some(v), $max);
-                }
-            };
-        }
         if let Some(v) = self.order_id.as_deref() {
             base.order_id = c.id("order_id", Some(v));
         }
@@ -214,10 +207,10 @@ impl PaymentInput {
         if let Some(v) = self.due_date.as_deref() {
             base.due_date = c.date("due_date", Some(v));
         }
-        text!(invoice_number, 100);
-        text!(reference_number, 100);
-        text!(transaction_id, 200);
-        text!(notes, 10_000);
+        crate::patch_text!(c, self, base, invoice_number, 100);
+        crate::patch_text!(c, self, base, reference_number, 100);
+        crate::patch_text!(c, self, base, transaction_id, 200);
+        crate::patch_text!(c, self, base, notes, 10_000);
         if c.is_ok() {
             if base.amount <= Decimal::ZERO {
                 c.add("amount", "must be greater than 0");

@@ -129,13 +129,6 @@ impl VendorInput {
     /// Applies this input on top of `base` (defaults when creating), validating every field sent.
     pub fn apply_to(&self, mut base: VendorFields) -> Result<VendorFields, AppError> {
         let mut c = Check::new();
-        macro_rules! text {
-            ($field:ident, $max:expr) => {
-                if let Some(v) = self.$field.as_deref() {
-                    base.$field = c.optional(stringify!($field), Some(v), $max);
-                }
-            };
-        }
         if let Some(v) = self.name.as_deref() {
             base.name = c.required("name", Some(v), 200);
         } else if base.name.is_empty() {
@@ -147,16 +140,16 @@ impl VendorInput {
         if let Some(v) = self.website.as_deref() {
             base.website = c.url("website", Some(v));
         }
-        text!(company, 200);
-        text!(phone, 50);
-        text!(contact_person, 200);
-        text!(street, 200);
-        text!(city, 100);
-        text!(state, 100);
-        text!(postal_code, 20);
-        text!(country, 100);
-        text!(payment_terms, 200);
-        text!(notes, 10_000);
+        crate::patch_text!(c, self, base, company, 200);
+        crate::patch_text!(c, self, base, phone, 50);
+        crate::patch_text!(c, self, base, contact_person, 200);
+        crate::patch_text!(c, self, base, street, 200);
+        crate::patch_text!(c, self, base, city, 100);
+        crate::patch_text!(c, self, base, state, 100);
+        crate::patch_text!(c, self, base, postal_code, 20);
+        crate::patch_text!(c, self, base, country, 100);
+        crate::patch_text!(c, self, base, payment_terms, 200);
+        crate::patch_text!(c, self, base, notes, 10_000);
         if let Some(t) = c.one_of("vendor_type", self.vendor_type.as_deref()) {
             base.vendor_type = t;
         }
