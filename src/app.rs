@@ -7,6 +7,7 @@ use leptos_router::{path, SsrMode};
 
 use crate::ui::layout::{provide_initial_caller, AppLayout};
 use crate::ui::pages::activities::{ActivityDetailPage, ActivityListPage, ActivityNewPage};
+use crate::ui::pages::analytics::AnalyticsPage;
 use crate::ui::pages::auth::{ForgotPasswordPage, LoginPage, SignupPage};
 use crate::ui::pages::customers::{CustomerDetailPage, CustomerListPage, CustomerNewPage};
 use crate::ui::pages::dashboard::DashboardPage;
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage />
                 <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=DashboardPage />
+                    <Route path=path!("analytics") view=AnalyticsPage />
                     <Route path=path!("customers") view=CustomerListPage />
                     <Route path=path!("customers/new") view=CustomerNewPage />
                     <Route path=path!("customers/:id") view=CustomerDetailPage />

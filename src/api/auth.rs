@@ -137,6 +137,7 @@ pub async fn update_profile(#[server(flatten)] input: ProfileInput) -> Result<Us
     let state = ctx::state()?;
     let caller = ctx::caller().await?;
     let patch = input.validate()?;
+    crate::server::clock::Zone::check(patch.time_zone.as_deref())?;
     let mut tx = state.db.write().await?;
     let user = repo::users::update_profile(&mut tx, caller.user_id, patch).await?;
     tx.commit().await?;

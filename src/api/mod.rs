@@ -3,6 +3,7 @@
 //! (form-encoded, or JSON). Each function: who is calling -> may they -> validate -> repo.
 
 pub mod activities;
+pub mod analytics;
 pub mod auth;
 pub mod customers;
 pub mod deals;

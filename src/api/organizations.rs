@@ -39,6 +39,7 @@ pub async fn create_organization(
     let state = ctx::state()?;
     let caller = ctx::caller().await?;
     let patch = input.validate(true)?;
+    crate::server::clock::Zone::check(patch.time_zone.as_deref())?;
     let name = patch.name.clone().unwrap_or_default();
     let mut tx = state.db.write().await?;
     let org_id = repo::organizations::create(&mut tx, &name, caller.user_id).await?;
@@ -57,6 +58,7 @@ pub async fn update_organization(#[server(flatten)] input: OrganizationInput) ->
     let caller = ctx::caller().await?;
     let member = caller.require("organization", "edit")?;
     let patch = input.validate(false)?;
+    crate::server::clock::Zone::check(patch.time_zone.as_deref())?;
     let mut tx = state.db.write().await?;
     let org = crate::server::repo::organizations::update(&mut tx, member.org_id, patch).await?;
     tx.commit().await?;

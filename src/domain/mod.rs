@@ -2,6 +2,7 @@
 //! Compiles to wasm32: nothing here may depend on sqlx, axum or tokio.
 
 pub mod activity;
+pub mod analytics;
 pub mod auth;
 pub mod customer;
 pub mod deal;

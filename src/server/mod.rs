@@ -1,6 +1,7 @@
 //! Server-only code: configuration, state, database, authentication, repositories, HTTP glue.
 
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod http;

@@ -97,6 +97,13 @@ fn table() -> Vec<Row> {
         post("roles/assign_permission", "role_id={role}&permission=leads:view", needs!("roles":"edit")),
         post("roles/remove_permission", "role_id={role}&permission=customers:view", needs!("roles":"edit")),
         post("roles/assign_member", "user_id={member}&role_id={marketing_role}", needs!("roles":"edit")),
+        // Analytics.
+        get("analytics/dashboard", "", needs!("analytics":"view")),
+        get("analytics/quick_stats", "", needs!("analytics":"view")),
+        get("analytics/funnel", "", needs!("analytics":"view")),
+        get("analytics/revenue", "period=week", needs!("analytics":"view")),
+        get("analytics/employee_performance", "", needs!("analytics":"view")),
+        get("analytics/top_performers", "limit=3", needs!("analytics":"view")),
         // Employees.
         get("employees/choices", "", Staff),
         get("employees/list", "", needs!("employees":"view")),

@@ -151,7 +151,7 @@ const SELECT: &str = "select a.id, a.activity_type, a.subject, a.description, a.
     left join deals d on d.id = a.deal_id";
 
 /// Limits a query on `activities a` to what the caller may see.
-fn restrict(sql: &mut Sql, scope: Scope) {
+pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
     match scope {
         Scope::All => {}
         Scope::AssignedTo(Some(employee)) => {
@@ -376,7 +376,7 @@ pub async fn scheduled_between(
 
 /// The condition of an overdue activity: open, and scheduled before `now` or (no time but) due
 /// before today.
-fn push_overdue(sql: &mut Sql, now: DateTime<Utc>) {
+pub(crate) fn push_overdue(sql: &mut Sql, now: DateTime<Utc>) {
     sql.push(OPEN);
     let at = sql.arg(Arg::Time(now));
     let today = sql.arg(Arg::Date(now.date_naive()));

@@ -105,7 +105,7 @@ fn filtered(mut sql: Sql, search: &Search, org_id: i64, scope: Scope, filter: &C
 }
 
 /// Limits a query on `customers c` to what the caller may see.
-fn restrict(sql: &mut Sql, scope: Scope) {
+pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
     match scope {
         Scope::All => {}
         Scope::AssignedTo(Some(employee)) => {

@@ -103,7 +103,7 @@ const SELECT: &str = "select d.id, d.title, d.description, d.customer_id, d.pipe
     left join employees e on e.id = d.assigned_to";
 
 /// Limits a query on `deals d` to what the caller may see.
-fn restrict(sql: &mut Sql, scope: Scope) {
+pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
     match scope {
         Scope::All => {}
         Scope::AssignedTo(Some(employee)) => {

@@ -98,7 +98,7 @@ const SELECT: &str = "select i.id, i.number, i.title, i.description, i.priority,
     left join users rb on rb.id = i.resolved_by";
 
 /// Limits a query on `issues i` to what the caller may see.
-fn restrict(sql: &mut Sql, scope: Scope) {
+pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
     match scope {
         Scope::All => {}
         Scope::AssignedTo(Some(employee)) => {

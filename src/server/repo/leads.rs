@@ -118,7 +118,7 @@ fn filtered(mut sql: Sql, org_id: i64, scope: Scope, filter: &LeadFilter) -> Sql
 }
 
 /// Limits a query on `leads l` to what the caller may see.
-fn restrict(sql: &mut Sql, scope: Scope) {
+pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
     match scope {
         Scope::All => {}
         Scope::AssignedTo(Some(employee)) => {

@@ -105,7 +105,7 @@ const SELECT: &str = "select p.id, p.number, p.order_id, p.vendor_id, p.customer
 
 /// Limits a query on `payments p` to what the caller may see: without `view_all`, the
 /// payments of orders assigned to them.
-fn restrict(sql: &mut Sql, scope: Scope) {
+pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
     match scope {
         Scope::All => {}
         Scope::AssignedTo(Some(employee)) => {

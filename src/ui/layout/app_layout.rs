@@ -28,6 +28,7 @@ pub fn use_my_organizations() -> Resource<Result<Vec<OrgSummary>, AppError>> {
 /// Sections of the app, in navigation order: (path, label, resource whose `view` permission shows it).
 const SECTIONS: &[(&str, &str, &str)] = &[
     ("/", "Dashboard", ""),
+    ("/analytics", "Analytics", "analytics"),
     ("/customers", "Customers", "customers"),
     ("/leads", "Leads", "leads"),
     ("/deals", "Deals", "deals"),

@@ -1,13 +1,16 @@
-//! The dashboard: the caller's day (today's and overdue activities) and the organization's
-//! figures at a glance.
+//! The dashboard: the caller's day (today's and overdue activities), the organization's
+//! figures at a glance (SPEC §5, within the caller's scope), and the caller's own figures.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::activities::{get_my_day, CompleteActivity};
+use crate::api::analytics::{get_dashboard, get_quick_stats};
 use crate::api::customers::get_customer_stats;
+use crate::domain::analytics::{Dashboard, QuickStats};
 use crate::domain::customer::{CustomerStatus, CustomerType};
-use crate::ui::components::chart::BarChart;
+use crate::domain::money;
+use crate::ui::components::chart::{BarChart, Datum};
 use crate::ui::components::timeline::TimelineEntry;
 use crate::ui::components::ErrorBox;
 use crate::ui::layout::use_me;
@@ -38,6 +41,19 @@ pub fn DashboardPage() -> impl IntoView {
             } else {
                 Ok(None)
             }
+        },
+    );
+    // Analytics figures; "your figures" too for those whose figures cover everyone's records.
+    let can_analytics = me.can("analytics", "view");
+    let sees_all = me.can("analytics", "view_all");
+    let figures = Resource::new(
+        move || can_analytics,
+        move |can| async move {
+            if !can {
+                return Ok(None);
+            }
+            let mine = if sees_all { Some(get_quick_stats().await?) } else { None };
+            Ok::<_, crate::error::AppError>(Some((get_dashboard().await?, mine)))
         },
     );
     let greeting = format!("Welcome back, {}", me.user.first_name);
@@ -91,6 +107,17 @@ pub fn DashboardPage() -> impl IntoView {
                 </Transition>
             </section>
         })}
+        {can_analytics.then(|| view! {
+            <Transition fallback=|| view! { <p class="loading">"Loading figures…"</p> }>
+                {move || Suspend::new(async move {
+                    match figures.await {
+                        Ok(Some((d, mine))) => view! { <Figures d /> {mine.map(|q| view! { <YourFigures q /> })} }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(err) => view! { <ErrorBox err /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        })}
         {can_customers.then(|| view! {
             <Transition fallback=|| view! { <p class="loading">"Loading figures…"</p> }>
                 {move || Suspend::new(async move {
@@ -98,21 +125,24 @@ pub fn DashboardPage() -> impl IntoView {
                         Ok(None) => ().into_any(),
                         Ok(Some(s)) => {
                             let status = CustomerStatus::ALL.iter()
-                                .map(|st| (st.label().to_owned(), s.by_status.get(st.as_str()).copied().unwrap_or(0)))
+                                .map(|st| Datum::count(st.label(), s.by_status.get(st.as_str()).copied().unwrap_or(0)))
                                 .collect::<Vec<_>>();
                             let kinds = CustomerType::ALL.iter()
-                                .map(|t| (t.label().to_owned(), s.by_type.get(t.as_str()).copied().unwrap_or(0)))
+                                .map(|t| Datum::count(t.label(), s.by_type.get(t.as_str()).copied().unwrap_or(0)))
                                 .collect::<Vec<_>>();
                             let active = s.by_status.get("active").copied().unwrap_or(0);
                             view! {
-                                <section class="cards" aria-label="Customer figures">
-                                    <a class="card stat" href="/customers"><span class="stat-label">"Customers"</span><span class="stat-value">{s.total}</span></a>
-                                    <a class="card stat" href="/customers?status=active"><span class="stat-label">"Active"</span><span class="stat-value">{active}</span></a>
-                                    <a class="card stat" href="/customers?ordering=-created_at"><span class="stat-label">"New this month"</span><span class="stat-value">{s.new_this_month}</span></a>
-                                </section>
+                                // With analytics, the customer counts are among its figures.
+                                {(!can_analytics).then(|| view! {
+                                    <section class="cards" aria-label="Customer figures">
+                                        <Stat label="Customers" value=s.total.to_string() href="/customers" />
+                                        <Stat label="Active" value=active.to_string() href="/customers?status=active" />
+                                        <Stat label="New this month" value=s.new_this_month.to_string() href="/customers?ordering=-created_at" />
+                                    </section>
+                                })}
                                 <section class="card-grid">
-                                    <div class="card"><BarChart title="Customers by status" data=status /></div>
-                                    <div class="card"><BarChart title="Customers by type" data=kinds /></div>
+                                    <div class="card"><BarChart title="Customers by status".to_owned() data=status axis="Customers" /></div>
+                                    <div class="card"><BarChart title="Customers by type".to_owned() data=kinds axis="Customers" /></div>
                                 </section>
                             }.into_any()
                         }
@@ -121,5 +151,71 @@ pub fn DashboardPage() -> impl IntoView {
                 })}
             </Transition>
         })}
+    }
+}
+
+/// One figure of the dashboard, linking to where it comes from.
+#[component]
+fn Stat(
+    label: &'static str,
+    value: String,
+    href: &'static str,
+    #[prop(optional, into)] note: Option<String>,
+) -> impl IntoView {
+    view! {
+        <a class="card stat" href=href>
+            <span class="stat-label">{label}</span>
+            <span class="stat-value">{value}</span>
+            {note.map(|n| view! { <span class="stat-note">{n}</span> })}
+        </a>
+    }
+}
+
+/// The organization's figures (within the caller's scope).
+#[component]
+fn Figures(d: Dashboard) -> impl IntoView {
+    let m = |amount| money::format(amount, &d.currency);
+    let change = d.won_change_percent.map_or_else(
+        || format!("last month {}", m(d.won_last_month.amount)),
+        |p| format!("{}{p}% on last month", if p.is_sign_negative() { "" } else { "+" }),
+    );
+    view! {
+        <section class="cards" aria-label="Figures">
+            <Stat label="Customers" value=d.customers.to_string() href="/customers"
+                note=format!("{} active · {} new this month", d.active_customers, d.new_customers_this_month) />
+            <Stat label="Open leads" value=d.open_leads.to_string() href="/leads"
+                note=format!("{} new this month", d.new_leads_this_month) />
+            <Stat label="Open deals" value=m(d.open_deals.amount) href="/deals"
+                note=format!("{} deals · weighted {}", d.open_deals.count, m(d.weighted_pipeline)) />
+            <Stat label="Won this month" value=m(d.won_this_month.amount) href="/analytics" note=change />
+            <Stat label="Win rate" value=format!("{}%", d.win_rate) href="/analytics" />
+            <Stat label="Orders this month" value=d.orders_this_month.to_string() href="/orders"
+                note=format!("sales {}", m(d.order_revenue_this_month)) />
+            <Stat label="Outstanding payments" value=m(d.outstanding_payments.amount) href="/payments?status=pending"
+                note=format!("{} overdue: {}", d.overdue_payments.count, m(d.overdue_payments.amount)) />
+            <Stat label="Received this month" value=m(d.received_this_month.amount) href="/payments?status=completed" />
+            <Stat label="Open issues" value=d.open_issues.to_string() href="/issues"
+                note=format!("{} urgent", d.urgent_issues) />
+            <Stat label="Overdue activities" value=d.overdue_activities.to_string() href="/activities"
+                note=format!("{} completed this month", d.activities_completed_this_month) />
+        </section>
+    }
+}
+
+/// The caller's own figures (for those whose dashboard covers everyone's records).
+#[component]
+fn YourFigures(q: QuickStats) -> impl IntoView {
+    let m = |amount| money::format(amount, &q.currency);
+    view! {
+        <section class="card" aria-labelledby="your-figures">
+            <h2 id="your-figures">"Your figures"</h2>
+            <p class="muted">
+                {format!(
+                    "{} customers · {} open leads · {} open deals worth {} · won this month {} · {} overdue activities · {} open issues",
+                    q.customers, q.open_leads, q.open_deals.count, m(q.open_deals.amount),
+                    m(q.won_this_month.amount), q.overdue_activities, q.open_issues,
+                )}
+            </p>
+        </section>
     }
 }

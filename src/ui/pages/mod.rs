@@ -1,4 +1,5 @@
 pub mod activities;
+pub mod analytics;
 pub mod auth;
 pub mod customers;
 pub mod dashboard;
