@@ -2,7 +2,8 @@
 # The benchmark: seeds 100,000 customers and 50,000 deals (one pipeline) in one organization
 # (plus 10 organizations with 10,000 customers each), then measures the release build on
 # 127.0.0.1 with wrk at concurrency 8: /api/customers/list (first page, page 2,000, a search),
-# the server-rendered customers page, the deals board and the deals list; also peak RSS, cold
+# the server-rendered customers page, the deals board and the deals list, the analytics
+# endpoints and page; also peak RSS, cold
 # start and the release WASM size.
 #
 # usage: scripts/bench.sh [sqlite] [postgres]      (default: both)
@@ -120,6 +121,15 @@ for BACKEND in "${BACKENDS[@]}"; do
   measure "deals list first page" "$BASE/api/deals/list" "$AUTH"
   measure "deals list search" "$BASE/api/deals/list?search=deal%20123" "$AUTH"
   measure "SSR /deals/board page" "$BASE/deals/board" "Cookie: $COOKIE"
+  curl -fsS -H "$AUTH" "$BASE/api/analytics/revenue" | grep -q '"count":[1-9]' || { echo "no revenue in the analytics" >&2; exit 1; }
+  measure "analytics dashboard" "$BASE/api/analytics/dashboard" "$AUTH"
+  measure "analytics revenue by month" "$BASE/api/analytics/revenue" "$AUTH"
+  measure "analytics revenue by day" "$BASE/api/analytics/revenue?period=day" "$AUTH"
+  measure "analytics funnel" "$BASE/api/analytics/funnel" "$AUTH"
+  measure "analytics employee performance" "$BASE/api/analytics/employee_performance" "$AUTH"
+  measure "analytics top performers" "$BASE/api/analytics/top_performers" "$AUTH"
+  measure "analytics quick stats" "$BASE/api/analytics/quick_stats" "$AUTH"
+  measure "SSR /analytics page" "$BASE/analytics" "Cookie: $COOKIE"
   rss=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")
   stop_server
   start_server

@@ -329,7 +329,7 @@ pub async fn performance(
                 coalesce(w.won, 0), coalesce(w.revenue, 0), coalesce(w.lost, 0),
                 coalesce(a.done, 0), coalesce(l.converted, 0)
          from employees e
-         left join (select d.assigned_to as employee_id, {won}, {revenue}, {lost} from deals d
+         left join (select d.assigned_to as employee_id, {won} as won, {revenue} as revenue, {lost} as lost from deals d
                     where d.organization_id = {org} and d.actual_close_date >= {d0} and d.actual_close_date < {d1}
                     group by d.assigned_to) w on w.employee_id = e.id
          left join (select a.assigned_to as employee_id, count(*) as done from activities a
@@ -343,9 +343,9 @@ pub async fn performance(
          where e.organization_id = {org}
            and (e.status = 'active' or w.employee_id is not null or a.employee_id is not null
                 or l.employee_id is not null)",
-        won = format!("{} as won", count_if("d.status = 'won'")),
-        revenue = format!("{} as revenue", sum_if("d.status = 'won'", "d.value_minor")),
-        lost = format!("{} as lost", count_if("d.status = 'lost'")),
+        won = count_if("d.status = 'won'"),
+        revenue = sum_if("d.status = 'won'", "d.value_minor"),
+        lost = count_if("d.status = 'lost'"),
     ));
     match scope {
         Scope::All => {}
