@@ -2,6 +2,7 @@
 //! takes the organization id from the caller's membership and puts it in the `where` clause.
 
 pub mod activities;
+pub mod attempts;
 pub mod customers;
 pub mod deals;
 pub mod employees;
