@@ -502,3 +502,34 @@ both!(registrations_and_failed_sign_ins_are_limited_per_client_address, |app| as
     let r = app.send(from([198, 51, 100, 2], form("/api/auth/login", right))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
 });
+
+both!(every_response_carries_the_security_headers_and_pages_a_fresh_csp_nonce, |app| async {
+    let nonce_of = |r: &common::Resp| {
+        let csp = r.headers.get(header::CONTENT_SECURITY_POLICY).expect("CSP").to_str().unwrap().to_owned();
+        for directive in ["default-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'self'"] {
+            assert!(csp.contains(directive), "{directive} missing in {csp}");
+        }
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'") && !csp.contains("'unsafe-eval'"), "{csp}");
+        let start = csp.find("'nonce-").expect("a nonce") + "'nonce-".len();
+        csp[start..start + csp[start..].find('\'').unwrap()].to_owned()
+    };
+    let page = app.send(common::page("/login", None)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let nonce = nonce_of(&page);
+    assert!(nonce.len() >= 22, "{nonce}");
+    // Every script of the page carries it.
+    let scripts: Vec<&str> = page.text.split("<script").skip(1).map(|s| &s[..s.find('>').unwrap()]).collect();
+    assert!(!scripts.is_empty());
+    for tag in scripts {
+        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "<script{tag}> has no nonce");
+    }
+    let again = app.send(common::page("/login", None)).await;
+    assert_ne!(nonce_of(&again), nonce, "a new nonce per response");
+    // Pages that are not found, and the API, carry the headers too; HSTS only when configured.
+    for r in [app.send(common::page("/no/such/page", None)).await, app.get("/api/auth/me", None).await] {
+        nonce_of(&r);
+        assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
+        assert_eq!(r.headers.get("referrer-policy").unwrap(), "strict-origin-when-cross-origin");
+        assert!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none());
+    }
+});
