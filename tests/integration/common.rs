@@ -181,6 +181,29 @@ impl TestApp {
         respond(self.router.clone(), req).await
     }
 
+    /// Like [`send`](Self::send), but a panic while serving comes back as `Err` with its
+    /// message instead of failing the test there (to report every panicking request at once).
+    pub async fn send_catching(&self, req: Request<Body>) -> Result<Resp, String> {
+        let what: String = format!("{} {}", req.method(), req.uri()).chars().take(200).collect();
+        let task = tokio::spawn(respond(self.router.clone(), req));
+        match tokio::time::timeout(std::time::Duration::from_secs(60), task).await {
+            Ok(Ok(resp)) => Ok(resp),
+            Ok(Err(err)) => {
+                let panic = err.try_into_panic().map_or_else(
+                    |e| e.to_string(),
+                    |p| {
+                        p.downcast_ref::<&str>()
+                            .map(|s| (*s).to_owned())
+                            .or_else(|| p.downcast_ref::<String>().cloned())
+                            .unwrap_or_default()
+                    },
+                );
+                Err(format!("panicked: {panic}"))
+            }
+            Err(_) => panic!("{what}: no answer within 60 s"),
+        }
+    }
+
     pub async fn get(&self, uri: &str, token: Option<&str>) -> Resp {
         self.send(request(Method::GET, uri, token, None)).await
     }

@@ -10,6 +10,7 @@ mod activities;
 mod deal_pages;
 mod deals;
 mod employees;
+mod fuzz;
 mod http_auth;
 mod http_customers;
 mod issues;
