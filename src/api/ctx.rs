@@ -100,7 +100,7 @@ pub fn client_address() -> Option<String> {
 
 fn address_key(headers: &http::HeaderMap, peer: Option<IpAddr>, trust_proxy: bool) -> Option<String> {
     let forwarded = || {
-        let last = headers.get_all("x-forwarded-for").iter().last()?.to_str().ok()?;
+        let last = headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
         last.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
     };
     let ip = trust_proxy.then(forwarded).flatten().or(peer)?;

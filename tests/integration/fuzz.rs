@@ -599,7 +599,7 @@ both!(no_endpoint_fails_on_hostile_input, |app| async {
         if me.status == StatusCode::UNAUTHORIZED {
             owner = sign_in(&app).await;
         }
-        if me.json["organization"]["id"].to_string() != org {
+        if me.json["organization"]["id"].as_i64() != org.parse().ok() {
             app.post("/api/organizations/switch", Some(&owner), &[("organization_id", &org)]).await;
         }
     }
