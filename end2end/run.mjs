@@ -92,6 +92,9 @@ async function startServer() {
     LEPTOS_OUTPUT_NAME: 'too-good-crm',
     LEPTOS_SITE_PKG_DIR: 'pkg',
     RUST_LOG: 'warn',
+    // Every test signs up and in from 127.0.0.1: the per-address limits would count them all.
+    LIMIT_REGISTER_ADDRESS: '1000/10',
+    LIMIT_LOGIN_ADDRESS: '1000/15',
   };
   delete env.SEED_DEMO;
   const logFd = openSync(SERVER_LOG, 'w');

@@ -42,7 +42,7 @@ async fn run() -> Result<(), String> {
     let app = http::router(state);
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!(%addr, backend = ?db.backend(), startup_ms = started.elapsed().as_millis() as u64, "listening on http://{addr}");
-    axum::serve(listener, app.into_make_service())
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(http::shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))?;

@@ -3,24 +3,29 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
 
-use crate::domain::auth::{LoginResponse, Me, ProfileInput, RegisterInput, User};
+use crate::domain::auth::{LoginResponse, Me, ProfileInput, RegisterInput, SessionsEnded, User};
 use crate::error::AppError;
 
 /// How long a browser session lasts without signing in again.
 pub const SESSION_DAYS: i64 = 30;
-/// Failed sign-ins for one account within [`LOCKOUT_MINUTES`] before answering 429.
-pub const MAX_FAILED_LOGINS: i64 = 10;
-pub const LOCKOUT_MINUTES: i64 = 15;
 
 /// Creates a user and their organization (the caller becomes its owner) and signs them in.
-/// `next`: where a browser form should land afterwards.
+/// `next`: where a browser form should land afterwards. Every attempt counts against the
+/// client address's registration limit (429 beyond it).
 #[server(prefix = "/api", endpoint = "auth/register", input = PostUrl, output = Json)]
 pub async fn register(
     #[server(flatten)] input: RegisterInput,
     #[server(default)] next: Option<String>,
 ) -> Result<LoginResponse, AppError> {
-    use crate::server::{auth::password, repo};
+    use crate::server::auth::password;
+    use crate::server::repo::{self, attempts};
     let state = ctx::state()?;
+    if let Some(address) = ctx::client_address() {
+        let mut tx = state.db.write().await?;
+        ctx::check_limit(&mut tx, attempts::REGISTER_ADDRESS, &address, state.config.register_address_limit).await?;
+        attempts::record(&mut tx, attempts::REGISTER_ADDRESS, &address).await?;
+        tx.commit().await?;
+    }
     let new = input.validate()?;
     let hash = password::hash(new.password.clone()).await?;
     let mut tx = state.db.write().await?;
@@ -34,29 +39,32 @@ pub async fn register(
 }
 
 /// Signs in with email and password: answers `{token, user}` and sets the session cookie.
-/// After 10 failures for one account within 15 minutes, answers 429 until they age out.
+/// Too many failures for one account, or from one client address, answer 429 until they age
+/// out (limits in the configuration).
 #[server(prefix = "/api", endpoint = "auth/login", input = PostUrl, output = Json)]
 pub async fn login(
     #[server(default)] email: String,
     #[server(default)] password: String,
     #[server(default)] next: Option<String>,
 ) -> Result<LoginResponse, AppError> {
-    use crate::server::{auth::password as pw, repo};
+    use crate::server::auth::password as pw;
+    use crate::server::repo::{self, attempts};
     let state = ctx::state()?;
-    let email = email.trim().to_lowercase();
     let mut c = crate::domain::validate::Check::new();
-    if email.is_empty() {
-        c.add("email", "is required");
-    }
+    let email = c.required("email", Some(&email), 254).to_lowercase();
     if password.is_empty() {
         c.add("password", "is required");
     }
     c.finish(())?;
+    // What a failure counts against: the account, and the client's address when known.
+    let address = ctx::client_address();
+    let limits = [
+        Some((attempts::LOGIN_ACCOUNT, email.as_str(), state.config.login_account_limit)),
+        address.as_deref().map(|a| (attempts::LOGIN_ADDRESS, a, state.config.login_address_limit)),
+    ];
     let mut conn = state.db.read().await?;
-    let since = repo::now() - chrono::Duration::minutes(LOCKOUT_MINUTES);
-    if repo::tokens::failures_since(&mut conn, &email, since).await? >= MAX_FAILED_LOGINS {
-        tracing::warn!("sign-in refused: too many failed attempts");
-        return Err(AppError::RateLimited);
+    for (kind, subject, limit) in limits.iter().flatten() {
+        ctx::check_limit(&mut conn, kind, subject, *limit).await?;
     }
     let found = repo::users::find_by_email(&mut conn, &email).await?;
     drop(conn);
@@ -69,12 +77,14 @@ pub async fn login(
     let user = match user {
         Some(user) if valid && user.is_active => user,
         _ => {
-            repo::tokens::record_failure(&mut tx, &email).await?;
+            for (kind, subject, _) in limits.iter().flatten() {
+                attempts::record(&mut tx, kind, subject).await?;
+            }
             tx.commit().await?;
             return Err(AppError::Unauthorized("invalid email or password".into()));
         }
     };
-    repo::tokens::clear_failures(&mut tx, &email).await?;
+    attempts::clear(&mut tx, attempts::LOGIN_ACCOUNT, &email).await?;
     repo::users::set_last_login(&mut tx, user.id).await?;
     let org_id = repo::organizations::first_for_user(&mut tx, user.id).await?;
     let response = start_session(&mut tx, user.id, org_id).await?;
@@ -97,6 +107,23 @@ pub async fn logout(#[server(default)] next: Option<String>) -> Result<(), AppEr
     Ok(())
 }
 
+/// Signs out everywhere: ends every browser session of the caller, the one used for this
+/// request included, and clears the cookie. API tokens stay until they are revoked
+/// (`/api/tokens/revoke`): they are made on purpose, one per script, and listed.
+#[server(prefix = "/api", endpoint = "auth/logout_all", input = PostUrl, output = Json)]
+pub async fn logout_all(#[server(default)] next: Option<String>) -> Result<SessionsEnded, AppError> {
+    use crate::server::{auth::token, repo};
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let mut tx = state.db.write().await?;
+    let ended = repo::tokens::delete_sessions(&mut tx, caller.user_id, None).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = caller.user_id, ended, "signed out everywhere");
+    ctx::set_cookie(&token::clear_cookie());
+    ctx::redirect_to(next.as_deref());
+    Ok(SessionsEnded { ended })
+}
+
 /// The signed-in user, their current organization, role and permissions.
 #[server(prefix = "/api", endpoint = "auth/me", input = GetUrl, output = Json)]
 pub async fn current_user() -> Result<Me, AppError> {
@@ -104,7 +131,8 @@ pub async fn current_user() -> Result<Me, AppError> {
     ctx::caller().await?.me(&state.db).await
 }
 
-/// Changes the caller's password (the current one is required) and ends their other sessions.
+/// Changes the caller's password (the current one is required) and ends their other sessions;
+/// the current one, if it is a session, is renewed (a full lifetime from now).
 #[server(prefix = "/api", endpoint = "auth/change_password", input = PostUrl, output = Json)]
 pub async fn change_password(
     #[server(default)] current_password: String,
@@ -125,8 +153,12 @@ pub async fn change_password(
     let hash = password::hash(new_password).await?;
     let mut tx = state.db.write().await?;
     repo::users::set_password(&mut tx, caller.user_id, &hash).await?;
-    repo::tokens::delete_other_sessions(&mut tx, caller.user_id, caller.token_id).await?;
+    repo::tokens::delete_sessions(&mut tx, caller.user_id, Some(caller.token_id)).await?;
+    let renewed = repo::tokens::renew_session(&mut tx, caller.token_id, session_expiry()).await?;
     tx.commit().await?;
+    if renewed && caller.via_cookie {
+        ctx::renew_session_cookie();
+    }
     Ok(())
 }
 
@@ -147,6 +179,12 @@ pub async fn update_profile(#[server(flatten)] input: ProfileInput) -> Result<Us
 #[cfg(feature = "ssr")]
 use crate::api::ctx;
 
+/// When a session started (or renewed) now ends.
+#[cfg(feature = "ssr")]
+fn session_expiry() -> chrono::DateTime<chrono::Utc> {
+    crate::server::repo::now() + chrono::Duration::days(SESSION_DAYS)
+}
+
 /// Creates a browser session for a user (always a new token: sign-in never reuses one)
 /// and sets its cookie. Returns the token for bearer use.
 #[cfg(feature = "ssr")]
@@ -157,7 +195,6 @@ async fn start_session(
 ) -> Result<LoginResponse, AppError> {
     use crate::server::{auth::token, repo};
     let raw = token::generate();
-    let expires = repo::now() + chrono::Duration::days(SESSION_DAYS);
     repo::tokens::create(
         tx,
         user_id,
@@ -166,7 +203,7 @@ async fn start_session(
         "browser session",
         &token::hash(&raw),
         &token::display_prefix(&raw),
-        Some(expires),
+        Some(session_expiry()),
     )
     .await?;
     let user = repo::users::get(tx, user_id).await?;

@@ -1,8 +1,10 @@
 //! What a server function needs from the request it serves: state, caller, response headers.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
-use http::header::{HeaderValue, SET_COOKIE};
+use axum::extract::ConnectInfo;
+use http::header::{HeaderName, HeaderValue, RETRY_AFTER, SET_COOKIE};
 use http::request::Parts;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::ResponseOptions;
@@ -11,6 +13,7 @@ use crate::domain::list::{ListParams, Page};
 use crate::error::AppError;
 use crate::server::auth::token;
 use crate::server::auth::Caller;
+use crate::server::config::Limit;
 use crate::server::state::AppState;
 
 /// The caller of the current request, resolved at most once per request.
@@ -75,9 +78,59 @@ pub fn is_https() -> bool {
 
 /// Adds a `Set-Cookie` header to the response.
 pub fn set_cookie(value: &str) {
+    append_header(SET_COOKIE, value);
+}
+
+fn append_header(name: HeaderName, value: &str) {
     if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
-        res.append_header(SET_COOKIE, v);
+        res.append_header(name, v);
     }
+}
+
+/// Who the rate limits count the request against: the client's address (an IPv6 address by
+/// its /64 network, which one client usually has whole). The address is the connection's, or
+/// with `TRUST_PROXY=1` the last one in `X-Forwarded-For` (the one our proxy added; clients
+/// can write the ones before it). `None` when neither is known (a request made in-process).
+pub fn client_address() -> Option<String> {
+    let trust_proxy = use_context::<AppState>().is_some_and(|s| s.config.trust_proxy);
+    let parts = parts().ok()?;
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    address_key(&parts.headers, peer, trust_proxy)
+}
+
+fn address_key(headers: &http::HeaderMap, peer: Option<IpAddr>, trust_proxy: bool) -> Option<String> {
+    let forwarded = || {
+        let last = headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
+        last.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
+    };
+    let ip = trust_proxy.then(forwarded).flatten().or(peer)?;
+    Some(match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        IpAddr::V4(v4) => v4.to_string(),
+    })
+}
+
+/// 429, with `Retry-After` in seconds, when `subject` already has `limit.max` attempts of
+/// `kind` within the last `limit.minutes`.
+pub async fn check_limit(
+    conn: &mut crate::server::db::Conn,
+    kind: &str,
+    subject: &str,
+    limit: Limit,
+) -> Result<(), AppError> {
+    use crate::server::repo;
+    let window = chrono::Duration::minutes(limit.minutes);
+    let now = repo::now();
+    let Some(reached) = repo::attempts::limit_reached(conn, kind, subject, now - window, limit.max).await? else {
+        return Ok(());
+    };
+    let wait = (reached + window - now).num_seconds().max(1);
+    append_header(RETRY_AFTER, &wait.to_string());
+    tracing::warn!(kind, wait, "refused: rate limit reached");
+    Err(AppError::RateLimited)
 }
 
 /// Redirects a browser form post to a local path (`next` must start with a single `/`).
@@ -117,6 +170,13 @@ pub fn page<T>(results: Vec<T>, count: i64, params: &ListParams) -> Page<T> {
 /// The secure flag and lifetime for session cookies.
 pub fn session_cookie(raw: &str) -> String {
     token::session_cookie(raw, is_https(), crate::api::auth::SESSION_DAYS * 24 * 3600)
+}
+
+/// Sends the request's session cookie again with a full lifetime (its session was renewed).
+pub fn renew_session_cookie() {
+    if let Some((raw, true)) = parts().ok().and_then(|p| token::from_headers(&p.headers)) {
+        set_cookie(&session_cookie(&raw));
+    }
 }
 
 /// An "assigned to" id from a client must be an employee of the caller's organization (422).
@@ -210,5 +270,28 @@ pub fn both<A, B>(a: Result<A, AppError>, b: Result<B, AppError>) -> Result<(A, 
             Err(AppError::Validation(x))
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_client_address_is_the_peer_unless_a_trusted_proxy_says_otherwise() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 203.0.113.9".parse().unwrap());
+        let peer = Some(IpAddr::from([10, 0, 0, 1]));
+        assert_eq!(address_key(&headers, peer, false).as_deref(), Some("10.0.0.1"));
+        // Behind a proxy, the last entry is the one it added; the first is the client's claim.
+        assert_eq!(address_key(&headers, peer, true).as_deref(), Some("203.0.113.9"));
+        headers.insert("x-forwarded-for", "not an address".parse().unwrap());
+        assert_eq!(address_key(&headers, peer, true).as_deref(), Some("10.0.0.1"));
+        assert_eq!(address_key(&http::HeaderMap::new(), None, true), None);
+        // IPv6 clients count by their /64 network; IPv4 in IPv6 as IPv4.
+        let v6 = "2001:db8:1:2:aaaa:bbbb:cccc:dddd".parse().ok();
+        assert_eq!(address_key(&headers, v6, false).as_deref(), Some("2001:db8:1:2::/64"));
+        let mapped = "::ffff:192.0.2.1".parse().ok();
+        assert_eq!(address_key(&headers, mapped, false).as_deref(), Some("192.0.2.1"));
     }
 }

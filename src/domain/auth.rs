@@ -61,6 +61,13 @@ pub struct LoginResponse {
     pub user: User,
 }
 
+/// Answer to "sign out everywhere".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionsEnded {
+    /// How many sessions ended (the one used for the request included).
+    pub ended: u64,
+}
+
 /// Sign-up form.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]

@@ -64,6 +64,10 @@ impl Check {
         if value.chars().count() > max {
             self.add(field, format!("must be at most {max} characters"));
         }
+        // PostgreSQL text cannot hold NUL, and SQLite's full-text search stops at it.
+        if value.contains('\0') {
+            self.add(field, "must not contain NUL characters");
+        }
         value.to_owned()
     }
 
@@ -228,6 +232,18 @@ mod tests {
         check.required("name", Some("   "), 10);
         let err = check.finish(()).unwrap_err();
         assert_eq!(err.field_error("name").as_deref(), Some("is required"));
+    }
+
+    #[test]
+    fn text_with_a_nul_character_is_refused_by_field() {
+        let mut check = Check::new();
+        assert_eq!(check.optional("search", Some("ab\0c"), 200).as_deref(), Some("ab\0c"));
+        check.required("name", Some("\0"), 10);
+        check.optional("notes", Some("fine"), 10);
+        let err = check.finish(()).unwrap_err();
+        assert_eq!(err.field_error("search").as_deref(), Some("must not contain NUL characters"));
+        assert_eq!(err.field_error("name").as_deref(), Some("must not contain NUL characters"));
+        assert_eq!(err.field_error("notes"), None);
     }
 
     #[test]

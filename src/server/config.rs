@@ -9,11 +9,55 @@ pub struct Config {
     pub seed_demo: bool,
     /// `COOKIE_SECURE=1` marks session cookies `Secure` even without an HTTPS proxy header.
     pub cookie_secure: bool,
+    /// `TRUST_PROXY=1`: the client's address is the last one in `X-Forwarded-For` (the one the
+    /// reverse proxy in front of the app added), not the address of the connection.
+    pub trust_proxy: bool,
+    /// `HSTS=1`: answer with `Strict-Transport-Security` (for a site served over HTTPS only).
+    pub hsts: bool,
+    /// Failed sign-ins per account before 429 (`LIMIT_LOGIN_ACCOUNT`, default 10 in 15 minutes).
+    pub login_account_limit: Limit,
+    /// Failed sign-ins per client address before 429 (`LIMIT_LOGIN_ADDRESS`, default 30 in 15 minutes).
+    pub login_address_limit: Limit,
+    /// Registrations per client address before 429 (`LIMIT_REGISTER_ADDRESS`, default 20 in 10 minutes).
+    pub register_address_limit: Limit,
+}
+
+/// A rate limit: at most `max` attempts within `minutes`; written `max/minutes`, e.g. `10/15`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub max: i64,
+    pub minutes: i64,
+}
+
+impl std::str::FromStr for Limit {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Limit, String> {
+        let parse = |n: &str| n.trim().parse::<i64>().ok().filter(|n| (1..=1_000_000).contains(n));
+        match s.split_once('/').map(|(max, minutes)| (parse(max), parse(minutes))) {
+            Some((Some(max), Some(minutes))) => Ok(Limit { max, minutes }),
+            _ => Err(format!("{s:?} is not a limit such as 10/15 (attempts/minutes)")),
+        }
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://too-good-crm.db?mode=rwc";
 
 impl Config {
+    /// The defaults, on `database_url`.
+    pub fn new(database_url: String) -> Config {
+        Config {
+            database_url,
+            seed_demo: false,
+            cookie_secure: false,
+            trust_proxy: false,
+            hsts: false,
+            login_account_limit: Limit { max: 10, minutes: 15 },
+            login_address_limit: Limit { max: 30, minutes: 15 },
+            register_address_limit: Limit { max: 20, minutes: 10 },
+        }
+    }
+
     /// Reads `args` (without the program name) and the environment.
     pub fn from_env_and_args(args: impl IntoIterator<Item = String>) -> Result<Config, String> {
         let mut seed_demo = false;
@@ -25,13 +69,24 @@ impl Config {
             }
         }
         let env_flag = |name: &str| std::env::var(name).is_ok_and(|v| matches!(v.as_str(), "1" | "true" | "yes"));
+        let limit = |name: &str, default: Limit| match std::env::var(name) {
+            Ok(v) if !v.is_empty() => v.parse().map_err(|e| format!("{name}: {e}")),
+            _ => Ok(default),
+        };
+        let database_url = std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let defaults = Config::new(database_url);
         Ok(Config {
-            database_url: std::env::var("DATABASE_URL")
-                .ok()
-                .filter(|u| !u.is_empty())
-                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             seed_demo: seed_demo || env_flag("SEED_DEMO"),
             cookie_secure: env_flag("COOKIE_SECURE"),
+            trust_proxy: env_flag("TRUST_PROXY"),
+            hsts: env_flag("HSTS"),
+            login_account_limit: limit("LIMIT_LOGIN_ACCOUNT", defaults.login_account_limit)?,
+            login_address_limit: limit("LIMIT_LOGIN_ADDRESS", defaults.login_address_limit)?,
+            register_address_limit: limit("LIMIT_REGISTER_ADDRESS", defaults.register_address_limit)?,
+            ..defaults
         })
     }
 }
@@ -39,10 +94,29 @@ impl Config {
 pub const USAGE: &str = "usage: too-good-crm [--seed-demo]
 
 environment:
-  DATABASE_URL       sqlite://too-good-crm.db?mode=rwc (default) or postgres://user@host/db
-  LEPTOS_SITE_ADDR   address to listen on (default 127.0.0.1:3000)
-  LEPTOS_SITE_ROOT   folder with the built site assets (default target/site)
-  RUST_LOG           log filter, e.g. info or too_good_crm=debug
-  LOG_FORMAT         json for JSON log lines
-  COOKIE_SECURE      1 to always mark session cookies Secure
-  SEED_DEMO          1 to behave as --seed-demo";
+  DATABASE_URL            sqlite://too-good-crm.db?mode=rwc (default) or postgres://user@host/db
+  LEPTOS_SITE_ADDR        address to listen on (default 127.0.0.1:3000)
+  LEPTOS_SITE_ROOT        folder with the built site assets (default target/site)
+  RUST_LOG                log filter, e.g. info or too_good_crm=debug
+  LOG_FORMAT              json for JSON log lines
+  COOKIE_SECURE           1 to always mark session cookies Secure
+  HSTS                    1 to send Strict-Transport-Security (serve over HTTPS only)
+  TRUST_PROXY             1 to take the client address from X-Forwarded-For (behind a proxy only)
+  LIMIT_LOGIN_ACCOUNT     failed sign-ins per account, attempts/minutes (default 10/15)
+  LIMIT_LOGIN_ADDRESS     failed sign-ins per client address (default 30/15)
+  LIMIT_REGISTER_ADDRESS  registrations per client address (default 20/10)
+  SEED_DEMO               1 to behave as --seed-demo";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_read_as_attempts_per_minutes() {
+        assert_eq!("5/60".parse(), Ok(Limit { max: 5, minutes: 60 }));
+        assert_eq!(" 30 / 15 ".parse(), Ok(Limit { max: 30, minutes: 15 }));
+        for bad in ["", "10", "0/15", "10/0", "-1/5", "a/b", "10/15/2"] {
+            assert!(bad.parse::<Limit>().is_err(), "{bad}");
+        }
+    }
+}

@@ -43,31 +43,32 @@ pub fn router(state: AppState) -> Router {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
     let context_state = state.clone();
+    let page_context = move || {
+        provide_request_context(&context_state);
+        let parts = use_context::<Parts>();
+        if let Some(signed_in) = parts.as_ref().and_then(|p| p.extensions.get::<SignedIn>().cloned()) {
+            provide_context(signed_in);
+        }
+        // The page's inline scripts carry the nonce that the response's CSP names.
+        if let Some(CspNonce(nonce)) = parts.as_ref().and_then(|p| p.extensions.get::<CspNonce>().cloned()) {
+            provide_context(leptos::nonce::Nonce::from_value(nonce));
+        }
+    };
     let shell_options = state.leptos_options.clone();
     // `leptos_routes_with_context` also mounts every server function at its path; the
     // `/api` route of the outer router takes precedence, so all API calls go through
     // `api_handler`, and everything else falls through to the pages.
     let pages = Router::new()
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || {
-                provide_request_context(&context_state);
-                if let Some(signed_in) = use_context::<Parts>().and_then(|p| p.extensions.get::<SignedIn>().cloned()) {
-                    provide_context(signed_in);
-                }
-            },
-            move || shell(shell_options.clone()),
-        )
+        .leptos_routes_with_context(&state, routes, page_context.clone(), move || shell(shell_options.clone()))
         .route_layer(middleware::from_fn_with_state(state.clone(), resolve_caller))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell))
         .with_state(state.clone());
     Router::new()
         .route("/api/{*path}", any(api_handler))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback_service(pages)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
@@ -241,9 +242,39 @@ fn flatten_json(key: String, value: serde_json::Value, out: &mut Vec<(String, St
     }
 }
 
+/// A random value, new for every response, that the page's inline scripts carry and the
+/// Content-Security-Policy allows (and no injected script can know).
+#[derive(Clone)]
+struct CspNonce(String);
+
+impl CspNonce {
+    fn new() -> CspNonce {
+        use rand::RngCore;
+        let mut bytes = [0u8; 16];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        CspNonce(hex::encode(bytes))
+    }
+
+    /// The policy: everything from this origin only; scripts also need the nonce (inline) and
+    /// may compile WebAssembly; inline `style` attributes stay allowed (stage colors), inline
+    /// `<style>` elements do not; nothing may frame the app. `cargo leptos watch` reloads
+    /// through a WebSocket on its own port.
+    fn policy(&self) -> String {
+        let nonce = &self.0;
+        let watch = if std::env::var_os("LEPTOS_WATCH").is_some() { " ws: wss:" } else { "" };
+        format!(
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+             style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'{watch}; object-src 'none'; \
+             base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        )
+    }
+}
+
 /// Headers every response carries (and the JSON shape for the body limit's refusals).
-async fn security_headers(req: Request, next: Next) -> Response {
+async fn security_headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
+    let nonce = CspNonce::new();
+    req.extensions_mut().insert(nonce.clone());
     let mut res = next.run(req).await;
     if res.status() == StatusCode::PAYLOAD_TOO_LARGE && is_api {
         // The body limit answers in plain text; API clients get the usual JSON error.
@@ -253,6 +284,12 @@ async fn security_headers(req: Request, next: Next) -> Response {
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    if let Ok(policy) = HeaderValue::from_str(&nonce.policy()) {
+        h.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    if state.config.hsts {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     if is_api {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

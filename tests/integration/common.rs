@@ -72,7 +72,7 @@ impl TestApp {
         };
         let db = Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
-        let config = Config { database_url: url, seed_demo: false, cookie_secure: false };
+        let config = Config::new(url);
         let leptos_options =
             leptos::config::get_configuration(Some("Cargo.toml")).expect("leptos config").leptos_options;
         let state = AppState { db: db.clone(), config: Arc::new(config), leptos_options };
@@ -112,7 +112,7 @@ impl TestApp {
     /// Leaves out what reading alone changes (a token's last use, login attempts).
     pub async fn snapshot(&self) -> String {
         use sqlx::{Column, Row, ValueRef};
-        const SKIP: &[&str] = &["login_attempts", "_sqlx_migrations"];
+        const SKIP: &[&str] = &["auth_attempts", "_sqlx_migrations"];
         let columns = |table: &str| {
             if table == "auth_tokens" {
                 "id, user_id, organization_id, kind, name, token_hash, expires_at"
@@ -178,13 +178,30 @@ impl TestApp {
     }
 
     async fn respond(&self, req: Request<Body>) -> Resp {
-        let res = self.router.clone().oneshot(req).await.expect("router never fails");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Resp { status, headers, json, text }
+        respond(self.router.clone(), req).await
+    }
+
+    /// Like [`send`](Self::send), but a panic while serving comes back as `Err` with its
+    /// message instead of failing the test there (to report every panicking request at once).
+    pub async fn send_catching(&self, req: Request<Body>) -> Result<Resp, String> {
+        let what: String = format!("{} {}", req.method(), req.uri()).chars().take(200).collect();
+        let task = tokio::spawn(respond(self.router.clone(), req));
+        match tokio::time::timeout(std::time::Duration::from_secs(60), task).await {
+            Ok(Ok(resp)) => Ok(resp),
+            Ok(Err(err)) => {
+                let panic = err.try_into_panic().map_or_else(
+                    |e| e.to_string(),
+                    |p| {
+                        p.downcast_ref::<&str>()
+                            .map(|s| (*s).to_owned())
+                            .or_else(|| p.downcast_ref::<String>().cloned())
+                            .unwrap_or_default()
+                    },
+                );
+                Err(format!("panicked: {panic}"))
+            }
+            Err(_) => panic!("{what}: no answer within 60 s"),
+        }
     }
 
     pub async fn get(&self, uri: &str, token: Option<&str>) -> Resp {
@@ -244,6 +261,16 @@ impl TestApp {
         assert_eq!(r.status, StatusCode::OK, "switch: {}", r.text);
         own_token
     }
+}
+
+async fn respond(router: Router, req: Request<Body>) -> Resp {
+    let res = router.oneshot(req).await.expect("router never fails");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Resp { status, headers, json, text }
 }
 
 pub fn request(method: Method, uri: &str, token: Option<&str>, body: Option<(&str, String)>) -> Request<Body> {

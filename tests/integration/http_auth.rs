@@ -1,9 +1,23 @@
 //! Sign-up, sign-in, sessions, tokens, organizations and the API contract, over HTTP.
 
+use std::net::SocketAddr;
+
 use crate::common;
 
+use axum::extract::ConnectInfo;
 use axum::http::{header, Method, StatusCode};
 use serde_json::json;
+use too_good_crm::server::auth::token;
+
+/// A time long past, and one far ahead, as both backends store times.
+const PAST: &str = "2000-01-01T00:00:00+00:00";
+const FAR: &str = "2999-01-01T00:00:00+00:00";
+
+/// A 429 says when to try again: in at least a second, at most `window_secs`.
+fn assert_retry_after(r: &common::Resp, window_secs: u64) {
+    let wait: u64 = r.headers.get(header::RETRY_AFTER).expect("Retry-After").to_str().unwrap().parse().unwrap();
+    assert!((1..=window_secs).contains(&wait), "Retry-After {wait}");
+}
 
 both!(register_signs_in_with_an_http_only_cookie_and_a_token, |app| async {
     let r = app
@@ -101,6 +115,7 @@ both!(ten_failed_logins_lock_the_account_for_a_while, |app| async {
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
     assert_eq!(r.json["code"], "rate_limited");
+    assert_retry_after(&r, 15 * 60);
     // Another account is not affected.
     app.register("free@example.com", "Free Co").await;
     let r = app
@@ -168,6 +183,26 @@ both!(change_password_requires_the_current_one_and_ends_other_sessions, |app| as
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     assert_eq!(app.get("/api/auth/me", Some(&first)).await.status, StatusCode::OK);
     assert_eq!(app.get("/api/auth/me", Some(&second)).await.status, StatusCode::UNAUTHORIZED);
+    // The session used stays, renewed: a full lifetime from now (and its cookie with it).
+    let first_hash = token::hash(&first);
+    app.exec(&format!("update auth_tokens set expires_at = '{FAR}' where token_hash = '{first_hash}'")).await;
+    let mut req = common::request(
+        Method::POST,
+        "/api/auth/change_password",
+        None,
+        Some((
+            "application/x-www-form-urlencoded",
+            "current_password=new+password+1&new_password=new+password+1".into(),
+        )),
+    );
+    req.headers_mut().insert(header::COOKIE, format!("tgc_session={first}").parse().unwrap());
+    let r = app.send(req).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let cookie = r.headers.get(header::SET_COOKIE).expect("renewed cookie").to_str().unwrap();
+    assert!(cookie.starts_with(&format!("tgc_session={first};")) && cookie.contains("Max-Age=2592000"), "{cookie}");
+    let renewed =
+        format!("select count(*) from auth_tokens where token_hash = '{first_hash}' and expires_at < '{FAR}'");
+    assert_eq!(app.count(&renewed).await, 1, "the expiry moved to 30 days from now");
     let old =
         app.post("/api/auth/login", None, &[("email", "pw@example.com"), ("password", "correct horse battery")]).await;
     assert_eq!(old.status, StatusCode::UNAUTHORIZED);
@@ -357,8 +392,144 @@ both!(malformed_requests_are_400_not_500, |app| async {
     let r = app.post("/api/customers/create", Some(&token), &[("name", &huge)]).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(r.json["code"], "payload_too_large");
+    // NUL characters (PostgreSQL text cannot hold them; SQLite's full-text search stopped at
+    // them with a 500): refused by field, in a search too.
+    let r = app.get("/api/customers/list?search=ab%00cd", Some(&token)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert_eq!(r.json["details"]["search"][0], "must not contain NUL characters");
+    let r = app.post("/api/customers/create", Some(&token), &[("name", "A\0B")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = app.post("/api/auth/login", None, &[("email", "bad\0@example.com"), ("password", "whatever1")]).await;
+    assert!(r.status.is_client_error(), "{} {}", r.status, r.text);
     let long = "x".repeat(100_000);
     let r = app.post("/api/customers/create", Some(&token), &[("name", &long)]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(!r.text.to_lowercase().contains("sqlx") && !r.text.contains("panicked"));
+});
+
+both!(sign_out_everywhere_ends_every_session_but_not_api_tokens, |app| async {
+    let first = app.register("all@example.com", "All").await;
+    let login =
+        app.post("/api/auth/login", None, &[("email", "all@example.com"), ("password", "correct horse battery")]);
+    let second = login.await.json["token"].as_str().unwrap().to_owned();
+    let api = app.post("/api/tokens/create", Some(&first), &[("name", "script")]).await;
+    let api = api.json["token"].as_str().unwrap().to_owned();
+    let other = app.register("bystander@example.com", "Other").await;
+
+    let r = app.post("/api/auth/logout_all", Some(&second), &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json["ended"], 2);
+    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cookie.starts_with("tgc_session=;") && cookie.contains("Max-Age=0"), "{cookie}");
+    for ended in [&first, &second] {
+        assert_eq!(app.get("/api/auth/me", Some(ended)).await.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(app.get("/api/auth/me", Some(&api)).await.status, StatusCode::OK, "API tokens stay");
+    assert_eq!(app.get("/api/auth/me", Some(&other)).await.status, StatusCode::OK, "other users stay");
+    // A browser form lands on the sign-in page.
+    let login =
+        app.post("/api/auth/login", None, &[("email", "all@example.com"), ("password", "correct horse battery")]);
+    let cookie = format!("tgc_session={}", login.await.json["token"].as_str().unwrap());
+    let r = app.send(common::form_post("/api/auth/logout_all", &[("next", "/login")], &cookie, "/profile")).await;
+    assert!(r.status.is_redirection(), "{} {}", r.status, r.text);
+    assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/login");
+});
+
+both!(expired_and_idle_sessions_are_refused, |app| async {
+    let expired = app.register("idle@example.com", "Idle").await;
+    let app = &app;
+    let sign_in = || async move {
+        let r =
+            app.post("/api/auth/login", None, &[("email", "idle@example.com"), ("password", "correct horse battery")]);
+        r.await.json["token"].as_str().unwrap().to_owned()
+    };
+    let (idle, fresh) = (sign_in().await, sign_in().await);
+    let api = app.post("/api/tokens/create", Some(&fresh), &[("name", "cron")]).await;
+    let api = api.json["token"].as_str().unwrap().to_owned();
+    let set = |raw: &str, assignments: &str| {
+        format!("update auth_tokens set {assignments} where token_hash = '{}'", token::hash(raw))
+    };
+    app.exec(&set(&expired, &format!("expires_at = '{PAST}'"))).await;
+    // Unused for over a week: over, though its expiry is far ahead.
+    app.exec(&set(&idle, &format!("expires_at = '{FAR}', last_used_at = '{PAST}'"))).await;
+    // An API token has no idle limit.
+    app.exec(&set(&api, &format!("last_used_at = '{PAST}'"))).await;
+    assert_eq!(app.get("/api/auth/me", Some(&expired)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/auth/me", Some(&idle)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/auth/me", Some(&fresh)).await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/auth/me", Some(&api)).await.status, StatusCode::OK);
+    // A page with an ended session's cookie sends the browser to the sign-in page.
+    let r = app.send(common::page("/customers", Some(&format!("tgc_session={idle}")))).await;
+    assert!(r.status.is_redirection(), "{}", r.status);
+});
+
+/// A request as if it came over a connection from `address`.
+fn from(address: [u8; 4], mut req: axum::http::Request<axum::body::Body>) -> axum::http::Request<axum::body::Body> {
+    req.extensions_mut().insert(ConnectInfo(SocketAddr::from((address, 40000))));
+    req
+}
+
+fn form(uri: &str, body: &str) -> axum::http::Request<axum::body::Body> {
+    common::request(Method::POST, uri, None, Some(("application/x-www-form-urlencoded", body.to_owned())))
+}
+
+both!(registrations_and_failed_sign_ins_are_limited_per_client_address, |app| async {
+    // Every registration attempt counts, a refused one too (it may be probing for emails).
+    for _ in 0..20 {
+        let r = app.send(from([203, 0, 113, 1], form("/api/auth/register", "email=nope"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    }
+    let r = app.send(from([203, 0, 113, 1], form("/api/auth/register", "email=nope"))).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
+    assert_eq!(r.json["code"], "rate_limited");
+    assert_retry_after(&r, 10 * 60);
+    let r = app.send(from([203, 0, 113, 2], form("/api/auth/register", "email=nope"))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "another address is not affected");
+
+    // Failed sign-ins from one address, each for another account (under the account limit).
+    app.register("target@example.com", "Target").await;
+    for i in 0..30 {
+        let r = app.send(from(
+            [198, 51, 100, 1],
+            form("/api/auth/login", &format!("email=u{i}%40x.example&password=guess1234")),
+        ));
+        assert_eq!(r.await.status, StatusCode::UNAUTHORIZED);
+    }
+    let right = "email=target%40example.com&password=correct+horse+battery";
+    let r = app.send(from([198, 51, 100, 1], form("/api/auth/login", right))).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.text);
+    assert_retry_after(&r, 15 * 60);
+    let r = app.send(from([198, 51, 100, 2], form("/api/auth/login", right))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+});
+
+both!(every_response_carries_the_security_headers_and_pages_a_fresh_csp_nonce, |app| async {
+    let nonce_of = |r: &common::Resp| {
+        let csp = r.headers.get(header::CONTENT_SECURITY_POLICY).expect("CSP").to_str().unwrap().to_owned();
+        for directive in ["default-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "base-uri 'self'"] {
+            assert!(csp.contains(directive), "{directive} missing in {csp}");
+        }
+        assert!(!csp.contains("script-src 'self' 'unsafe-inline'") && !csp.contains("'unsafe-eval'"), "{csp}");
+        let start = csp.find("'nonce-").expect("a nonce") + "'nonce-".len();
+        csp[start..start + csp[start..].find('\'').unwrap()].to_owned()
+    };
+    let page = app.send(common::page("/login", None)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let nonce = nonce_of(&page);
+    assert!(nonce.len() >= 22, "{nonce}");
+    // Every script of the page carries it.
+    let scripts: Vec<&str> = page.text.split("<script").skip(1).map(|s| &s[..s.find('>').unwrap()]).collect();
+    assert!(!scripts.is_empty());
+    for tag in scripts {
+        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "<script{tag}> has no nonce");
+    }
+    let again = app.send(common::page("/login", None)).await;
+    assert_ne!(nonce_of(&again), nonce, "a new nonce per response");
+    // Pages that are not found, and the API, carry the headers too; HSTS only when configured.
+    for r in [app.send(common::page("/no/such/page", None)).await, app.get("/api/auth/me", None).await] {
+        nonce_of(&r);
+        assert_eq!(r.headers.get("x-content-type-options").unwrap(), "nosniff");
+        assert_eq!(r.headers.get("referrer-policy").unwrap(), "strict-origin-when-cross-origin");
+        assert!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none());
+    }
 });

@@ -11,6 +11,7 @@ mod analytics;
 mod deal_pages;
 mod deals;
 mod employees;
+mod fuzz;
 mod http_auth;
 mod http_customers;
 mod issues;

@@ -30,15 +30,16 @@ enum Rule {
 }
 
 /// One endpoint and how to call it. `{name}` in `params` is replaced by a fixture (see `fill`).
-struct Row {
+/// The hostile-input test (`fuzz.rs`) takes the field names it attacks from `params`.
+pub(crate) struct Row {
     get: bool,
-    path: &'static str,
-    params: &'static str,
+    pub(crate) path: &'static str,
+    pub(crate) params: &'static str,
     rule: Rule,
     /// It acts on one record of its first permission's resource (assigned to the sales rep).
     scoped: bool,
     /// Call it with a new session of the role's user (it ends or moves the session it uses).
-    fresh_session: bool,
+    pub(crate) fresh_session: bool,
 }
 
 const fn get(path: &'static str, params: &'static str, rule: Rule) -> Row {
@@ -65,7 +66,7 @@ macro_rules! needs {
     };
 }
 
-fn table() -> Vec<Row> {
+pub(crate) fn table() -> Vec<Row> {
     use Rule::{Member, Public, Staff};
     vec![
         // Accounts and sessions.
@@ -229,6 +230,8 @@ fn table() -> Vec<Row> {
         post("issues/reopen", "id={resolved_issue}", needs!("issues":"edit")).on_record(),
         post("issues/comment", "issue_id={issue}&body=Any news?", needs!("issues":"create")).on_record(),
         post("issues/delete", "id={issue}", needs!("issues":"delete")).on_record(),
+        // Last: it ends every session of each role's user (the tokens the rows above use).
+        post("auth/logout_all", "", Member).fresh(),
     ]
 }
 
@@ -506,7 +509,10 @@ both!(every_endpoint_answers_every_role_as_its_permissions_say, |app| async {
         }
     }
     assert!(wrong.is_empty(), "{} wrong answers:\n{}", wrong.len(), wrong.join("\n"));
-    // The snapshot does see a change (or the checks above would prove nothing).
+    // The snapshot does see a change (or the checks above would prove nothing). The owner
+    // signs in again: the last row ended their sessions.
+    let r = app.post("/api/auth/login", None, &[("email", "owner@matrix.example"), ("password", PASSWORD)]).await;
+    let owner = r.json["token"].as_str().unwrap().to_owned();
     let before = app.snapshot().await;
     app.post("/api/vendors/update", Some(&owner), &[("id", &world.fixed["my_vendor"]), ("rating", "1")]).await;
     assert!(app.snapshot().await != before, "the snapshot misses a change");

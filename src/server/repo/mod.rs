@@ -3,6 +3,7 @@
 
 pub mod activities;
 pub mod analytics;
+pub mod attempts;
 pub mod customers;
 pub mod deals;
 pub mod employees;

@@ -1,4 +1,4 @@
-//! Sessions, API tokens and failed sign-in attempts.
+//! Sessions and API tokens.
 
 use chrono::{DateTime, Duration, Utc};
 use sqlx::FromRow;
@@ -29,13 +29,21 @@ impl TokenRow {
     }
 }
 
+/// A browser session unused for this long has ended (whatever its expiry says).
+pub const SESSION_IDLE_DAYS: i64 = 7;
+
+/// The token with this hash, if it is live: not expired, its user active, and for a browser
+/// session, used within [`SESSION_IDLE_DAYS`].
 #[tracing::instrument(skip_all)]
 pub async fn find_active(conn: &mut Conn, token_hash: &str) -> Result<Option<TokenRow>, AppError> {
     let sql = "select t.id, t.user_id, t.organization_id, t.kind, t.last_used_at
                from auth_tokens t join users u on u.id = t.user_id
-               where t.token_hash = $1 and u.is_active and (t.expires_at is null or t.expires_at > $2)";
+               where t.token_hash = $1 and u.is_active and (t.expires_at is null or t.expires_at > $2)
+                 and (t.kind <> $3 or coalesce(t.last_used_at, t.created_at) > $4)";
     let now = now();
-    Ok(on!(conn, c => sqlx::query_as::<_, TokenRow>(sql).bind(token_hash).bind(now).fetch_optional(c).await?))
+    let idle_since = now - Duration::days(SESSION_IDLE_DAYS);
+    Ok(on!(conn, c => sqlx::query_as::<_, TokenRow>(sql)
+        .bind(token_hash).bind(now).bind(KIND_SESSION).bind(idle_since).fetch_optional(c).await?))
 }
 
 /// Stores a new token (only its hash) and returns its id.
@@ -71,11 +79,21 @@ pub async fn delete(conn: &mut Conn, id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Ends every browser session of a user except `keep` (after a password change).
-pub async fn delete_other_sessions(conn: &mut Conn, user_id: i64, keep: i64) -> Result<(), AppError> {
-    let sql = "delete from auth_tokens where user_id = $1 and id <> $2 and kind = $3";
-    on!(conn, c => sqlx::query(sql).bind(user_id).bind(keep).bind(KIND_SESSION).execute(c).await?.rows_affected());
-    Ok(())
+/// Ends every browser session of a user, except `keep` (after a password change); returns
+/// how many ended. API tokens stay.
+pub async fn delete_sessions(conn: &mut Conn, user_id: i64, keep: Option<i64>) -> Result<u64, AppError> {
+    // Ids are positive: `coalesce(keep, 0)` keeps none.
+    let sql = "delete from auth_tokens where user_id = $1 and kind = $2 and id <> coalesce($3, 0)";
+    Ok(on!(conn, c => sqlx::query(sql).bind(user_id).bind(KIND_SESSION).bind(keep).execute(c).await?.rows_affected()))
+}
+
+/// Gives a browser session a new expiry and restarts its idle time; false when `id` is no
+/// session (an API token).
+pub async fn renew_session(conn: &mut Conn, id: i64, expires_at: DateTime<Utc>) -> Result<bool, AppError> {
+    let sql = "update auth_tokens set expires_at = $1, last_used_at = $2 where id = $3 and kind = $4";
+    let now = now();
+    let done = on!(conn, c => sqlx::query(sql).bind(expires_at).bind(now).bind(id).bind(KIND_SESSION).execute(c).await?.rows_affected());
+    Ok(done > 0)
 }
 
 /// Makes `organization_id` the current organization of a token.
@@ -132,24 +150,4 @@ pub async fn revoke_api(conn: &mut Conn, user_id: i64, id: i64) -> Result<(), Ap
     } else {
         Ok(())
     }
-}
-
-/// Failed sign-ins for an email since `since`.
-pub async fn failures_since(conn: &mut Conn, email: &str, since: DateTime<Utc>) -> Result<i64, AppError> {
-    let sql = "select count(*) from login_attempts where email = $1 and attempted_at > $2";
-    Ok(on!(conn, c => sqlx::query_scalar::<_, i64>(sql).bind(email).bind(since).fetch_one(c).await?))
-}
-
-pub async fn record_failure(conn: &mut Conn, email: &str) -> Result<(), AppError> {
-    let now = now();
-    on!(conn, c => sqlx::query("insert into login_attempts (email, attempted_at) values ($1, $2)").bind(email).bind(now).execute(c).await?.rows_affected());
-    // Old attempts are of no use; keep the table small.
-    let old = now - Duration::days(1);
-    on!(conn, c => sqlx::query("delete from login_attempts where attempted_at < $1").bind(old).execute(c).await?.rows_affected());
-    Ok(())
-}
-
-pub async fn clear_failures(conn: &mut Conn, email: &str) -> Result<(), AppError> {
-    on!(conn, c => sqlx::query("delete from login_attempts where email = $1").bind(email).execute(c).await?.rows_affected());
-    Ok(())
 }

@@ -45,5 +45,13 @@ pub fn ProfilePage() -> impl IntoView {
                 {move || matches!(password.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Password changed; your other sessions were signed out."</span> })}
             </ActionForm>
         </section>
+        <section class="card">
+            <h2>"Sessions"</h2>
+            <p>"Signs you out in every browser and app, this one included. API tokens keep working until they are revoked."</p>
+            <form method="post" action="/api/auth/logout_all">
+                <input type="hidden" name="next" value="/login" />
+                <button type="submit" class="button danger">"Sign out everywhere"</button>
+            </form>
+        </section>
     }
 }
