@@ -4,6 +4,7 @@
 
 pub mod activities;
 pub mod auth;
+pub mod csv;
 pub mod customers;
 pub mod deals;
 pub mod employees;

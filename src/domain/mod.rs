@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod auth;
+pub mod csv;
 pub mod customer;
 pub mod deal;
 pub mod employee;
