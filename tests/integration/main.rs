@@ -7,6 +7,7 @@
 mod common;
 
 mod activities;
+mod csv;
 mod deal_pages;
 mod deals;
 mod employees;
