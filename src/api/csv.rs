@@ -174,7 +174,8 @@ pub async fn import<R: Import>(
 
     // A preview only reads.
     let mut tx = if dry_run { state.db.read().await? } else { state.db.write().await? };
-    let mut valid = Vec::new();
+    // Rows that passed validation, by index in `report.rows` (their other checks may still fail).
+    let mut validated = Vec::new();
     let mut seen_emails = HashSet::new();
     let mut employees: HashMap<i64, bool> = HashMap::new();
     for (i, record) in records.iter().enumerate().skip(1).take(data_rows) {
@@ -204,7 +205,9 @@ pub async fn import<R: Import>(
                     let known = match employees.get(&id) {
                         Some(known) => *known,
                         None => {
-                            *employees.entry(id).or_insert(repo::employees::exists(&mut tx, member.org_id, id).await?)
+                            let known = repo::employees::exists(&mut tx, member.org_id, id).await?;
+                            employees.insert(id, known);
+                            known
                         }
                     };
                     if !known {
@@ -222,7 +225,7 @@ pub async fn import<R: Import>(
                             .push("is also the email of an earlier row".into());
                     }
                 }
-                valid.push((report.rows.len(), fields));
+                validated.push((report.rows.len(), fields));
             }
             Err(AppError::Validation(errors)) => {
                 for (field, problems) in errors {
@@ -235,7 +238,7 @@ pub async fn import<R: Import>(
     }
     let emails: Vec<String> = seen_emails.into_iter().collect();
     let taken = repo::emails_taken(&mut tx, R::RESOURCE, member.org_id, &emails).await?;
-    for (index, fields) in &valid {
+    for (index, fields) in &validated {
         if R::email(fields).is_some_and(|e| taken.contains(e)) {
             let row = &mut report.rows[*index];
             row.errors.entry("email".into()).or_default().push(format!("is taken: one of the {} has it", R::RESOURCE));
@@ -258,7 +261,7 @@ pub async fn import<R: Import>(
         return c.finish(report);
     }
     let currency = repo::organizations::get(&mut tx, member.org_id).await?.currency;
-    for (index, fields) in &valid {
+    for (index, fields) in &validated {
         let row = &mut report.rows[*index];
         if row.errors.is_empty() {
             row.id = Some(R::insert(&mut tx, member.org_id, caller.user_id, &currency, fields).await?);

@@ -294,3 +294,43 @@ both!(a_sales_rep_imports_leads_assigned_to_themselves_and_only_to_employees, |a
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(r.json["details"]["csv"][0].as_str().unwrap().contains("5001"), "{}", r.text);
 });
+
+both!(the_import_page_previews_pasted_csv_and_plain_form_posts_import, |app| async {
+    let (cookie, token) = crate::common::session(&app, "page@example.com", "Paige", "Page Imports").await;
+    let list = app.send(crate::common::page("/customers?status=active", Some(&cookie))).await;
+    assert!(list.text.contains("href=\"/api/customers/export?status=active\""), "{}", list.text);
+    assert!(list.text.contains("href=\"/customers/import\""), "{}", list.text);
+
+    // The preview is complete HTML: the rows, their numbers and problems.
+    let csv = "name,email\nGood Row,good@example.com\nBad Row,nope\n";
+    let query = serde_urlencoded::to_string([("csv", csv)]).unwrap();
+    let r = app.send(crate::common::page(&format!("/customers/import?{query}"), Some(&cookie))).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text.contains("2 rows: 1 ready to import, 1 with errors."), "{}", r.text);
+    assert!(r.text.contains("email: is not a valid email address") && r.text.contains("row-error"), "{}", r.text);
+    assert_eq!(customer_names(&app, &token).await, Vec::<String>::new());
+
+    // Its import form posts the text; skipping the bad row imports the good one and redirects.
+    let form = [("csv", csv), ("dry_run", "false"), ("skip_invalid", "true"), ("next", "/customers")];
+    let r = app.send(crate::common::form_post("/api/customers/import", &form, &cookie, "/customers/import")).await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
+    assert_eq!(r.headers[header::LOCATION], "/customers");
+    assert_eq!(customer_names(&app, &token).await, ["Good Row"]);
+
+    // A file uploaded with a multipart form (no JavaScript needed).
+    let boundary = "XyZ";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\nfalse\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\n\
+         Content-Type: text/csv\r\n\r\nName,E-mail\r\nUploaded,up@example.com\r\n\r\n--{boundary}--\r\n"
+    );
+    let req = crate::common::request(
+        axum::http::Method::POST,
+        "/api/customers/import",
+        Some(&token),
+        Some((&format!("multipart/form-data; boundary={boundary}"), body)),
+    );
+    let r = app.send(req).await;
+    assert_eq!((r.status, r.json["imported"].as_i64()), (StatusCode::OK, Some(1)), "{}", r.text);
+    assert_eq!(customer_names(&app, &token).await, ["Good Row", "Uploaded"]);
+});

@@ -89,10 +89,10 @@ where
                     <label for="file">"CSV file"</label>
                     <input id="file" type="file" name="file" accept=".csv,text/csv" required />
                 </div>
-                <div class="field checkbox">
-                    <input id="skip_invalid_file" type="checkbox" name="skip_invalid" value="true" />
-                    <label for="skip_invalid_file">"Skip rows with errors (otherwise nothing is imported while any row has one)"</label>
-                </div>
+                <label class="checkbox">
+                    <input type="checkbox" name="skip_invalid" value="true" />
+                    "Skip rows with errors (otherwise nothing is imported while any row has one)"
+                </label>
                 <div class="form-actions">
                     <button type="submit" class="button">"Import file"</button>
                 </div>
@@ -149,10 +149,10 @@ fn Preview(report: ImportReport, csv: String, endpoint: String, list: String) ->
                 <input type="hidden" name="dry_run" value="false" />
                 <input type="hidden" name="next" value=list />
                 {(report.invalid > 0).then(|| view! {
-                    <div class="field checkbox">
-                        <input id="skip_invalid" type="checkbox" name="skip_invalid" value="true" />
-                        <label for="skip_invalid">"Skip the rows with errors and import the others"</label>
-                    </div>
+                    <label class="checkbox">
+                        <input type="checkbox" name="skip_invalid" value="true" />
+                        "Skip the rows with errors and import the others"
+                    </label>
                 })}
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=report.valid == 0>
