@@ -9,12 +9,12 @@ use crate::ui::layout::{provide_initial_caller, AppLayout};
 use crate::ui::pages::activities::{ActivityDetailPage, ActivityListPage, ActivityNewPage};
 use crate::ui::pages::analytics::AnalyticsPage;
 use crate::ui::pages::auth::{ForgotPasswordPage, LoginPage, SignupPage};
-use crate::ui::pages::customers::{CustomerDetailPage, CustomerListPage, CustomerNewPage};
+use crate::ui::pages::customers::{CustomerDetailPage, CustomerImportPage, CustomerListPage, CustomerNewPage};
 use crate::ui::pages::dashboard::DashboardPage;
 use crate::ui::pages::deals::{DealBoardPage, DealDetailPage, DealListPage, DealNewPage};
 use crate::ui::pages::employees::{EmployeeDetailPage, EmployeeListPage, EmployeeNewPage};
 use crate::ui::pages::issues::{IssueDetailPage, IssueListPage, IssueNewPage};
-use crate::ui::pages::leads::{LeadDetailPage, LeadListPage, LeadNewPage};
+use crate::ui::pages::leads::{LeadDetailPage, LeadImportPage, LeadListPage, LeadNewPage};
 use crate::ui::pages::not_found::NotFoundPage;
 use crate::ui::pages::orders::{OrderDetailPage, OrderListPage, OrderNewPage};
 use crate::ui::pages::organizations::OrganizationsPage;
@@ -64,9 +64,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("analytics") view=AnalyticsPage />
                     <Route path=path!("customers") view=CustomerListPage />
                     <Route path=path!("customers/new") view=CustomerNewPage />
+                    <Route path=path!("customers/import") view=CustomerImportPage />
                     <Route path=path!("customers/:id") view=CustomerDetailPage />
                     <Route path=path!("leads") view=LeadListPage />
                     <Route path=path!("leads/new") view=LeadNewPage />
+                    <Route path=path!("leads/import") view=LeadImportPage />
                     <Route path=path!("leads/:id") view=LeadDetailPage />
                     <Route path=path!("deals") view=DealListPage />
                     <Route path=path!("deals/new") view=DealNewPage />

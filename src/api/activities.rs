@@ -9,6 +9,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
 
+use crate::api::csv::{Csv, CsvFile};
 use crate::domain::activity::{Activity, ActivityInput, ActivityQuery, ActivityStats, MyDay};
 use crate::domain::list::Page;
 use crate::error::AppError;
@@ -29,6 +30,25 @@ pub async fn list_activities(#[server(flatten)] query: ActivityQuery) -> Result<
         crate::server::repo::activities::list(&mut conn, member.org_id, member.scope("activities"), &filter, &params)
             .await?;
     Ok(ctx::page(results, count, &params))
+}
+
+/// The activities `activities/list` finds (same `search`, filters and `ordering`; every page) as a
+/// CSV file.
+#[server(prefix = "/api", endpoint = "activities/export", input = GetUrl, output = Csv)]
+pub async fn export_activities(#[server(flatten)] query: ActivityQuery) -> Result<CsvFile, AppError> {
+    use crate::api::ctx;
+    use crate::domain::activity::CSV_COLUMNS;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("activities", "view")?;
+    let (filter, params) = query.validate()?;
+    let (org_id, scope) = (member.org_id, member.scope("activities"));
+    let mut conn = state.db.snapshot().await?;
+    crate::api::csv::export("activities", CSV_COLUMNS, params, &mut conn, |conn, p| {
+        let filter = filter.clone();
+        Box::pin(async move { crate::server::repo::activities::list(conn, org_id, scope, &filter, &p).await })
+    })
+    .await
 }
 
 /// One activity.

@@ -133,6 +133,13 @@ pub async fn check_limit(
     Err(AppError::RateLimited)
 }
 
+/// Sets a response header (replacing one of the same name).
+pub fn set_header(name: http::header::HeaderName, value: &str) {
+    if let (Some(res), Ok(v)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+        res.insert_header(name, v);
+    }
+}
+
 /// Redirects a browser form post to a local path (`next` must start with a single `/`).
 pub fn redirect_to(next: Option<&str>) {
     if let Some(next) = next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')) {

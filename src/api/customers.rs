@@ -6,6 +6,8 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
 
+use crate::api::csv::{Csv, CsvFile};
+use crate::domain::csv::{ImportReport, ImportRequest};
 use crate::domain::customer::{Customer, CustomerInput, CustomerNote, CustomerQuery, CustomerStats};
 use crate::domain::list::Page;
 use crate::error::AppError;
@@ -24,6 +26,60 @@ pub async fn list_customers(#[server(flatten)] query: CustomerQuery) -> Result<P
         crate::server::repo::customers::list(&mut conn, member.org_id, member.scope("customers"), &filter, &params)
             .await?;
     Ok(ctx::page(results, count, &params))
+}
+
+/// The customers `customers/list` finds (same `search`, filters and `ordering`; every page)
+/// as a CSV file.
+#[server(prefix = "/api", endpoint = "customers/export", input = GetUrl, output = Csv)]
+pub async fn export_customers(#[server(flatten)] query: CustomerQuery) -> Result<CsvFile, AppError> {
+    use crate::api::ctx;
+    use crate::domain::customer::CSV_COLUMNS;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("customers", "view")?;
+    let (filter, params) = query.validate()?;
+    let (org_id, scope) = (member.org_id, member.scope("customers"));
+    let mut conn = state.db.snapshot().await?;
+    crate::api::csv::export("customers", CSV_COLUMNS, params, &mut conn, |conn, p| {
+        let filter = filter.clone();
+        Box::pin(async move { crate::server::repo::customers::list(conn, org_id, scope, &filter, &p).await })
+    })
+    .await
+}
+
+/// Creates customers from CSV text (`csv`, or a `file` upload: a header row naming the columns, as an export
+/// writes them or by common aliases, then one row per customer). `dry_run` (default `true`)
+/// only previews; see [`crate::api::csv::import`] for the rules and `skip_invalid`.
+#[server(prefix = "/api", endpoint = "customers/import", input = PostUrl, output = Json)]
+pub async fn import_customers(#[server(flatten)] request: ImportRequest) -> Result<ImportReport, AppError> {
+    crate::api::csv::import::<Customer>(request).await
+}
+
+#[cfg(feature = "ssr")]
+impl crate::api::csv::Import for Customer {
+    type Input = CustomerInput;
+    type Fields = crate::domain::customer::CustomerFields;
+    const RESOURCE: &'static str = "customers";
+    const FIELDS: &'static [crate::domain::csv::ImportField] = crate::domain::customer::IMPORT_FIELDS;
+
+    fn validate(input: &CustomerInput) -> Result<Self::Fields, AppError> {
+        input.apply_to(Self::Fields::default())
+    }
+    fn email(fields: &Self::Fields) -> Option<&str> {
+        fields.email.as_deref()
+    }
+    fn assigned_to(fields: &mut Self::Fields) -> &mut Option<i64> {
+        &mut fields.assigned_to
+    }
+    fn insert<'a>(
+        conn: &'a mut crate::server::db::Conn,
+        org_id: i64,
+        user_id: i64,
+        currency: &'a str,
+        fields: &'a Self::Fields,
+    ) -> impl std::future::Future<Output = Result<i64, AppError>> + Send + 'a {
+        crate::server::repo::customers::create(conn, org_id, user_id, currency, fields)
+    }
 }
 
 /// One customer.

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
 
+use crate::api::csv::{Csv, CsvFile};
 use crate::domain::deal::{Board, Deal, DealInput, DealQuery, DealStats};
 use crate::domain::list::Page;
 use crate::error::AppError;
@@ -26,6 +27,27 @@ pub async fn list_deals(#[server(flatten)] query: DealQuery) -> Result<Page<Deal
     let (results, count) =
         repo::deals::list(&mut conn, member.org_id, member.scope("deals"), &currency, &filter, &params).await?;
     Ok(ctx::page(results, count, &params))
+}
+
+/// The deals `deals/list` finds (same `search`, filters and `ordering`; every page) as a
+/// CSV file.
+#[server(prefix = "/api", endpoint = "deals/export", input = GetUrl, output = Csv)]
+pub async fn export_deals(#[server(flatten)] query: DealQuery) -> Result<CsvFile, AppError> {
+    use crate::api::ctx;
+    use crate::domain::deal::CSV_COLUMNS;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("deals", "view")?;
+    let (filter, params) = query.validate()?;
+    let (org_id, scope) = (member.org_id, member.scope("deals"));
+    let mut conn = state.db.snapshot().await?;
+    let currency = crate::server::repo::organizations::get(&mut conn, org_id).await?.currency;
+    crate::api::csv::export("deals", CSV_COLUMNS, params, &mut conn, |conn, p| {
+        let filter = filter.clone();
+        let currency = currency.clone();
+        Box::pin(async move { crate::server::repo::deals::list(conn, org_id, scope, &currency, &filter, &p).await })
+    })
+    .await
 }
 
 /// One deal.

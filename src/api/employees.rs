@@ -8,6 +8,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
 
+use crate::api::csv::{Csv, CsvFile};
 use crate::domain::employee::{DepartmentCount, Employee, EmployeeChoice, EmployeeInput, EmployeeQuery};
 use crate::domain::list::Page;
 use crate::error::AppError;
@@ -42,6 +43,29 @@ pub async fn list_employees(#[server(flatten)] query: EmployeeQuery) -> Result<P
     let (results, count) = crate::server::repo::employees::list(&mut conn, member.org_id, &filter, &params).await?;
     let results = results.into_iter().map(|e| shown(member, e)).collect();
     Ok(ctx::page(results, count, &params))
+}
+
+/// The employees `employees/list` finds (same `search`, filters and `ordering`; every page) as a
+/// CSV file.
+#[server(prefix = "/api", endpoint = "employees/export", input = GetUrl, output = Csv)]
+pub async fn export_employees(#[server(flatten)] query: EmployeeQuery) -> Result<CsvFile, AppError> {
+    use crate::api::ctx;
+    use crate::domain::employee::CSV_COLUMNS;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("employees", "view")?;
+    let (filter, params) = query.validate()?;
+    let org_id = member.org_id;
+    let mut conn = state.db.snapshot().await?;
+    crate::api::csv::export("employees", CSV_COLUMNS, params, &mut conn, |conn, p| {
+        let filter = filter.clone();
+        let member = member.clone();
+        Box::pin(async move {
+            let (rows, count) = crate::server::repo::employees::list(conn, org_id, &filter, &p).await?;
+            Ok((rows.into_iter().map(|e| shown(&member, e)).collect(), count))
+        })
+    })
+    .await
 }
 
 /// One employee.

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
 
+use crate::api::csv::{Csv, CsvFile};
 use crate::domain::issue::{Issue, IssueComment, IssueInput, IssueQuery, IssueStats};
 use crate::domain::list::Page;
 use crate::error::AppError;
@@ -23,6 +24,25 @@ pub async fn list_issues(#[server(flatten)] query: IssueQuery) -> Result<Page<Is
     let (results, count) =
         crate::server::repo::issues::list(&mut conn, member.org_id, member.scope("issues"), &filter, &params).await?;
     Ok(ctx::page(results, count, &params))
+}
+
+/// The issues `issues/list` finds (same `search`, filters and `ordering`; every page) as a
+/// CSV file.
+#[server(prefix = "/api", endpoint = "issues/export", input = GetUrl, output = Csv)]
+pub async fn export_issues(#[server(flatten)] query: IssueQuery) -> Result<CsvFile, AppError> {
+    use crate::api::ctx;
+    use crate::domain::issue::CSV_COLUMNS;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("issues", "view")?;
+    let (filter, params) = query.validate()?;
+    let (org_id, scope) = (member.org_id, member.scope("issues"));
+    let mut conn = state.db.snapshot().await?;
+    crate::api::csv::export("issues", CSV_COLUMNS, params, &mut conn, |conn, p| {
+        let filter = filter.clone();
+        Box::pin(async move { crate::server::repo::issues::list(conn, org_id, scope, &filter, &p).await })
+    })
+    .await
 }
 
 /// One issue.

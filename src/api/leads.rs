@@ -6,7 +6,9 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
 
+use crate::api::csv::{Csv, CsvFile};
 use crate::domain::activity::{ActivityInput, LeadActivity};
+use crate::domain::csv::{ImportReport, ImportRequest};
 use crate::domain::lead::{Lead, LeadConversion, LeadInput, LeadQuery, LeadStats};
 use crate::domain::list::Page;
 use crate::error::AppError;
@@ -25,6 +27,62 @@ pub async fn list_leads(#[server(flatten)] query: LeadQuery) -> Result<Page<Lead
     let (results, count) =
         crate::server::repo::leads::list(&mut conn, member.org_id, member.scope("leads"), &filter, &params).await?;
     Ok(ctx::page(results, count, &params))
+}
+
+/// The leads `leads/list` finds (same `search`, filters and `ordering`; every page) as a
+/// CSV file.
+#[server(prefix = "/api", endpoint = "leads/export", input = GetUrl, output = Csv)]
+pub async fn export_leads(#[server(flatten)] query: LeadQuery) -> Result<CsvFile, AppError> {
+    use crate::api::ctx;
+    use crate::domain::lead::CSV_COLUMNS;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("leads", "view")?;
+    let (filter, params) = query.validate()?;
+    let (org_id, scope) = (member.org_id, member.scope("leads"));
+    let mut conn = state.db.snapshot().await?;
+    crate::api::csv::export("leads", CSV_COLUMNS, params, &mut conn, |conn, p| {
+        let filter = filter.clone();
+        Box::pin(async move { crate::server::repo::leads::list(conn, org_id, scope, &filter, &p).await })
+    })
+    .await
+}
+
+/// Creates leads from CSV text (`csv`, or a `file` upload: a header row naming the columns, as an export writes
+/// them or by common aliases, then one row per lead). `dry_run` (default `true`) only
+/// previews; see [`crate::api::csv::import`] for the rules and `skip_invalid`.
+#[server(prefix = "/api", endpoint = "leads/import", input = PostUrl, output = Json)]
+pub async fn import_leads(#[server(flatten)] request: ImportRequest) -> Result<ImportReport, AppError> {
+    crate::api::csv::import::<Lead>(request).await
+}
+
+#[cfg(feature = "ssr")]
+impl crate::api::csv::Import for Lead {
+    type Input = LeadInput;
+    /// The fields and the status a lead starts with (`new`, `contacted` or `lost`).
+    type Fields = (crate::domain::lead::LeadFields, crate::domain::lead::LeadStatus);
+    const RESOURCE: &'static str = "leads";
+    const FIELDS: &'static [crate::domain::csv::ImportField] = crate::domain::lead::IMPORT_FIELDS;
+
+    fn validate(input: &LeadInput) -> Result<Self::Fields, AppError> {
+        use crate::domain::lead::{LeadFields, LeadStatus};
+        input.apply_with_status(LeadFields::default(), LeadStatus::New)
+    }
+    fn email(fields: &Self::Fields) -> Option<&str> {
+        fields.0.email.as_deref()
+    }
+    fn assigned_to(fields: &mut Self::Fields) -> &mut Option<i64> {
+        &mut fields.0.assigned_to
+    }
+    fn insert<'a>(
+        conn: &'a mut crate::server::db::Conn,
+        org_id: i64,
+        user_id: i64,
+        currency: &'a str,
+        fields: &'a Self::Fields,
+    ) -> impl std::future::Future<Output = Result<i64, AppError>> + Send + 'a {
+        crate::server::repo::leads::create(conn, org_id, user_id, currency, &fields.0, fields.1)
+    }
 }
 
 /// One lead.

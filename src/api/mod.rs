@@ -5,6 +5,7 @@
 pub mod activities;
 pub mod analytics;
 pub mod auth;
+pub mod csv;
 pub mod customers;
 pub mod deals;
 pub mod employees;

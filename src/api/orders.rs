@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
 
+use crate::api::csv::{Csv, CsvFile};
 use crate::domain::list::Page;
 use crate::domain::order::{Order, OrderInput, OrderItems, OrderQuery, OrderStats};
 use crate::error::AppError;
@@ -25,6 +26,25 @@ pub async fn list_orders(#[server(flatten)] query: OrderQuery) -> Result<Page<Or
     let (results, count) =
         crate::server::repo::orders::list(&mut conn, member.org_id, member.scope("orders"), &filter, &params).await?;
     Ok(ctx::page(results, count, &params))
+}
+
+/// The orders `orders/list` finds (same `search`, filters and `ordering`; every page) as a
+/// CSV file.
+#[server(prefix = "/api", endpoint = "orders/export", input = GetUrl, output = Csv)]
+pub async fn export_orders(#[server(flatten)] query: OrderQuery) -> Result<CsvFile, AppError> {
+    use crate::api::ctx;
+    use crate::domain::order::CSV_COLUMNS;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("orders", "view")?;
+    let (filter, params) = query.validate()?;
+    let (org_id, scope) = (member.org_id, member.scope("orders"));
+    let mut conn = state.db.snapshot().await?;
+    crate::api::csv::export("orders", CSV_COLUMNS, params, &mut conn, |conn, p| {
+        let filter = filter.clone();
+        Box::pin(async move { crate::server::repo::orders::list(conn, org_id, scope, &filter, &p).await })
+    })
+    .await
 }
 
 /// One order with its items.

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
 
+use crate::api::csv::{Csv, CsvFile};
 use crate::domain::list::Page;
 use crate::domain::payment::{Payment, PaymentInput, PaymentQuery, PaymentStats};
 use crate::error::AppError;
@@ -26,6 +27,26 @@ pub async fn list_payments(#[server(flatten)] query: PaymentQuery) -> Result<Pag
     let (results, count) =
         crate::server::repo::payments::list(&mut conn, member.org_id, scope, today, &filter, &params).await?;
     Ok(ctx::page(results, count, &params))
+}
+
+/// The payments `payments/list` finds (same `search`, filters and `ordering`; every page) as a
+/// CSV file.
+#[server(prefix = "/api", endpoint = "payments/export", input = GetUrl, output = Csv)]
+pub async fn export_payments(#[server(flatten)] query: PaymentQuery) -> Result<CsvFile, AppError> {
+    use crate::api::ctx;
+    use crate::domain::payment::CSV_COLUMNS;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("payments", "view")?;
+    let (filter, params) = query.validate()?;
+    let (org_id, scope) = (member.org_id, member.scope("payments"));
+    let mut conn = state.db.snapshot().await?;
+    let today = chrono::Utc::now().date_naive();
+    crate::api::csv::export("payments", CSV_COLUMNS, params, &mut conn, |conn, p| {
+        let filter = filter.clone();
+        Box::pin(async move { crate::server::repo::payments::list(conn, org_id, scope, today, &filter, &p).await })
+    })
+    .await
 }
 
 /// One payment.

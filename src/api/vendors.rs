@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, Json, PostUrl};
 
+use crate::api::csv::{Csv, CsvFile};
 use crate::domain::list::Page;
 use crate::domain::vendor::{Vendor, VendorInput, VendorQuery, VendorTypeInfo};
 use crate::error::AppError;
@@ -21,6 +22,25 @@ pub async fn list_vendors(#[server(flatten)] query: VendorQuery) -> Result<Page<
     let mut conn = state.db.read().await?;
     let (results, count) = crate::server::repo::vendors::list(&mut conn, member.org_id, &filter, &params).await?;
     Ok(ctx::page(results, count, &params))
+}
+
+/// The vendors `vendors/list` finds (same `search`, filters and `ordering`; every page) as a
+/// CSV file.
+#[server(prefix = "/api", endpoint = "vendors/export", input = GetUrl, output = Csv)]
+pub async fn export_vendors(#[server(flatten)] query: VendorQuery) -> Result<CsvFile, AppError> {
+    use crate::api::ctx;
+    use crate::domain::vendor::CSV_COLUMNS;
+    let state = ctx::state()?;
+    let caller = ctx::caller().await?;
+    let member = caller.require("vendors", "view")?;
+    let (filter, params) = query.validate()?;
+    let org_id = member.org_id;
+    let mut conn = state.db.snapshot().await?;
+    crate::api::csv::export("vendors", CSV_COLUMNS, params, &mut conn, |conn, p| {
+        let filter = filter.clone();
+        Box::pin(async move { crate::server::repo::vendors::list(conn, org_id, &filter, &p).await })
+    })
+    .await
 }
 
 /// One vendor.

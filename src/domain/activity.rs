@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::csv::Column;
 use crate::domain::list::ListParams;
 use crate::domain::validate::{is_valid_email, Check};
 use crate::error::AppError;
@@ -519,6 +520,40 @@ fn range_bound(c: &mut Check, field: &str, value: Option<&str>, end: bool) -> Op
         }
     }
 }
+
+/// The columns of an activities export (the fields of every type; those of other types stay empty).
+pub const CSV_COLUMNS: &[Column<Activity>] = &[
+    crate::col!("id", |c| c.id),
+    crate::col!("activity_type", |c| c.fields.activity_type.as_str()),
+    crate::col!("title", |c| c.fields.title),
+    crate::col!("status", |c| c.fields.status.as_str()),
+    crate::col!("scheduled_at", |c| c.fields.scheduled_at),
+    crate::col!("duration_minutes", |c| c.fields.duration_minutes),
+    crate::col!("completed_at", |c| c.completed_at),
+    crate::col!("customer_id", |c| c.fields.customer_id),
+    crate::col!("customer_name", |c| c.customer_name),
+    crate::col!("lead_id", |c| c.fields.lead_id),
+    crate::col!("lead_name", |c| c.lead_name),
+    crate::col!("deal_id", |c| c.fields.deal_id),
+    crate::col!("deal_title", |c| c.deal_title),
+    crate::col!("assigned_to", |c| c.fields.assigned_to),
+    crate::col!("assigned_to_name", |c| c.assigned_to_name),
+    crate::col!("description", |c| c.fields.description),
+    crate::col!("phone_number", |c| c.fields.phone_number),
+    crate::col!("outcome", |c| c.fields.outcome.map(|o| o.as_str())),
+    crate::col!("email_subject", |c| c.fields.email_subject),
+    crate::col!("recipients", |c| c.fields.recipients),
+    crate::col!("telegram_username", |c| c.fields.telegram_username),
+    crate::col!("location", |c| c.fields.location),
+    crate::col!("meeting_url", |c| c.fields.meeting_url),
+    crate::col!("attendees", |c| c.fields.attendees),
+    crate::col!("priority", |c| c.fields.priority.map(|p| p.as_str())),
+    crate::col!("due_date", |c| c.fields.due_date),
+    crate::col!("is_pinned", |c| c.fields.is_pinned),
+    crate::col!("created_by_name", |c| c.created_by_name),
+    crate::col!("created_at", |c| c.created_at),
+    crate::col!("updated_at", |c| c.updated_at),
+];
 
 /// Fields an activity list can be ordered by; the first is the default (newest first).
 pub const SORTABLE: &[&str] =

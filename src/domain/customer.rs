@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::csv::{Column, ImportField};
 use crate::domain::list::ListParams;
 use crate::domain::validate::{parse_tags, Check};
 use crate::error::AppError;
@@ -174,6 +175,55 @@ impl CustomerInput {
         c.finish(base)
     }
 }
+
+/// The columns of a customers export (`assigned_to` is the employee id, as imports take it).
+pub const CSV_COLUMNS: &[Column<Customer>] = &[
+    crate::col!("id", |c| c.id),
+    crate::col!("name", |c| c.fields.name),
+    crate::col!("company_name", |c| c.fields.company_name),
+    crate::col!("email", |c| c.fields.email),
+    crate::col!("phone", |c| c.fields.phone),
+    crate::col!("customer_type", |c| c.fields.customer_type.as_str()),
+    crate::col!("status", |c| c.fields.status.as_str()),
+    crate::col!("industry", |c| c.fields.industry),
+    crate::col!("website", |c| c.fields.website),
+    crate::col!("source", |c| c.fields.source),
+    crate::col!("street", |c| c.fields.street),
+    crate::col!("city", |c| c.fields.city),
+    crate::col!("state", |c| c.fields.state),
+    crate::col!("postal_code", |c| c.fields.postal_code),
+    crate::col!("country", |c| c.fields.country),
+    crate::col!("tags", |c| c.fields.tags),
+    crate::col!("assigned_to", |c| c.fields.assigned_to),
+    crate::col!("assigned_to_name", |c| c.assigned_to_name),
+    crate::col!("credit_limit", |c| c.fields.credit_limit),
+    crate::col!("currency", |c| c.currency),
+    crate::col!("notes", |c| c.fields.notes),
+    crate::col!("created_at", |c| c.created_at),
+    crate::col!("updated_at", |c| c.updated_at),
+];
+
+/// The columns a customers import takes (a header names them in any case, or by an alias).
+pub const IMPORT_FIELDS: &[ImportField] = &[
+    ImportField { name: "name", aliases: &["full_name", "customer", "customer_name", "contact_name"] },
+    ImportField { name: "email", aliases: &["e_mail", "email_address", "mail"] },
+    ImportField { name: "phone", aliases: &["telephone", "phone_number", "tel", "mobile"] },
+    ImportField { name: "company_name", aliases: &["company", "organization", "organisation", "business_name"] },
+    ImportField { name: "customer_type", aliases: &["type"] },
+    ImportField { name: "status", aliases: &[] },
+    ImportField { name: "industry", aliases: &[] },
+    ImportField { name: "website", aliases: &["web", "url", "web_site", "homepage"] },
+    ImportField { name: "source", aliases: &["lead_source"] },
+    ImportField { name: "street", aliases: &["address", "street_address", "address_line_1"] },
+    ImportField { name: "city", aliases: &["town"] },
+    ImportField { name: "state", aliases: &["region", "province", "state_region"] },
+    ImportField { name: "postal_code", aliases: &["zip", "zip_code", "postcode", "postal"] },
+    ImportField { name: "country", aliases: &[] },
+    ImportField { name: "tags", aliases: &["labels"] },
+    ImportField { name: "assigned_to", aliases: &["assigned_to_id", "owner_id", "assignee_id"] },
+    ImportField { name: "credit_limit", aliases: &[] },
+    ImportField { name: "notes", aliases: &["note", "comments", "description"] },
+];
 
 /// Fields a customer list can be ordered by; the first is the default (newest first).
 pub const SORTABLE: &[&str] = &["created_at", "name", "email", "company_name", "status", "customer_type", "updated_at"];

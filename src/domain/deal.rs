@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::csv::Column;
 use crate::domain::list::ListParams;
 use crate::domain::pipeline::{Pipeline, Stage};
 use crate::domain::validate::{parse_tags, Check};
@@ -173,6 +174,31 @@ impl DealInput {
         c.finish(base)
     }
 }
+
+/// The columns of a deals export.
+pub const CSV_COLUMNS: &[Column<Deal>] = &[
+    crate::col!("id", |c| c.id),
+    crate::col!("title", |c| c.fields.title),
+    crate::col!("customer_id", |c| c.fields.customer_id),
+    crate::col!("customer_name", |c| c.customer_name),
+    crate::col!("pipeline", |c| c.pipeline_name),
+    crate::col!("stage", |c| c.stage_name),
+    crate::col!("status", |c| c.status.as_str()),
+    crate::col!("value", |c| c.fields.value),
+    crate::col!("currency", |c| c.currency),
+    crate::col!("probability", |c| c.fields.probability),
+    crate::col!("expected_revenue", |c| c.expected_revenue),
+    crate::col!("priority", |c| c.fields.priority.as_str()),
+    crate::col!("expected_close_date", |c| c.fields.expected_close_date),
+    crate::col!("actual_close_date", |c| c.actual_close_date),
+    crate::col!("lost_reason", |c| c.lost_reason),
+    crate::col!("assigned_to", |c| c.fields.assigned_to),
+    crate::col!("assigned_to_name", |c| c.assigned_to_name),
+    crate::col!("tags", |c| c.fields.tags),
+    crate::col!("description", |c| c.fields.description),
+    crate::col!("created_at", |c| c.created_at),
+    crate::col!("updated_at", |c| c.updated_at),
+];
 
 /// Fields a deal list can be ordered by; the first is the default (newest first).
 pub const SORTABLE: &[&str] =

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::csv::Column;
 use crate::domain::list::ListParams;
 use crate::domain::validate::Check;
 use crate::error::AppError;
@@ -191,6 +192,28 @@ impl EmployeeInput {
         c.finish((base, status))
     }
 }
+
+/// The columns of an employees export (`salary` stays empty for callers who may not see it).
+pub const CSV_COLUMNS: &[Column<Employee>] = &[
+    crate::col!("id", |c| c.id),
+    crate::col!("employee_code", |c| c.fields.employee_code),
+    crate::col!("first_name", |c| c.fields.first_name),
+    crate::col!("last_name", |c| c.fields.last_name),
+    crate::col!("email", |c| c.fields.email),
+    crate::col!("phone", |c| c.fields.phone),
+    crate::col!("job_title", |c| c.fields.job_title),
+    crate::col!("department", |c| c.fields.department),
+    crate::col!("employment_type", |c| c.fields.employment_type.as_str()),
+    crate::col!("status", |c| c.status.as_str()),
+    crate::col!("hire_date", |c| c.fields.hire_date),
+    crate::col!("termination_date", |c| c.termination_date),
+    crate::col!("manager_id", |c| c.fields.manager_id),
+    crate::col!("manager_name", |c| c.manager_name),
+    crate::col!("salary", |c| c.fields.salary),
+    crate::col!("currency", |c| c.currency),
+    crate::col!("created_at", |c| c.created_at),
+    crate::col!("updated_at", |c| c.updated_at),
+];
 
 /// Fields an employee list can be ordered by; the first is the default (by name, A–Z).
 pub const SORTABLE: &[&str] = &[

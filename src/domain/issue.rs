@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::csv::Column;
 use crate::domain::list::ListParams;
 use crate::domain::validate::Check;
 use crate::error::AppError;
@@ -212,6 +213,32 @@ pub fn validate_comment(body: Option<&str>) -> Result<String, AppError> {
     let body = c.required("body", body, 10_000);
     c.finish(body)
 }
+
+/// The columns of an issues export.
+pub const CSV_COLUMNS: &[Column<Issue>] = &[
+    crate::col!("id", |c| c.id),
+    crate::col!("number", |c| c.number),
+    crate::col!("title", |c| c.fields.title),
+    crate::col!("priority", |c| c.fields.priority.as_str()),
+    crate::col!("category", |c| c.fields.category.as_str()),
+    crate::col!("status", |c| c.fields.status.as_str()),
+    crate::col!("vendor_id", |c| c.fields.vendor_id),
+    crate::col!("vendor_name", |c| c.vendor_name),
+    crate::col!("order_id", |c| c.fields.order_id),
+    crate::col!("order_number", |c| c.order_number),
+    crate::col!("customer_id", |c| c.fields.customer_id),
+    crate::col!("customer_name", |c| c.customer_name),
+    crate::col!("assigned_to", |c| c.fields.assigned_to),
+    crate::col!("assigned_to_name", |c| c.assigned_to_name),
+    crate::col!("created_by_name", |c| c.created_by_name),
+    crate::col!("resolved_by_name", |c| c.resolved_by_name),
+    crate::col!("resolved_at", |c| c.resolved_at),
+    crate::col!("resolution_notes", |c| c.resolution_notes),
+    crate::col!("comment_count", |c| c.comment_count),
+    crate::col!("description", |c| c.fields.description),
+    crate::col!("created_at", |c| c.created_at),
+    crate::col!("updated_at", |c| c.updated_at),
+];
 
 /// Fields an issue list can be ordered by; the first is the default (newest first).
 pub const SORTABLE: &[&str] = &["created_at", "number", "title", "priority", "status", "resolved_at", "updated_at"];

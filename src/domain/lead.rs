@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::csv::{Column, ImportField};
 use crate::domain::list::ListParams;
 use crate::domain::validate::Check;
 use crate::error::AppError;
@@ -289,6 +290,56 @@ pub fn validate_disqualify_reason(reason: Option<&str>) -> Result<String, AppErr
     let reason = c.required("reason", reason, 1000);
     c.finish(reason)
 }
+
+/// The columns a leads import takes (a header names them in any case, or by an alias).
+pub const IMPORT_FIELDS: &[ImportField] = &[
+    ImportField { name: "first_name", aliases: &["firstname", "given_name", "first"] },
+    ImportField { name: "last_name", aliases: &["lastname", "surname", "family_name", "last"] },
+    ImportField { name: "email", aliases: &["e_mail", "email_address", "mail"] },
+    ImportField { name: "phone", aliases: &["telephone", "phone_number", "tel", "mobile"] },
+    ImportField { name: "company", aliases: &["company_name", "organization", "organisation"] },
+    ImportField { name: "job_title", aliases: &["title", "position"] },
+    ImportField { name: "source", aliases: &["lead_source"] },
+    ImportField { name: "status", aliases: &["lead_status"] },
+    ImportField { name: "score", aliases: &["lead_score"] },
+    ImportField { name: "estimated_value", aliases: &["value", "deal_value", "amount"] },
+    ImportField { name: "assigned_to", aliases: &["assigned_to_id", "owner_id", "assignee_id"] },
+    ImportField { name: "street", aliases: &["address", "street_address", "address_line_1"] },
+    ImportField { name: "city", aliases: &["town"] },
+    ImportField { name: "state", aliases: &["region", "province", "state_region"] },
+    ImportField { name: "postal_code", aliases: &["zip", "zip_code", "postcode", "postal"] },
+    ImportField { name: "country", aliases: &[] },
+    ImportField { name: "notes", aliases: &["note", "comments", "description"] },
+];
+
+/// The columns of a leads export (`assigned_to` is the employee id, as imports take it).
+pub const CSV_COLUMNS: &[Column<Lead>] = &[
+    crate::col!("id", |c| c.id),
+    crate::col!("first_name", |c| c.fields.first_name),
+    crate::col!("last_name", |c| c.fields.last_name),
+    crate::col!("email", |c| c.fields.email),
+    crate::col!("phone", |c| c.fields.phone),
+    crate::col!("company", |c| c.fields.company),
+    crate::col!("job_title", |c| c.fields.job_title),
+    crate::col!("source", |c| c.fields.source.as_str()),
+    crate::col!("status", |c| c.status.as_str()),
+    crate::col!("score", |c| c.fields.score),
+    crate::col!("estimated_value", |c| c.fields.estimated_value),
+    crate::col!("currency", |c| c.currency),
+    crate::col!("assigned_to", |c| c.fields.assigned_to),
+    crate::col!("assigned_to_name", |c| c.assigned_to_name),
+    crate::col!("street", |c| c.fields.street),
+    crate::col!("city", |c| c.fields.city),
+    crate::col!("state", |c| c.fields.state),
+    crate::col!("postal_code", |c| c.fields.postal_code),
+    crate::col!("country", |c| c.fields.country),
+    crate::col!("notes", |c| c.fields.notes),
+    crate::col!("disqualify_reason", |c| c.disqualify_reason),
+    crate::col!("converted_customer_id", |c| c.converted_customer_id),
+    crate::col!("converted_at", |c| c.converted_at),
+    crate::col!("created_at", |c| c.created_at),
+    crate::col!("updated_at", |c| c.updated_at),
+];
 
 /// Fields a lead list can be ordered by; the first is the default (newest first).
 pub const SORTABLE: &[&str] = &[

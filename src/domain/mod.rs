@@ -4,6 +4,7 @@
 pub mod activity;
 pub mod analytics;
 pub mod auth;
+pub mod csv;
 pub mod customer;
 pub mod deal;
 pub mod employee;

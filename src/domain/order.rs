@@ -12,6 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::csv::Column;
 use crate::domain::list::ListParams;
 use crate::domain::money::{minor_digits, MAX_AMOUNT};
 use crate::domain::validate::Check;
@@ -432,6 +433,31 @@ impl<'de> Deserialize<'de> for OrderItems {
         d.deserialize_any(V)
     }
 }
+
+/// The columns of an orders export (one line per order; its items are not listed).
+pub const CSV_COLUMNS: &[Column<Order>] = &[
+    crate::col!("id", |c| c.id),
+    crate::col!("number", |c| c.number),
+    crate::col!("title", |c| c.fields.title),
+    crate::col!("order_type", |c| c.fields.order_type.as_str()),
+    crate::col!("status", |c| c.fields.status.as_str()),
+    crate::col!("vendor_id", |c| c.fields.vendor_id),
+    crate::col!("vendor_name", |c| c.vendor_name),
+    crate::col!("customer_id", |c| c.fields.customer_id),
+    crate::col!("customer_name", |c| c.customer_name),
+    crate::col!("order_date", |c| c.fields.order_date),
+    crate::col!("delivery_date", |c| c.fields.delivery_date),
+    crate::col!("item_count", |c| c.item_count),
+    crate::col!("total_amount", |c| c.total_amount),
+    crate::col!("currency", |c| c.fields.currency),
+    crate::col!("assigned_to", |c| c.fields.assigned_to),
+    crate::col!("assigned_to_name", |c| c.assigned_to_name),
+    crate::col!("description", |c| c.fields.description),
+    crate::col!("completed_at", |c| c.completed_at),
+    crate::col!("cancelled_at", |c| c.cancelled_at),
+    crate::col!("created_at", |c| c.created_at),
+    crate::col!("updated_at", |c| c.updated_at),
+];
 
 /// Fields an order list can be ordered by; the first is the default (newest first).
 pub const SORTABLE: &[&str] =

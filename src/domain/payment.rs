@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::csv::Column;
 use crate::domain::list::ListParams;
 use crate::domain::money::minor_digits;
 use crate::domain::validate::Check;
@@ -231,6 +232,35 @@ pub fn validate_failure_reason(reason: Option<&str>) -> Result<String, AppError>
     let reason = c.required("reason", reason, 1000);
     c.finish(reason)
 }
+
+/// The columns of a payments export.
+pub const CSV_COLUMNS: &[Column<Payment>] = &[
+    crate::col!("id", |c| c.id),
+    crate::col!("number", |c| c.number),
+    crate::col!("amount", |c| c.fields.amount),
+    crate::col!("currency", |c| c.fields.currency),
+    crate::col!("payment_type", |c| c.fields.payment_type.as_str()),
+    crate::col!("payment_method", |c| c.fields.payment_method.as_str()),
+    crate::col!("status", |c| c.fields.status.as_str()),
+    crate::col!("is_overdue", |c| c.is_overdue),
+    crate::col!("payment_date", |c| c.fields.payment_date),
+    crate::col!("due_date", |c| c.fields.due_date),
+    crate::col!("order_id", |c| c.fields.order_id),
+    crate::col!("order_number", |c| c.order_number),
+    crate::col!("vendor_id", |c| c.fields.vendor_id),
+    crate::col!("vendor_name", |c| c.vendor_name),
+    crate::col!("customer_id", |c| c.fields.customer_id),
+    crate::col!("customer_name", |c| c.customer_name),
+    crate::col!("invoice_number", |c| c.fields.invoice_number),
+    crate::col!("reference_number", |c| c.fields.reference_number),
+    crate::col!("transaction_id", |c| c.fields.transaction_id),
+    crate::col!("processed_by_name", |c| c.processed_by_name),
+    crate::col!("processed_at", |c| c.processed_at),
+    crate::col!("failure_reason", |c| c.failure_reason),
+    crate::col!("notes", |c| c.fields.notes),
+    crate::col!("created_at", |c| c.created_at),
+    crate::col!("updated_at", |c| c.updated_at),
+];
 
 /// Fields a payment list can be ordered by; the first is the default (newest first).
 pub const SORTABLE: &[&str] =

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::csv::Column;
 use crate::domain::list::ListParams;
 use crate::domain::validate::Check;
 use crate::error::AppError;
@@ -162,6 +163,29 @@ impl VendorInput {
         c.finish(base)
     }
 }
+
+/// The columns of a vendors export.
+pub const CSV_COLUMNS: &[Column<Vendor>] = &[
+    crate::col!("id", |c| c.id),
+    crate::col!("name", |c| c.fields.name),
+    crate::col!("company", |c| c.fields.company),
+    crate::col!("email", |c| c.fields.email),
+    crate::col!("phone", |c| c.fields.phone),
+    crate::col!("website", |c| c.fields.website),
+    crate::col!("vendor_type", |c| c.fields.vendor_type.as_str()),
+    crate::col!("contact_person", |c| c.fields.contact_person),
+    crate::col!("status", |c| c.fields.status.as_str()),
+    crate::col!("rating", |c| c.fields.rating),
+    crate::col!("street", |c| c.fields.street),
+    crate::col!("city", |c| c.fields.city),
+    crate::col!("state", |c| c.fields.state),
+    crate::col!("postal_code", |c| c.fields.postal_code),
+    crate::col!("country", |c| c.fields.country),
+    crate::col!("payment_terms", |c| c.fields.payment_terms),
+    crate::col!("notes", |c| c.fields.notes),
+    crate::col!("created_at", |c| c.created_at),
+    crate::col!("updated_at", |c| c.updated_at),
+];
 
 /// Fields a vendor list can be ordered by; the first is the default (newest first).
 pub const SORTABLE: &[&str] = &["created_at", "name", "company", "vendor_type", "status", "rating", "updated_at"];

@@ -122,6 +122,18 @@ impl Db {
         })
     }
 
+    /// A read-only transaction that sees one state of the database throughout, for reads in
+    /// several queries that must agree (an export read page by page).
+    pub async fn snapshot(&self) -> Result<Conn, AppError> {
+        Ok(match self {
+            // WAL: a read transaction keeps the snapshot of its first read.
+            Db::Sqlite(pool) => Conn::SqliteTx(pool.begin().await?),
+            Db::Postgres(pool) => {
+                Conn::PostgresTx(pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?)
+            }
+        })
+    }
+
     /// A transaction for writes; commit it with [`Conn::commit`], or drop it to roll back.
     pub async fn write(&self) -> Result<Conn, AppError> {
         Ok(match self {

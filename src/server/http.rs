@@ -128,6 +128,10 @@ async fn api_handler(State(state): State<AppState>, req: Request) -> Response {
         tracing::warn!(path, "refused a cross-site request authenticated by cookie");
         return error_response(&AppError::Forbidden("cross-site request refused".into()));
     }
+    let req = match multipart_to_form(req).await {
+        Ok(req) => req,
+        Err(err) => return error_response(&err),
+    };
     let req = match json_to_form(req).await {
         Ok(req) => req,
         Err(err) => return error_response(&err),
@@ -186,6 +190,38 @@ fn is_cross_site_cookie_request(req: &Request) -> bool {
     let origin_host = origin.split_once("://").map_or("", |(_, host)| host);
     let ours = [text(header::HOST.as_str()), text("x-forwarded-host")];
     origin == "null" || !ours.into_iter().flatten().any(|host| host.eq_ignore_ascii_case(origin_host))
+}
+
+/// Turns a `multipart/form-data` body (a browser form with a file input) into the equivalent
+/// form-encoded body: each part by its name, a file as its text; a file input left empty is
+/// left out.
+async fn multipart_to_form(req: Request) -> Result<Request, AppError> {
+    use axum::extract::{FromRequest, Multipart};
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !is_multipart {
+        return Ok(req);
+    }
+    let (mut parts, body) = req.into_parts();
+    let malformed = |e: &dyn std::fmt::Display| AppError::BadRequest(format!("malformed multipart body: {e}"));
+    let mut multipart =
+        Multipart::from_request(Request::from_parts(parts.clone(), body), &()).await.map_err(|e| malformed(&e))?;
+    let mut pairs = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(|e| malformed(&e))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let is_file = field.file_name().is_some();
+        let value = field.text().await.map_err(|e| malformed(&e))?;
+        if !(is_file && value.is_empty()) {
+            pairs.push((name, value));
+        }
+    }
+    let form = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Ok(Request::from_parts(parts, Body::from(form)))
 }
 
 /// Turns a JSON request body into the equivalent form-encoded body (nested values as

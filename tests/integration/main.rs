@@ -8,6 +8,7 @@ mod common;
 
 mod activities;
 mod analytics;
+mod csv;
 mod deal_pages;
 mod deals;
 mod employees;

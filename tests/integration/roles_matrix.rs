@@ -108,6 +108,7 @@ pub(crate) fn table() -> Vec<Row> {
         // Employees.
         get("employees/choices", "", Staff),
         get("employees/list", "", needs!("employees":"view")),
+        get("employees/export", "search=a", needs!("employees":"view")),
         get("employees/departments", "", needs!("employees":"view")),
         get("employees/get", "id={employee}", needs!("employees":"view")),
         post("employees/create", "first_name=Eve&department=Sales", needs!("employees":"create")),
@@ -116,10 +117,12 @@ pub(crate) fn table() -> Vec<Row> {
         post("employees/delete", "id={employee}", needs!("employees":"delete")),
         // Customers.
         get("customers/list", "", needs!("customers":"view")),
+        get("customers/export", "search=a", needs!("customers":"view")),
         get("customers/stats", "", needs!("customers":"view")),
         get("customers/get", "id={customer}", needs!("customers":"view")).on_record(),
         get("customers/notes", "customer_id={customer}", needs!("customers":"view")).on_record(),
         post("customers/create", "name=New customer", needs!("customers":"create")),
+        post("customers/import", "csv=name\nImported&dry_run=false", needs!("customers":"create")),
         post("customers/update", "id={customer}&phone=+1 555 0101", needs!("customers":"edit")).on_record(),
         post("customers/activate", "id={customer}", needs!("customers":"edit")).on_record(),
         post("customers/deactivate", "id={customer}", needs!("customers":"edit")).on_record(),
@@ -134,10 +137,12 @@ pub(crate) fn table() -> Vec<Row> {
         .on_record(),
         // Leads.
         get("leads/list", "", needs!("leads":"view")),
+        get("leads/export", "search=a", needs!("leads":"view")),
         get("leads/stats", "", needs!("leads":"view")),
         get("leads/get", "id={lead}", needs!("leads":"view")).on_record(),
         get("leads/activities", "lead_id={lead}", needs!("leads":"view")).on_record(),
         post("leads/create", "first_name=New lead", needs!("leads":"create")),
+        post("leads/import", "csv=first_name\nImported&dry_run=false", needs!("leads":"create")),
         post("leads/update", "id={lead}&company=Changed", needs!("leads":"edit")).on_record(),
         post("leads/qualify", "id={lead}", needs!("leads":"edit")).on_record(),
         post("leads/disqualify", "id={lead}&reason=No budget", needs!("leads":"edit")).on_record(),
@@ -149,6 +154,7 @@ pub(crate) fn table() -> Vec<Row> {
         post("leads/delete", "id={lead}", needs!("leads":"delete")).on_record(),
         // Activities.
         get("activities/list", "", needs!("activities":"view")),
+        get("activities/export", "search=a", needs!("activities":"view")),
         get("activities/stats", "", needs!("activities":"view")),
         get("activities/upcoming", "", needs!("activities":"view")),
         get("activities/overdue", "", needs!("activities":"view")),
@@ -180,6 +186,7 @@ pub(crate) fn table() -> Vec<Row> {
         post("pipelines/delete", "id={pipeline}", needs!("pipelines":"delete")),
         // Deals.
         get("deals/list", "", needs!("deals":"view")),
+        get("deals/export", "search=a", needs!("deals":"view")),
         get("deals/stats", "", needs!("deals":"view")),
         get("deals/board", "", needs!("deals":"view")),
         get("deals/get", "id={deal}", needs!("deals":"view")).on_record(),
@@ -196,6 +203,7 @@ pub(crate) fn table() -> Vec<Row> {
         post("deals/delete", "id={deal}", needs!("deals":"delete")).on_record(),
         // Vendors.
         get("vendors/list", "", needs!("vendors":"view")),
+        get("vendors/export", "search=a", needs!("vendors":"view")),
         get("vendors/types", "", needs!("vendors":"view")),
         get("vendors/get", "id={vendor}", needs!("vendors":"view")),
         post("vendors/create", "name=New vendor", needs!("vendors":"create")),
@@ -203,6 +211,7 @@ pub(crate) fn table() -> Vec<Row> {
         post("vendors/delete", "id={vendor}", needs!("vendors":"delete")),
         // Orders.
         get("orders/list", "", needs!("orders":"view")),
+        get("orders/export", "search=a", needs!("orders":"view")),
         get("orders/stats", "", needs!("orders":"view")),
         get("orders/get", "id={order}", needs!("orders":"view")).on_record(),
         post("orders/create", "title=New order&vendor_id={my_vendor}&items={items}", needs!("orders":"create")),
@@ -212,6 +221,7 @@ pub(crate) fn table() -> Vec<Row> {
         post("orders/delete", "id={order}", needs!("orders":"delete")).on_record(),
         // Payments.
         get("payments/list", "", needs!("payments":"view")),
+        get("payments/export", "search=a", needs!("payments":"view")),
         get("payments/stats", "", needs!("payments":"view")),
         get("payments/get", "id={payment}", needs!("payments":"view")).on_record(),
         post("payments/create", "order_id={my_order}&amount=5", needs!("payments":"create")),
@@ -221,6 +231,7 @@ pub(crate) fn table() -> Vec<Row> {
         post("payments/delete", "id={payment}", needs!("payments":"delete")).on_record(),
         // Issues.
         get("issues/list", "", needs!("issues":"view")),
+        get("issues/export", "search=a", needs!("issues":"view")),
         get("issues/stats", "", needs!("issues":"view")),
         get("issues/get", "id={issue}", needs!("issues":"view")).on_record(),
         get("issues/comments", "issue_id={issue}", needs!("issues":"view")).on_record(),

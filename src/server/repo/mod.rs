@@ -181,6 +181,27 @@ pub fn contains_pattern(term: &str) -> String {
     p
 }
 
+/// Which of `emails` (lower case) a record of `table` (`customers` or `leads`, never client
+/// text) of the organization already has.
+pub async fn emails_taken(
+    conn: &mut Conn,
+    table: &'static str,
+    org_id: i64,
+    emails: &[String],
+) -> Result<std::collections::HashSet<String>, AppError> {
+    let mut taken = std::collections::HashSet::new();
+    for chunk in emails.chunks(1000) {
+        let mut sql = Sql::new(&format!("select lower(email) from {table}"));
+        sql.push_with(" where organization_id = ?", Arg::Int(org_id));
+        let placeholders: Vec<String> = chunk.iter().map(|e| sql.arg(Arg::Text(e.clone()))).collect();
+        sql.push(&format!(" and lower(email) in ({})", placeholders.join(", ")));
+        let found: Vec<String> =
+            on!(conn, c => bind_args!(sqlx::query_scalar::<_, String>(&sql.text), &sql.args).fetch_all(c).await?);
+        taken.extend(found);
+    }
+    Ok(taken)
+}
+
 /// The current time, truncated to microseconds so that it survives both backends unchanged.
 pub fn now() -> DateTime<Utc> {
     let now = Utc::now();

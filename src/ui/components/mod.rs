@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod error;
+pub mod export;
 pub mod feedback;
 pub mod filters;
 pub mod form;
@@ -11,6 +12,7 @@ pub mod time;
 pub mod timeline;
 
 pub use error::{use_form_error, use_url_error, ErrorBox};
+pub use export::ExportLink;
 pub use feedback::{describe, use_hydrated, ErrorSummary, NoJsNext};
 pub use filters::{sets, use_filter_setter, AssigneeFilter, FilterSetter, SelectFilter};
 pub use form::{Field, FormErrors, SelectField, TextAreaField};

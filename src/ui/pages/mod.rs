@@ -5,6 +5,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod deals;
 pub mod employees;
+pub mod import;
 pub mod issues;
 pub mod leads;
 pub mod not_found;

@@ -11,7 +11,9 @@ use crate::domain::activity::{ActivityQuery, ActivityStatus, ActivityType};
 use crate::domain::list::ListParams;
 use crate::ui::components::pagination::Pagination;
 use crate::ui::components::timeline::status_class;
-use crate::ui::components::{sets, time, use_filter_setter, AssigneeFilter, ErrorBox, SelectFilter, SortHeader};
+use crate::ui::components::{
+    sets, time, use_filter_setter, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader,
+};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -48,7 +50,10 @@ pub fn ActivityListPage() -> impl IntoView {
         <Title text="Activities" />
         <div class="page-header">
             <h1>"Activities"</h1>
-            {me.can("activities", "create").then(|| view! { <A href="/activities/new" attr:class="button primary">"New activity"</A> })}
+            <div class="actions">
+                <ExportLink resource="activities" />
+                {me.can("activities", "create").then(|| view! { <A href="/activities/new" attr:class="button primary">"New activity"</A> })}
+            </div>
         </div>
         <form class="filters" method="get" action="/activities" role="search" on:submit=|ev| ev.prevent_default()>
             {links.into_iter().filter_map(|(k, v)| v.map(|v| view! { <input type="hidden" name=k value=v /> })).collect_view()}

@@ -12,7 +12,7 @@ use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::Pagination;
 use crate::ui::components::time;
-use crate::ui::components::{sets, use_filter_setter, AssigneeFilter, ErrorBox, SelectFilter, SortHeader};
+use crate::ui::components::{sets, use_filter_setter, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -40,7 +40,11 @@ pub fn CustomerListPage() -> impl IntoView {
         <Title text="Customers" />
         <div class="page-header">
             <h1>"Customers"</h1>
-            {me.can("customers", "create").then(|| view! { <A href="/customers/new" attr:class="button primary">"New customer"</A> })}
+            <div class="actions">
+                <ExportLink resource="customers" />
+                {me.can("customers", "create").then(|| view! { <A href="/customers/import" attr:class="button">"Import CSV"</A> })}
+                {me.can("customers", "create").then(|| view! { <A href="/customers/new" attr:class="button primary">"New customer"</A> })}
+            </div>
         </div>
         <form class="filters" method="get" action="/customers" role="search" on:submit=|ev| ev.prevent_default()>
             <div class="field">

@@ -19,3 +19,10 @@ fn status_class(status: CustomerStatus) -> &'static str {
         CustomerStatus::Prospect => "badge badge-blue",
     }
 }
+
+/// `/customers/import`: CSV import with a preview.
+#[leptos::component]
+pub fn CustomerImportPage() -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    view! { <crate::ui::pages::import::ImportPage resource="customers" title="Import customers" run=crate::api::customers::import_customers /> }
+}

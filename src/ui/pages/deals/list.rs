@@ -12,7 +12,7 @@ use crate::domain::deal::{DealPriority, DealQuery, DealStatus};
 use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{sets, time, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
+use crate::ui::components::{sets, time, use_filter_setter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -51,6 +51,7 @@ pub fn DealListPage() -> impl IntoView {
             <h1>"Deals"</h1>
             <div class="actions">
                 <A href=board_link attr:class="button">"Board"</A>
+                <ExportLink resource="deals" />
                 {me.can("deals", "create").then(|| view! { <A href="/deals/new" attr:class="button primary">"New deal"</A> })}
             </div>
         </div>

@@ -12,7 +12,7 @@ use crate::domain::employee::{EmployeeQuery, EmployeeStatus, EmploymentType};
 use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::{encode, Pagination};
-use crate::ui::components::{sets, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
+use crate::ui::components::{sets, use_filter_setter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -43,7 +43,10 @@ pub fn EmployeeListPage() -> impl IntoView {
         <Title text="Employees" />
         <div class="page-header">
             <h1>"Employees"</h1>
-            {me.can("employees", "create").then(|| view! { <A href="/employees/new" attr:class="button primary">"New employee"</A> })}
+            <div class="actions">
+                <ExportLink resource="employees" />
+                {me.can("employees", "create").then(|| view! { <A href="/employees/new" attr:class="button primary">"New employee"</A> })}
+            </div>
         </div>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

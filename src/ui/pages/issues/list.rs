@@ -10,7 +10,9 @@ use crate::api::issues::list_issues;
 use crate::domain::issue::{IssueCategory, IssuePriority, IssueQuery, IssueStatus};
 use crate::domain::list::ListParams;
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{sets, time, use_filter_setter, AssigneeFilter, ErrorBox, SelectFilter, SortHeader};
+use crate::ui::components::{
+    sets, time, use_filter_setter, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader,
+};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::PartyFilters;
 
@@ -43,7 +45,10 @@ pub fn IssueListPage() -> impl IntoView {
         <Title text="Issues" />
         <div class="page-header">
             <h1>"Issues"</h1>
-            {me.can("issues", "create").then(|| view! { <A href="/issues/new" attr:class="button primary">"New issue"</A> })}
+            <div class="actions">
+                <ExportLink resource="issues" />
+                {me.can("issues", "create").then(|| view! { <A href="/issues/new" attr:class="button primary">"New issue"</A> })}
+            </div>
         </div>
         <form class="filters filters-ops" method="get" action="/issues" role="search" on:submit=|ev| ev.prevent_default()>
             <div class="field filter-search">

@@ -12,7 +12,7 @@ use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::Pagination;
 use crate::ui::components::time;
-use crate::ui::components::{sets, use_filter_setter, AssigneeFilter, ErrorBox, SelectFilter, SortHeader};
+use crate::ui::components::{sets, use_filter_setter, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -42,7 +42,11 @@ pub fn LeadListPage() -> impl IntoView {
         <Title text="Leads" />
         <div class="page-header">
             <h1>"Leads"</h1>
-            {me.can("leads", "create").then(|| view! { <A href="/leads/new" attr:class="button primary">"New lead"</A> })}
+            <div class="actions">
+                <ExportLink resource="leads" />
+                {me.can("leads", "create").then(|| view! { <A href="/leads/import" attr:class="button">"Import CSV"</A> })}
+                {me.can("leads", "create").then(|| view! { <A href="/leads/new" attr:class="button primary">"New lead"</A> })}
+            </div>
         </div>
         <form class="filters" method="get" action="/leads" role="search" on:submit=|ev| ev.prevent_default()>
             <div class="field">

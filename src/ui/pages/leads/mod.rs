@@ -29,3 +29,10 @@ fn score_class(score: i64) -> &'static str {
         _ => "badge badge-grey",
     }
 }
+
+/// `/leads/import`: CSV import with a preview.
+#[leptos::component]
+pub fn LeadImportPage() -> impl leptos::IntoView {
+    use leptos::prelude::*;
+    view! { <crate::ui::pages::import::ImportPage resource="leads" title="Import leads" run=crate::api::leads::import_leads /> }
+}

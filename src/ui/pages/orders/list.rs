@@ -12,7 +12,7 @@ use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::domain::order::{OrderQuery, OrderStatus, OrderType};
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{sets, use_filter_setter, AssigneeFilter, ErrorBox, SelectFilter, SortHeader};
+use crate::ui::components::{sets, use_filter_setter, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -44,7 +44,10 @@ pub fn OrderListPage() -> impl IntoView {
         <Title text="Orders" />
         <div class="page-header">
             <h1>"Orders"</h1>
-            {me.can("orders", "create").then(|| view! { <A href="/orders/new" attr:class="button primary">"New order"</A> })}
+            <div class="actions">
+                <ExportLink resource="orders" />
+                {me.can("orders", "create").then(|| view! { <A href="/orders/new" attr:class="button primary">"New order"</A> })}
+            </div>
         </div>
         <form class="filters filters-ops" method="get" action="/orders" role="search" on:submit=|ev| ev.prevent_default()>
             <div class="field filter-search">

@@ -11,7 +11,7 @@ use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::domain::payment::{PaymentMethod, PaymentQuery, PaymentStatus, PaymentType};
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{sets, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
+use crate::ui::components::{sets, use_filter_setter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::PartyFilters;
 
@@ -47,7 +47,10 @@ pub fn PaymentListPage() -> impl IntoView {
         <Title text="Payments" />
         <div class="page-header">
             <h1>"Payments"</h1>
-            {me.can("payments", "create").then(|| view! { <A href="/payments/new" attr:class="button primary">"New payment"</A> })}
+            <div class="actions">
+                <ExportLink resource="payments" />
+                {me.can("payments", "create").then(|| view! { <A href="/payments/new" attr:class="button primary">"New payment"</A> })}
+            </div>
         </div>
         <form class="filters filters-ops" method="get" action="/payments" role="search" on:submit=|ev| ev.prevent_default()>
             <div class="field filter-search">

@@ -10,7 +10,7 @@ use crate::api::vendors::{list_vendor_types, list_vendors};
 use crate::domain::list::ListParams;
 use crate::domain::vendor::{VendorQuery, VendorStatus, VendorType};
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{sets, time, use_filter_setter, ErrorBox, SelectFilter, SortHeader};
+use crate::ui::components::{sets, time, use_filter_setter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -38,7 +38,10 @@ pub fn VendorListPage() -> impl IntoView {
         <Title text="Vendors" />
         <div class="page-header">
             <h1>"Vendors"</h1>
-            {me.can("vendors", "create").then(|| view! { <A href="/vendors/new" attr:class="button primary">"New vendor"</A> })}
+            <div class="actions">
+                <ExportLink resource="vendors" />
+                {me.can("vendors", "create").then(|| view! { <A href="/vendors/new" attr:class="button primary">"New vendor"</A> })}
+            </div>
         </div>
         <form class="filters" method="get" action="/vendors" role="search" on:submit=|ev| ev.prevent_default()>
             <div class="field">
