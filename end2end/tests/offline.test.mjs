@@ -94,7 +94,6 @@ test('offline: banner, saved pages, a create queued and sent on reconnect, a ref
 
     // Back online: sent in order; the refusal stays, with the input and the server's reason.
     await setNetwork(p, true);
-    await banner(p).waitFor({ state: 'hidden' }).catch(() => {}); // a saved copy keeps its note
     await outbox(p).locator('.outbox-sent', { hasText: queuedName }).waitFor({ timeout: 20_000 });
     const refused = outbox(p).locator('.outbox-refused', { hasText: refusedName });
     await refused.getByRole('alert').filter({ hasText: 'some fields need attention' }).waitFor();
