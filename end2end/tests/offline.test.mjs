@@ -6,10 +6,6 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { apiGet, apiPost, closeBrowser, createCustomerViaForm, signUp, unique, withPage } from './helpers.mjs';
 
-// Playwright lets routes and the offline switch see the service worker's own requests only
-// with this (read when the worker starts).
-process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
-
 after(closeBrowser);
 
 /** Console errors that going offline causes on purpose: failed loads and the outbox's 503. */
@@ -25,20 +21,6 @@ async function waitForServiceWorker(p) {
 async function visit(p, path) {
   await p.goto(path);
   await p.until(() => p.page.evaluate((url) => caches.match(url).then(Boolean), p.url(path)), `${path} is saved for offline use`);
-}
-
-/** The network off (for the page and for the service worker) or on again. */
-async function setNetwork(p, online) {
-  if (online) {
-    await p.context.unroute('**/*', cutServiceWorker);
-  } else {
-    await p.context.route('**/*', cutServiceWorker);
-  }
-  await p.context.setOffline(!online);
-}
-
-function cutServiceWorker(route) {
-  return route.request().serviceWorker() ? route.abort('internetdisconnected') : route.fallback();
 }
 
 const outbox = (p) => p.page.locator('section.outbox');
@@ -59,7 +41,7 @@ test('offline: banner, saved pages, a create queued and sent on reconnect, a ref
     p.assertNoConsoleErrors({ where: 'online, before going offline' });
 
     // The network drops: the banner says so.
-    await setNetwork(p, false);
+    await p.context.setOffline(true); // for the page and its service worker alike
     await banner(p).filter({ hasText: 'You are offline' }).waitFor();
 
     // Recently viewed list and record open, marked as saved copies.
@@ -93,7 +75,7 @@ test('offline: banner, saved pages, a create queued and sent on reconnect, a ref
     await p.screenshot('offline-pending');
 
     // Back online: sent in order; the refusal stays, with the input and the server's reason.
-    await setNetwork(p, true);
+    await p.context.setOffline(false);
     await outbox(p).locator('.outbox-sent', { hasText: queuedName }).waitFor({ timeout: 20_000 });
     const refused = outbox(p).locator('.outbox-refused', { hasText: refusedName });
     await refused.getByRole('alert').filter({ hasText: 'some fields need attention' }).waitFor();
@@ -126,7 +108,7 @@ test('offline: an edit of a record someone else changed meanwhile answers 409, t
     const { body: customer } = await apiPost(p, '/api/customers/create', { name: `Conflict Cora ${tag}` });
     await visit(p, `/customers/${customer.id}`);
 
-    await setNetwork(p, false);
+    await p.context.setOffline(true); // for the page and its service worker alike
     await banner(p).filter({ hasText: 'You are offline' }).waitFor();
     const edit = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'Edit' }) });
     const city = `Offline City ${tag}`;
@@ -138,7 +120,7 @@ test('offline: an edit of a record someone else changed meanwhile answers 409, t
     // Someone else saves the customer meanwhile (another session, not offline).
     await apiPost(p, '/api/customers/update', { id: customer.id, version: customer.version, name: customer.name, phone: '+1 555 0100' });
 
-    await setNetwork(p, true);
+    await p.context.setOffline(false);
     const refused = outbox(p).locator('.outbox-refused', { hasText: `Changes to customer #${customer.id}` });
     await refused.getByRole('alert').filter({ hasText: 'someone else changed this record' }).waitFor({ timeout: 20_000 });
     assert.equal(await refused.locator('input[name="city"]').inputValue(), city, 'the offline input is kept');
