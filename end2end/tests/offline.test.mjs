@@ -92,7 +92,7 @@ test('offline: banner, saved pages, a create queued and sent on reconnect, a ref
     await refused.getByRole('button', { name: 'Send again' }).click();
     await outbox(p).locator('.outbox-sent', { hasText: refusedName }).waitFor();
     assert.equal((await apiGet(p, '/api/customers/list', { search: refusedName })).count, 1);
-    assert.equal(await outbox(p).locator('.outbox-refused, .outbox-pending').count(), 0);
+    await p.until(async () => (await outbox(p).locator('.outbox-refused, .outbox-pending').count()) === 0, 'the outbox is empty');
 
     p.takeExpectedConsoleErrors(OFFLINE_NOISE);
     p.assertNoConsoleErrors({ where: 'after the offline round trip' });
