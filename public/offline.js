@@ -89,12 +89,13 @@
     return item;
   }
 
-  /** The user's input, editable, with "Send again" and "Discard". */
+  /** The user's input (the fields filled in, and any the server named), editable, with
+   *  "Send again" and "Discard". */
   function correctionForm(change, fields) {
     const form = element('form', { className: 'outbox-form' });
     for (const [name, value] of fields) {
-      if (HIDDEN_FIELDS.includes(name)) continue;
       const problems = change.refusal.details?.[name];
+      if (HIDDEN_FIELDS.includes(name) || (!value && !problems)) continue;
       const input = element(value.length > 60 ? 'textarea' : 'input', { name, value });
       form.append(element('label', {}, [
         element('span', { textContent: name.replaceAll('_', ' ') }),
@@ -145,11 +146,11 @@
     return `/${url.split('/')[2]}/${id}`;
   }
 
+  /** Why the server refused a change: a stale edit (409), a deleted record (404), bad fields (422)… */
   function refusal(answer) {
-    if (answer.status === 409) return `someone else changed this record since you opened it (${answer.error}). Your values are below.`;
-    if (answer.status === 404) return 'the record no longer exists or is not visible to you. Your values are below.';
     if (answer.status === 422) return 'some fields need attention.';
-    return answer.error || `the server answered ${answer.status}.`;
+    if (answer.status === 404) return 'the record no longer exists or is not visible to you. Your values are below.';
+    return `${answer.error || `the server answered ${answer.status}`}. Your values are below.`;
   }
 
   function element(tag, props = {}, children = []) {

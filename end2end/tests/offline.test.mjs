@@ -122,7 +122,7 @@ test('offline: an edit of a record someone else changed meanwhile answers 409, t
 
     await p.context.setOffline(false);
     const refused = outbox(p).locator('.outbox-refused', { hasText: `Changes to customer #${customer.id}` });
-    await refused.getByRole('alert').filter({ hasText: 'someone else changed this record' }).waitFor({ timeout: 20_000 });
+    await refused.getByRole('alert').filter({ hasText: 'changed by someone else' }).waitFor({ timeout: 20_000 });
     assert.equal(await refused.locator('input[name="city"]').inputValue(), city, 'the offline input is kept');
     const now = await apiGet(p, '/api/customers/get', { id: customer.id });
     assert.equal(now.phone, '+1 555 0100', 'the other change stays');
