@@ -26,7 +26,12 @@ const TESTS_DIR = path.join(E2E_DIR, 'tests');
 const RESULTS_DIR = path.join(E2E_DIR, 'test-results');
 const SERVER_BIN = path.join(ROOT, 'target', 'release', 'too-good-crm');
 const SITE_ROOT = path.join(ROOT, 'target', 'site');
-const WASM = path.join(SITE_ROOT, 'pkg', 'too-good-crm.wasm');
+const PKG_DIR = path.join(SITE_ROOT, 'pkg');
+/** The release WASM bundle: too-good-crm.<hash>.wasm (Cargo.toml: hash-files), if built. */
+const wasmBundle = () => {
+  const name = existsSync(PKG_DIR) && readdirSync(PKG_DIR).find((f) => /^too-good-crm\..*wasm$/.test(f));
+  return path.join(PKG_DIR, name || 'too-good-crm.<hash>.wasm');
+};
 const SERVER_LOG = path.join(RESULTS_DIR, 'server.log');
 const RUN_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS || 300_000);
 const HEALTH_TIMEOUT_MS = 30_000;
@@ -77,7 +82,7 @@ function tail(file, lines = 40) {
 }
 
 async function startServer() {
-  for (const [file, what] of [[SERVER_BIN, 'the release server binary'], [WASM, 'the release WASM bundle']]) {
+  for (const [file, what] of [[SERVER_BIN, 'the release server binary'], [wasmBundle(), 'the release WASM bundle']]) {
     if (!existsSync(file)) {
       throw new Error(`${what} is missing: ${path.relative(ROOT, file)} (build it with cargo leptos build --release)`);
     }

@@ -29,7 +29,8 @@ if [ ${#need[@]} -gt 0 ]; then
   pkgs=$(printf '%s\n' "${need[@]}" | sed 's/^psql$/postgresql-client/')
   apt-get update -qq && apt-get install -y -qq $pkgs >/dev/null
 fi
-[ -x target/release/too-good-crm ] && [ -f target/site/pkg/too-good-crm.wasm ] || cargo leptos build --release
+# The asset names carry a hash (Cargo.toml: hash-files): too-good-crm.<hash>.wasm.
+[ -x target/release/too-good-crm ] && ls target/site/pkg/too-good-crm.*.wasm >/dev/null 2>&1 || cargo leptos build --release
 
 SERVER_PID=""
 stop_server() {
@@ -137,7 +138,7 @@ for BACKEND in "${BACKENDS[@]}"; do
   echo "- $BACKEND: peak RSS during the runs $(( rss / 1024 )) MiB; cold start to first answer on the seeded database ${STARTUP_MS} ms" >>"$OUT/other.md"
 done
 
-wasm=target/site/pkg/too-good-crm.wasm
+wasm=$(ls target/site/pkg/too-good-crm.*.wasm | head -n 1)
 raw=$(stat -c %s "$wasm"); gz=$(gzip -9c "$wasm" | wc -c); br=$(brotli -c -q 11 "$wasm" | wc -c)
 echo "- release WASM: $(( raw / 1024 )) KiB raw, $(( gz / 1024 )) KiB gzip, $(( br / 1024 )) KiB brotli" >>"$OUT/other.md"
 

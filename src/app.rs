@@ -1,7 +1,7 @@
 //! The HTML shell and the route table. Nothing else lives here.
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -23,9 +23,12 @@ use crate::ui::pages::pipelines::{PipelineDetailPage, PipelineListPage};
 use crate::ui::pages::profile::ProfilePage;
 use crate::ui::pages::roles::RolesPage;
 use crate::ui::pages::vendors::{VendorDetailPage, VendorListPage, VendorNewPage};
+use crate::version::app_version;
 
-/// The document around the app, rendered on the server only.
+/// The document around the app, rendered on the server only. `offline.js` registers the
+/// service worker and shows the offline banner and the outbox of changes made offline.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let version = app_version(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -33,7 +36,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light" />
+                <meta name="app-version" content=version />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HashedStylesheet options=options.clone() id="leptos" />
+                <script src="/offline.js" defer nonce=use_nonce()></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -52,7 +58,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_initial_caller();
     view! {
-        <Stylesheet id="leptos" href="/pkg/too-good-crm.css" />
         <Title formatter=|page: String| if page.is_empty() { "Too Good CRM".to_owned() } else { format!("{page} · Too Good CRM") } />
         <Router>
             <Routes fallback=NotFoundPage>

@@ -47,6 +47,11 @@ pub enum AppError {
     /// A bug or an unexpected failure; details are only in the server log (500).
     #[error("internal error")]
     Internal,
+    /// Not sent yet: the browser is offline and the service worker (`public/sw.js`) put the
+    /// change in its outbox, to send when the connection returns. Never made by the server;
+    /// the service worker answers it with 503 so that the form keeps what the user typed.
+    #[error("saved offline; it will be sent when the connection returns")]
+    Queued,
 }
 
 impl AppError {
@@ -75,7 +80,7 @@ impl AppError {
             AppError::Validation(_) => 422,
             AppError::RateLimited => 429,
             AppError::Internal => 500,
-            AppError::Unavailable => 503,
+            AppError::Unavailable | AppError::Queued => 503,
         }
     }
 
@@ -93,6 +98,7 @@ impl AppError {
             AppError::RateLimited => "rate_limited",
             AppError::Unavailable => "unavailable",
             AppError::Internal => "internal",
+            AppError::Queued => "queued",
         }
     }
 
@@ -158,6 +164,7 @@ impl From<ErrorBody> for AppError {
             "validation" => AppError::Validation(body.details),
             "rate_limited" => AppError::RateLimited,
             "unavailable" => AppError::Unavailable,
+            "queued" => AppError::Queued,
             _ => AppError::Internal,
         }
     }
@@ -205,6 +212,7 @@ mod tests {
             AppError::RateLimited,
             AppError::Unavailable,
             AppError::Internal,
+            AppError::Queued,
         ];
         for err in all {
             let back: AppError = serde_json::from_str(&serde_json::to_string(&err).unwrap()).unwrap();

@@ -13,6 +13,7 @@ pub mod error;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod ui;
+pub mod version;
 
 /// Entry point of the WASM bundle: hydrates the server-rendered page.
 #[cfg(feature = "hydrate")]

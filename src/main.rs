@@ -28,7 +28,11 @@ async fn main() {
 async fn run() -> Result<(), String> {
     let started = std::time::Instant::now();
     let config = Config::from_env_and_args(std::env::args().skip(1))?;
-    let leptos_options = get_configuration(None).map_err(|e| format!("configuration: {e}"))?.leptos_options;
+    let mut leptos_options = get_configuration(None).map_err(|e| format!("configuration: {e}"))?.leptos_options;
+    // cargo-leptos gives the assets hashed names (Cargo.toml: hash-files) and lists them in a
+    // file next to the binary: serve those names however the server is started.
+    let hash_file = std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.join(&*leptos_options.hash_file)));
+    leptos_options.hash_files |= hash_file.is_some_and(|file| file.exists());
     let addr = leptos_options.site_addr;
 
     let db = Db::connect(&config.database_url).await.map_err(|e| format!("cannot open the database: {e}"))?;

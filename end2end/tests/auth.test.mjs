@@ -32,7 +32,9 @@ async function signOut(p, account) {
 }
 
 test('auth: redirects, wrong password, sign in, sign out', async (t) => {
-  await withPage(t, { name: 'auth' }, async (p) => {
+  // The redirects are the server's: a service worker in between (public/sw.js) would hide the
+  // redirect chain from the browser's view of the navigation.
+  await withPage(t, { name: 'auth', serviceWorkers: 'block' }, async (p) => {
     const page = p.page;
 
     await expectRedirectToLogin(p, 'signed out');

@@ -88,7 +88,7 @@ function wasmProbe() {
 
 /**
  * A fresh browser context and page for one test, with console recording.
- * options: { javaScriptEnabled = true, viewport = {width: 1280, height: 900} }
+ * options: { javaScriptEnabled = true, viewport = {width: 1280, height: 900}, serviceWorkers = 'allow' }
  */
 export async function openPage(t, options = {}) {
   const javaScriptEnabled = options.javaScriptEnabled ?? true;
@@ -99,6 +99,7 @@ export async function openPage(t, options = {}) {
     viewport: options.viewport ?? { width: 1280, height: 900 },
     locale: 'en-US',
     timezoneId: 'UTC',
+    serviceWorkers: options.serviceWorkers ?? 'allow',
   });
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(30_000);

@@ -31,6 +31,7 @@ use crate::error::AppError;
 use crate::server::auth::{token, Caller};
 use crate::server::state::AppState;
 use crate::ui::layout::SignedIn;
+use crate::version::app_version;
 
 /// Largest request body accepted (forms and JSON).
 const BODY_LIMIT: usize = 1024 * 1024;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         }
     };
     let shell_options = state.leptos_options.clone();
+    let version = HeaderValue::from_static(app_version(&state.leptos_options));
     // `leptos_routes_with_context` also mounts every server function at its path; the
     // `/api` route of the outer router takes precedence, so all API calls go through
     // `api_handler`, and everything else falls through to the pages.
@@ -69,6 +71,11 @@ pub fn router(state: AppState) -> Router {
         .fallback_service(pages)
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        // The build every response comes from: a page of another build reloads (public/offline.js).
+        .layer(middleware::map_response(move |mut res: Response| {
+            res.headers_mut().insert("x-app-version", version.clone());
+            async move { res }
+        }))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

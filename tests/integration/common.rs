@@ -73,8 +73,10 @@ impl TestApp {
         let db = Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
         let config = Config::new(url);
-        let leptos_options =
+        let mut leptos_options =
             leptos::config::get_configuration(Some("Cargo.toml")).expect("leptos config").leptos_options;
+        // No assets are built for these tests, so there is no hash file (Cargo.toml: hash-files).
+        leptos_options.hash_files = false;
         let state = AppState { db: db.clone(), config: Arc::new(config), leptos_options };
         Some(TestApp { router: router(state), db, cleanup, _dir: dir })
     }

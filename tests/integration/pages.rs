@@ -174,3 +174,16 @@ both!(every_page_loads_its_data_once, |app| async {
         assert_eq!(callers, 1, "{path}: the caller is sent once");
     }
 });
+
+both!(every_response_names_the_build_the_page_was_rendered_with, |app| async {
+    // public/offline.js reloads a page whose <meta name="app-version"> differs from the header.
+    let (cookie, token) = common::session(&app, "version@example.com", "Vera", "Versions Inc").await;
+    let page = app.send(common::page("/customers", Some(&cookie))).await;
+    let version = page.headers.get("x-app-version").expect("pages carry x-app-version").to_str().unwrap().to_owned();
+    assert!(version.starts_with(env!("CARGO_PKG_VERSION")), "{version}");
+    assert!(page.text.contains(&format!(r#"<meta name="app-version" content="{version}""#)), "{}", page.text);
+    assert!(page.text.contains(r#"<script src="/offline.js" defer"#), "the page loads offline.js: {}", page.text);
+    for r in [app.get("/api/customers/list", Some(&token)).await, app.get("/api/no/such", Some(&token)).await] {
+        assert_eq!(r.headers.get("x-app-version").unwrap().to_str().unwrap(), version);
+    }
+});

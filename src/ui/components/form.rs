@@ -104,6 +104,14 @@ pub fn TextAreaField(
 pub fn FormErrors(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
         error.get().map(|err| {
+            if err == AppError::Queued {
+                return view! {
+                    <div class="callout callout-info" role="status">
+                        "Saved offline: this change is pending and will be sent when you are back online (see Pending changes)."
+                    </div>
+                }
+                .into_any();
+            }
             let text = match &err {
                 AppError::Validation(_) => "Please correct the highlighted fields.".to_owned(),
                 AppError::Unavailable => {
@@ -112,7 +120,7 @@ pub fn FormErrors(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVie
                 }
                 other => other.to_string(),
             };
-            view! { <div class="callout callout-error" role="alert">{text}</div> }
+            view! { <div class="callout callout-error" role="alert">{text}</div> }.into_any()
         })
     }
 }

@@ -1,0 +1,162 @@
+// Offline support (public/sw.js, public/offline.js) with the network switched off and on:
+// the banner, saved pages, the outbox (queued, sent in order, refusals kept with the input),
+// a stale edit answered 409, and the reload when the server's version changes.
+
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { apiGet, apiPost, closeBrowser, createCustomerViaForm, signUp, unique, withPage } from './helpers.mjs';
+
+after(closeBrowser);
+
+/** Console errors that going offline causes on purpose: failed loads and the outbox's 503. */
+const OFFLINE_NOISE = /ERR_INTERNET_DISCONNECTED|ERR_FAILED|status of 503|Failed to fetch/;
+
+/** Waits until the service worker controls the page (it claims pages when it activates). */
+async function waitForServiceWorker(p) {
+  await p.page.evaluate(() => navigator.serviceWorker.ready);
+  await p.until(() => p.page.evaluate(() => !!navigator.serviceWorker.controller), 'the service worker controls the page');
+}
+
+/** Full page load of `path`, online, and waits until the service worker has saved it. */
+async function visit(p, path) {
+  await p.goto(path);
+  await p.until(() => p.page.evaluate((url) => caches.match(url).then(Boolean), p.url(path)), `${path} is saved for offline use`);
+}
+
+const outbox = (p) => p.page.locator('section.outbox');
+const banner = (p) => p.page.locator('.offline-banner');
+
+test('offline: banner, saved pages, a create queued and sent on reconnect, a refused create kept', async (t) => {
+  await withPage(t, { name: 'offline-outbox' }, async (p) => {
+    const page = p.page;
+    const tag = unique();
+    await signUp(p);
+    await waitForServiceWorker(p);
+
+    await visit(p, '/customers/new');
+    const savedName = `Saved Sam ${tag}`;
+    const id = await createCustomerViaForm(p, { name: savedName });
+    await visit(p, '/customers');
+    await visit(p, `/customers/${id}`);
+    p.assertNoConsoleErrors({ where: 'online, before going offline' });
+
+    // The network drops: the banner says so.
+    await p.context.setOffline(true); // for the page and its service worker alike
+    await banner(p).filter({ hasText: 'You are offline' }).waitFor();
+
+    // Recently viewed list and record open, marked as saved copies.
+    await p.goto('/customers');
+    await page.locator('table.table tbody').getByRole('link', { name: savedName }).waitFor();
+    await banner(p).filter({ hasText: /copy saved .* may be out of date/ }).waitFor();
+    await p.goto(`/customers/${id}`);
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: savedName }).waitFor();
+    await banner(p).filter({ hasText: 'may be out of date' }).waitFor();
+
+    // A page never opened: the offline page, not the browser's error page.
+    await page.goto(p.url('/leads'));
+    await page.getByRole('heading', { level: 1, name: 'You are offline' }).waitFor();
+
+    // Create a customer offline: queued, shown as pending, the form keeps the input.
+    await p.goto('/customers/new');
+    const queuedName = `Queued Quinn ${tag}`;
+    await page.locator('#f-name').fill(queuedName);
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved offline' }).waitFor();
+    assert.equal(await page.locator('#f-name').inputValue(), queuedName);
+    await outbox(p).getByRole('heading', { name: 'Pending changes (1)' }).waitFor();
+    await outbox(p).locator('.outbox-pending', { hasText: `New customer “${queuedName}”` }).waitFor();
+
+    // And one the server will refuse (a negative credit limit).
+    const refusedName = `Refused Rita ${tag}`;
+    await page.locator('#f-name').fill(refusedName);
+    await page.locator('#f-credit_limit').fill('-5');
+    await page.getByRole('button', { name: 'Create customer' }).click();
+    await outbox(p).getByRole('heading', { name: 'Pending changes (2)' }).waitFor();
+    await p.screenshot('offline-pending');
+
+    // Back online: sent in order; the refusal stays, with the input and the server's reason.
+    await p.context.setOffline(false);
+    await outbox(p).locator('.outbox-sent', { hasText: queuedName }).waitFor({ timeout: 20_000 });
+    const refused = outbox(p).locator('.outbox-refused', { hasText: refusedName });
+    await refused.getByRole('alert').filter({ hasText: 'some fields need attention' }).waitFor();
+    assert.equal(await refused.locator('input[name="name"]').inputValue(), refusedName);
+    assert.equal(await refused.locator('input[name="credit_limit"]').inputValue(), '-5');
+    assert.ok((await refused.locator('.field-error').innerText()).length > 0, 'the credit limit problem is shown');
+    const listed = await apiGet(p, '/api/customers/list', { search: queuedName });
+    assert.equal(listed.count, 1, 'the queued customer was created');
+    assert.equal((await apiGet(p, '/api/customers/list', { search: refusedName })).count, 0);
+    await p.screenshot('offline-refused');
+
+    // Corrected and sent again from the outbox.
+    await refused.locator('input[name="credit_limit"]').fill('500');
+    await refused.getByRole('button', { name: 'Send again' }).click();
+    await outbox(p).locator('.outbox-sent', { hasText: refusedName }).waitFor();
+    assert.equal((await apiGet(p, '/api/customers/list', { search: refusedName })).count, 1);
+    await p.until(async () => (await outbox(p).locator('.outbox-refused, .outbox-pending').count()) === 0, 'the outbox is empty');
+
+    p.takeExpectedConsoleErrors(OFFLINE_NOISE);
+    p.assertNoConsoleErrors({ where: 'after the offline round trip' });
+  });
+});
+
+test('offline: an edit of a record someone else changed meanwhile answers 409, the input kept', async (t) => {
+  await withPage(t, { name: 'offline-conflict' }, async (p) => {
+    const page = p.page;
+    const tag = unique();
+    await signUp(p);
+    await waitForServiceWorker(p);
+    const { body: customer } = await apiPost(p, '/api/customers/create', { name: `Conflict Cora ${tag}` });
+    await visit(p, `/customers/${customer.id}`);
+
+    await p.context.setOffline(true); // for the page and its service worker alike
+    await banner(p).filter({ hasText: 'You are offline' }).waitFor();
+    const edit = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'Edit' }) });
+    const city = `Offline City ${tag}`;
+    await edit.locator('#f-city').fill(city);
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved offline' }).waitFor();
+    await outbox(p).locator('.outbox-pending', { hasText: `Changes to customer #${customer.id}` }).waitFor();
+
+    // Someone else saves the customer meanwhile (another session, not offline).
+    await apiPost(p, '/api/customers/update', { id: customer.id, version: customer.version, name: customer.name, phone: '+1 555 0100' });
+
+    await p.context.setOffline(false);
+    const refused = outbox(p).locator('.outbox-refused', { hasText: `Changes to customer #${customer.id}` });
+    await refused.getByRole('alert').filter({ hasText: 'changed by someone else' }).waitFor({ timeout: 20_000 });
+    assert.equal(await refused.locator('input[name="city"]').inputValue(), city, 'the offline input is kept');
+    const now = await apiGet(p, '/api/customers/get', { id: customer.id });
+    assert.equal(now.phone, '+1 555 0100', 'the other change stays');
+    assert.equal(now.city ?? null, null, 'the stale edit did not overwrite it');
+    await p.screenshot('offline-conflict');
+
+    // Discarding is the user's choice, never automatic.
+    await refused.getByRole('button', { name: 'Discard' }).click();
+    await refused.waitFor({ state: 'detached' });
+
+    p.takeExpectedConsoleErrors(OFFLINE_NOISE);
+    p.assertNoConsoleErrors({ where: 'after the conflict' });
+  });
+});
+
+test('offline: a page of another version reloads when the server answers', async (t) => {
+  await withPage(t, { name: 'offline-version' }, async (p) => {
+    const page = p.page;
+    await signUp(p);
+    await waitForServiceWorker(p);
+    await p.goto('/customers');
+    const current = await page.locator('meta[name="app-version"]').getAttribute('content');
+    const version = await page.evaluate(() => fetch('/healthz').then((r) => r.headers.get('x-app-version')));
+    assert.equal(version, current, 'responses carry the version the page was rendered with');
+
+    // Make this page one of an older build, then let the app talk to the server.
+    await page.evaluate(() => {
+      window.__e2eOldPage = true;
+      document.querySelector('meta[name="app-version"]').content = 'old-build';
+    });
+    await page.locator('#search').pressSequentially('x', { delay: 30 });
+    await p.until(() => page.evaluate(() => !window.__e2eOldPage).catch(() => false), 'the page reloaded');
+    await p.waitForHydration();
+    assert.equal(await page.locator('meta[name="app-version"]').getAttribute('content'), current);
+    p.assertNoConsoleErrors({ where: 'after the reload for a new version' });
+  });
+});

@@ -1,0 +1,195 @@
+// Offline support in the page (loaded by every page; the service worker is public/sw.js):
+// - registers the service worker and hands it this build's /pkg/ files to keep;
+// - an "offline" banner while the network or the server is unreachable, which also says when
+//   the page or its data is a saved copy that may be out of date;
+// - "Pending changes": the outbox of changes made offline, with the server's refusals shown
+//   with what the user typed, to correct and send again or to discard;
+// - while offline, links load whole pages (the service worker has them saved), and while
+//   online, pages reached inside the app are saved too;
+// - reloads when a server of another version answers (a new deploy).
+
+(() => {
+  if (!('serviceWorker' in navigator)) return;
+
+  /** The version of the build that rendered this page (the offline page has none). */
+  const pageVersion = () => document.querySelector('meta[name="app-version"]')?.content;
+  const state = { unreachable: false, savedAt: document.documentElement.dataset.savedAt || '', changes: [], sent: [] };
+
+  // ---- the service worker ----
+
+  const worker = navigator.serviceWorker;
+  const post = (message) => worker.ready.then((reg) => reg.active?.postMessage(message));
+
+  if (pageVersion()) worker.register(`/sw.js?v=${encodeURIComponent(pageVersion())}`).catch(() => {});
+  worker.addEventListener('message', (event) => {
+    const message = event.data || {};
+    if (message.type === 'outbox') {
+      state.changes = message.changes;
+    } else if (message.type === 'sent') {
+      state.sent.push(message);
+    } else if (message.type === 'stale') {
+      state.unreachable = true;
+      state.savedAt ||= message.savedAt;
+    } else if (message.type === 'version') {
+      state.unreachable = false;
+      if (pageVersion() && message.version && message.version !== pageVersion()) reloadForVersion(message.version);
+    }
+    render();
+  });
+  worker.startMessages?.();
+
+  /** A new server answered: load the page again, once per version. The service worker sends
+   *  what is waiting in the outbox (and goes on with it while the page reloads). */
+  function reloadForVersion(version) {
+    const key = `tgc-reloaded-for-${version}`;
+    if (sessionStorage.getItem(key)) return;
+    sessionStorage.setItem(key, '1');
+    post({ type: 'replay' }).finally(() => location.reload());
+  }
+
+  // ---- the banner and the outbox panel ----
+
+  const banner = element('div', { className: 'offline-banner', role: 'status', hidden: true });
+  const panel = element('section', { className: 'outbox', hidden: true, ariaLabel: 'Pending changes' });
+
+  function render() {
+    const offline = !navigator.onLine || state.unreachable;
+    const time = state.savedAt && new Date(state.savedAt).toLocaleString();
+    banner.hidden = !offline && !state.savedAt;
+    banner.textContent = offline
+      ? `You are offline.${time ? ` This is a copy saved ${time}; it may be out of date.` : ''} Changes you make are kept and sent when the connection returns.`
+      : `This is a copy saved ${time}; it may be out of date. Reload to see the latest.`;
+    renderPanel();
+  }
+
+  function renderPanel() {
+    const pending = state.changes.filter((c) => c.state === 'pending').length;
+    panel.hidden = state.changes.length === 0 && state.sent.length === 0;
+    panel.replaceChildren(
+      element('h2', { textContent: pending ? `Pending changes (${pending})` : 'Changes made offline' }),
+      element('ul', {}, [
+        ...state.changes.map(changeItem),
+        ...state.sent.map(({ change, result }) => sentItem(change, result)),
+      ]),
+    );
+  }
+
+  function changeItem(change) {
+    const fields = new URLSearchParams(change.body);
+    const item = element('li', { className: `outbox-item outbox-${change.state}` }, [
+      element('strong', { textContent: describe(change.url, fields) }),
+      element('span', { className: 'muted', textContent: ` · ${new Date(change.queuedAt).toLocaleTimeString()}` }),
+    ]);
+    if (change.state === 'pending') {
+      item.append(element('p', { textContent: 'Pending: waiting for the connection.' }));
+      return item;
+    }
+    item.append(element('p', { className: 'outbox-refusal', role: 'alert', textContent: `Not saved: ${refusal(change.refusal)}` }));
+    item.append(correctionForm(change, fields));
+    return item;
+  }
+
+  /** The user's input (the fields filled in, and any the server named), editable, with
+   *  "Send again" and "Discard". */
+  function correctionForm(change, fields) {
+    const form = element('form', { className: 'outbox-form' });
+    for (const [name, value] of fields) {
+      const problems = change.refusal.details?.[name];
+      if (HIDDEN_FIELDS.includes(name) || (!value && !problems)) continue;
+      const input = element(value.length > 60 ? 'textarea' : 'input', { name, value });
+      form.append(element('label', {}, [
+        element('span', { textContent: name.replaceAll('_', ' ') }),
+        input,
+        problems ? element('span', { className: 'field-error', textContent: problems.join('; ') }) : '',
+      ]));
+    }
+    const discard = element('button', { type: 'button', className: 'button', textContent: 'Discard' });
+    discard.addEventListener('click', () => post({ type: 'discard', id: change.id }));
+    form.append(element('div', { className: 'form-actions' }, [
+      element('button', { type: 'submit', className: 'button primary', textContent: 'Send again' }),
+      discard,
+      fields.get('id') ? element('a', { href: recordPath(change.url, fields.get('id')), textContent: 'Open the record' }) : '',
+    ]));
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const body = new URLSearchParams(fields);
+      for (const [name, value] of new FormData(form)) body.set(name, value);
+      post({ type: 'retry', id: change.id, body: body.toString() });
+    });
+    return form;
+  }
+
+  function sentItem(change, result) {
+    const fields = new URLSearchParams(change.body);
+    const id = change.url.endsWith('/add_note') ? fields.get('customer_id') : result?.id;
+    return element('li', { className: 'outbox-item outbox-sent' }, [
+      element('strong', { textContent: describe(change.url, fields) }),
+      element('p', {}, ['Sent. ', id ? element('a', { href: recordPath(change.url, id), textContent: 'Open' }) : '']),
+    ]);
+  }
+
+  /** Form fields that are not the user's input. */
+  const HIDDEN_FIELDS = ['id', 'version', 'next', 'customer_id', 'lead_id', 'deal_id'];
+  const NOUNS = { customers: 'customer', leads: 'lead', deals: 'deal', activities: 'activity' };
+
+  /** "New customer “Acme”", "Changes to lead #4", "Note on customer #2". */
+  function describe(url, fields) {
+    const [, , resource, verb] = url.split('/');
+    const noun = NOUNS[resource] || resource;
+    const name = fields.get('name') || fields.get('title') || [fields.get('first_name'), fields.get('last_name')].filter(Boolean).join(' ');
+    if (verb === 'add_note') return `Note on ${noun} #${fields.get('customer_id')}`;
+    if (verb === 'update') return `Changes to ${noun} #${fields.get('id')}${name ? ` “${name}”` : ''}`;
+    return `New ${noun}${name ? ` “${name}”` : ''}`;
+  }
+
+  function recordPath(url, id) {
+    return `/${url.split('/')[2]}/${id}`;
+  }
+
+  /** Why the server refused a change: a stale edit (409), a deleted record (404), bad fields (422)… */
+  function refusal(answer) {
+    if (answer.status === 422) return 'some fields need attention.';
+    if (answer.status === 404) return 'the record no longer exists or is not visible to you. Your values are below.';
+    return `${answer.error || `the server answered ${answer.status}`}. Your values are below.`;
+  }
+
+  function element(tag, props = {}, children = []) {
+    const node = Object.assign(document.createElement(tag), props);
+    if (props.role) node.setAttribute('role', props.role);
+    if (props.ariaLabel) node.setAttribute('aria-label', props.ariaLabel);
+    node.append(...children);
+    return node;
+  }
+
+  // ---- offline navigation, saving pages reached inside the app ----
+
+  // Offline, a link loads the whole page: the service worker has the page saved, while the
+  // app would ask for its data, which may not have been saved.
+  addEventListener('click', (event) => {
+    const link = event.target.closest?.('a[href]');
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+    if ((navigator.onLine && !state.unreachable) || link.origin !== location.origin || link.target) return;
+    event.preventDefault();
+    location.assign(link.href);
+  }, true);
+
+  // Online, a page reached inside the app is saved as a whole page as well (once the address
+  // has settled: typing in a search box changes it on every key).
+  let saving = null;
+  window.navigation?.addEventListener('currententrychange', () => {
+    clearTimeout(saving);
+    saving = setTimeout(() => navigator.onLine && post({ type: 'remember', url: location.href }), 1000);
+  });
+
+  addEventListener('online', () => { state.unreachable = false; render(); post({ type: 'replay' }); });
+  addEventListener('offline', render);
+
+  document.addEventListener('DOMContentLoaded', () => {
+    document.body.append(banner, panel);
+    render();
+    const assets = [...document.querySelectorAll('link[href^="/pkg/"]')].map((link) => link.getAttribute('href'));
+    post({ type: 'precache', urls: assets });
+    post({ type: 'outbox' });
+    if (navigator.onLine) post({ type: 'replay' });
+  });
+})();

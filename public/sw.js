@@ -1,0 +1,267 @@
+// The service worker of Too Good CRM (registered by offline.js as /sw.js?v=<app version>).
+//
+// - Keeps the app for offline use: the build's /pkg/ files (cache first: their names carry a
+//   hash), the offline page, and every page and API read the user opened (network first; when
+//   the network fails, the saved copy, marked as such).
+// - Queues changes made offline (create/update of customers, leads, deals, activities, notes)
+//   in an outbox in IndexedDB and sends them in order when the connection returns. A change the
+//   server refuses stays in the outbox with the server's answer until the user sends it again
+//   or discards it: nothing is dropped silently.
+// - Tells the page which version of the server answered (offline.js reloads on a new one).
+
+const VERSION = new URL(self.location.href).searchParams.get('v') || 'dev';
+const ASSETS = `tgc-assets-${VERSION}`;
+const PAGES = `tgc-pages-${VERSION}`;
+/** Pages and API reads kept (the least recently fetched go first). */
+const RECENT = 100;
+/** Files kept from installation on (the /pkg/ files come from the page: see 'precache'). */
+const SHELL = ['/offline.html', '/offline.js', '/favicon.svg'];
+/** The changes that go to the outbox when the network is down. */
+const QUEUEABLE = /^\/api\/(?:(?:customers|leads|deals|activities)\/(?:create|update)|customers\/add_note)$/;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(ASSETS).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    // Another version's files and saved pages (which refer to those files) go.
+    const keep = [ASSETS, PAGES];
+    for (const name of await caches.keys()) {
+      if (!keep.includes(name)) await caches.delete(name);
+    }
+    await self.clients.claim();
+    await replay();
+  })());
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.method === 'GET') {
+    event.respondWith(url.pathname.startsWith('/pkg/') ? cacheFirst(request) : networkFirst(event, url));
+  } else if (request.method === 'POST' && QUEUEABLE.test(url.pathname)) {
+    event.respondWith(sendOrQueue(event));
+  } else if (request.method === 'POST' && url.pathname === '/api/auth/logout') {
+    // The saved pages are the signed-in user's: they go with the session.
+    event.respondWith(fetch(request).then(async (response) => {
+      await caches.delete(PAGES);
+      return response;
+    }));
+  }
+});
+
+self.addEventListener('message', (event) => {
+  const message = event.data || {};
+  const handlers = {
+    precache: () => caches.open(ASSETS).then((cache) => cache.addAll(message.urls.filter((u) => u.startsWith('/pkg/')))),
+    remember: () => fetch(message.url).then((response) => save(message.url, response)),
+    outbox: () => broadcast(),
+    replay: () => replay(),
+    retry: () => retry(message.id, message.body),
+    discard: () => outbox('readwrite', (store) => store.delete(message.id)).then(broadcast),
+  };
+  const handler = handlers[message.type];
+  if (handler) event.waitUntil(handler().catch(() => {}));
+});
+
+// ---- reads ----
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request, { ignoreVary: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) {
+    const cache = await caches.open(ASSETS);
+    await cache.put(request, response.clone());
+  }
+  return response;
+}
+
+/** The network's answer (saved for later), else the saved copy marked as one, else the offline page. */
+async function networkFirst(event, url) {
+  const { request } = event;
+  try {
+    const response = await fetch(request);
+    tell(event.clientId, { type: 'version', version: response.headers.get('x-app-version') });
+    if (request.mode === 'navigate' || url.pathname.startsWith('/api/') || SHELL.includes(url.pathname)) {
+      event.waitUntil(save(request.url, response.clone()).catch(() => {}));
+    }
+    return response;
+  } catch (err) {
+    const saved = await caches.match(request.url, { ignoreVary: true });
+    if (saved) {
+      const savedAt = saved.headers.get('x-saved-at') || '';
+      tell(event.clientId, { type: 'stale', url: request.url, savedAt });
+      return request.mode === 'navigate' ? markedPage(saved, savedAt) : saved;
+    }
+    if (request.mode === 'navigate') return offlinePage();
+    throw err;
+  }
+}
+
+/** Keeps a successful answer, with the time it was saved, among the recent ones. */
+async function save(url, response) {
+  if (!response.ok || response.redirected) return;
+  const headers = new Headers(response.headers);
+  headers.delete('content-encoding');
+  headers.delete('content-length');
+  headers.set('x-saved-at', new Date().toISOString());
+  const copy = new Response(await response.blob(), { status: response.status, headers });
+  const shell = SHELL.includes(new URL(url).pathname);
+  const cache = await caches.open(shell ? ASSETS : PAGES);
+  await cache.delete(url); // re-added last: the least recently fetched come first in keys()
+  await cache.put(url, copy);
+  if (!shell) {
+    const keys = await cache.keys();
+    for (const old of keys.slice(0, Math.max(0, keys.length - RECENT))) await cache.delete(old);
+  }
+}
+
+/** A saved page, flagged on its <html> element (offline.js says it may be out of date). */
+async function markedPage(saved, savedAt) {
+  const html = (await saved.text()).replace('<html', `<html data-saved-at="${savedAt}"`);
+  const headers = new Headers(saved.headers);
+  headers.set('x-from-cache', '1');
+  return new Response(html, { status: 200, headers });
+}
+
+async function offlinePage() {
+  const page = await caches.match('/offline.html');
+  return new Response(page ? page.body : 'You are offline.', {
+    status: 503,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'x-from-cache': '1' },
+  });
+}
+
+// ---- changes ----
+
+/** Sends a change (after any still in the outbox, to keep the order), or queues it. */
+async function sendOrQueue(event) {
+  const { request } = event;
+  const body = await request.clone().text();
+  await replay();
+  const waiting = (await changes()).some((c) => c.state === 'pending');
+  if (!waiting) {
+    try {
+      const response = await fetch(request);
+      tell(event.clientId, { type: 'version', version: response.headers.get('x-app-version') });
+      return response;
+    } catch {
+      // offline: queued below
+    }
+  }
+  const change = {
+    url: new URL(request.url).pathname,
+    contentType: request.headers.get('content-type') || 'application/x-www-form-urlencoded',
+    body,
+    queuedAt: new Date().toISOString(),
+    state: 'pending',
+    refusal: null,
+  };
+  change.id = await outbox('readwrite', (store) => store.add(change));
+  await broadcast();
+  if (request.mode === 'navigate') {
+    // A form posted before the app started: back to the form's page (its saved copy), where
+    // the outbox lists the change.
+    return Response.redirect(request.referrer || '/offline.html', 303);
+  }
+  // The app's own form: a server-function error it shows as "saved offline".
+  return new Response(JSON.stringify({ error: 'saved offline', code: 'queued', details: {}, outbox_id: change.id }), {
+    status: 503,
+    headers: { 'content-type': 'application/json', 'x-outbox': 'queued' },
+  });
+}
+
+let replaying = null;
+
+/** Sends the pending changes in order (one run at a time); stops at the first network failure. */
+function replay() {
+  replaying ??= sendPending().finally(() => { replaying = null; });
+  return replaying;
+}
+
+async function sendPending() {
+  let changed = false;
+  for (const change of await changes()) {
+    if (change.state !== 'pending') continue;
+    let response;
+    try {
+      response = await fetch(change.url, {
+        method: 'POST',
+        body: change.body,
+        headers: { 'content-type': change.contentType, accept: 'application/json' },
+        credentials: 'same-origin',
+      });
+    } catch {
+      break; // still offline
+    }
+    if (response.status >= 500) break; // the server is in trouble: try again later
+    changed = true;
+    const answer = await response.json().catch(() => ({ error: response.statusText }));
+    if (response.ok) {
+      await outbox('readwrite', (store) => store.delete(change.id));
+      await tellAll({ type: 'sent', change, result: answer });
+    } else {
+      change.state = 'refused';
+      change.refusal = { status: response.status, ...answer };
+      await outbox('readwrite', (store) => store.put(change));
+    }
+  }
+  if (changed) await broadcast();
+}
+
+/** Sends a refused change again, with the fields the user corrected. */
+async function retry(id, body) {
+  const change = await outbox('readonly', (store) => store.get(id));
+  if (!change) return;
+  Object.assign(change, { body, state: 'pending', refusal: null });
+  await outbox('readwrite', (store) => store.put(change));
+  await broadcast();
+  await replay();
+}
+
+// ---- the outbox in IndexedDB ----
+
+let database = null;
+
+function openDatabase() {
+  database ??= new Promise((resolve, reject) => {
+    const open = indexedDB.open('tgc-outbox', 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('changes', { keyPath: 'id', autoIncrement: true });
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => { database = null; reject(open.error); };
+  });
+  return database;
+}
+
+/** Runs `fn(store)` in a transaction on the outbox; resolves with its request's result. */
+async function outbox(mode, fn) {
+  const db = await openDatabase();
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction('changes', mode);
+    const request = fn(tx.objectStore('changes'));
+    tx.oncomplete = () => resolve(request.result);
+    tx.onerror = () => reject(tx.error);
+  });
+}
+
+/** Every change in the outbox, oldest first. */
+function changes() {
+  return outbox('readonly', (store) => store.getAll());
+}
+
+// ---- talking to the pages ----
+
+async function broadcast() {
+  await tellAll({ type: 'outbox', changes: await changes() });
+}
+
+async function tellAll(message) {
+  for (const client of await self.clients.matchAll({ type: 'window' })) client.postMessage(message);
+}
+
+function tell(clientId, message) {
+  if (clientId) self.clients.get(clientId).then((client) => client?.postMessage(message));
+}
