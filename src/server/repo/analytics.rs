@@ -218,7 +218,19 @@ pub async fn funnel(
         None => repo::pipelines::get_default(conn, org_id).await?,
     };
     let leads = repo::leads::stats(conn, org_id, scope).await?;
-    let deals = repo::deals::stats(conn, org_id, scope, currency, Some(pipeline.id)).await?;
+    // Deals of the pipeline by stage and status, from the (organization, pipeline, stage,
+    // status, value) index alone.
+    let columns =
+        ["d.stage_id".to_owned(), "d.status".to_owned(), "count(*)".to_owned(), sum_if("1 = 1", "d.value_minor")];
+    let mut sql = scoped(Sql::default(), &columns, "deals d", org_id, scope, repo::deals::restrict);
+    sql.push_with(" and d.pipeline_id = ? group by d.stage_id, d.status", Arg::Int(pipeline.id));
+    let groups = on!(conn, c => bind_args!(sqlx::query_as::<_, (i64, String, i64, i64)>(&sql.text), &sql.args).fetch_all(c).await?);
+    let total = |keep: &dyn Fn(i64, &str) -> bool| {
+        groups
+            .iter()
+            .filter(|(stage, status, ..)| keep(*stage, status))
+            .fold((0, 0), |(n, v), (_, _, c, m)| (n + c, v + m))
+    };
     let zero = money::from_minor(0, currency);
     let lead_steps = [LeadStatus::New, LeadStatus::Contacted, LeadStatus::Qualified, LeadStatus::Converted];
     let mut steps: Vec<FunnelStep> = lead_steps
@@ -231,23 +243,30 @@ pub async fn funnel(
         })
         .collect();
     for stage in pipeline.stages.iter().filter(|s| s.kind == StageKind::Open) {
-        let total = deals.by_stage.iter().find(|t| t.stage_id == stage.id);
+        let (count, value) = total(&|id, status| id == stage.id && status == "open");
         steps.push(FunnelStep {
             key: format!("stage:{}", stage.id),
             label: stage.name.clone(),
-            count: total.map_or(0, |t| t.count),
-            value: total.map_or(zero, |t| t.value),
+            count,
+            value: money::from_minor(value, currency),
         });
     }
-    steps.push(FunnelStep { key: "won".into(), label: "Won".into(), count: deals.won_count, value: deals.won_value });
+    let (won, won_value) = total(&|_, status| status == "won");
+    let (lost, _) = total(&|_, status| status == "lost");
+    steps.push(FunnelStep {
+        key: "won".into(),
+        label: "Won".into(),
+        count: won,
+        value: money::from_minor(won_value, currency),
+    });
     Ok(Funnel {
         currency: currency.to_owned(),
         pipeline_id: pipeline.id,
         pipeline_name: pipeline.name,
         steps,
-        lost: deals.lost_count,
+        lost,
         lead_conversion_rate: leads.conversion_rate,
-        win_rate: deals.win_rate,
+        win_rate: percent(Decimal::from(won), Decimal::from(won + lost)),
     })
 }
 
