@@ -105,16 +105,16 @@ pub struct DateRange {
 }
 
 impl DateRange {
-    /// The calendar month containing `day`, up to `day`.
-    pub fn month_to_date(day: NaiveDate) -> DateRange {
-        DateRange { from: Period::Month.start_of(day), to: day }
+    /// The whole calendar month containing `day`.
+    pub fn month_of(day: NaiveDate) -> DateRange {
+        let from = Period::Month.start_of(day);
+        DateRange { from, to: Period::Month.next(from).pred_opt().unwrap_or(from) }
     }
 
     /// The whole calendar month before the one containing `day`.
     pub fn previous_month(day: NaiveDate) -> DateRange {
-        let this_month = Period::Month.start_of(day);
-        let from = this_month.checked_sub_months(Months::new(1)).unwrap_or(this_month);
-        DateRange { from, to: this_month.pred_opt().unwrap_or(this_month) }
+        let first = Period::Month.start_of(day);
+        DateRange::month_of(first.pred_opt().unwrap_or(first))
     }
 
     /// The first day after the range.
@@ -442,6 +442,15 @@ mod tests {
         assert_eq!(Period::Week.name(d("2026-12-28")), "2026-W53");
         assert_eq!(Period::Quarter.name(d("2026-10-01")), "Q4 2026");
         assert_eq!(Period::Month.name(d("2026-02-01")), "Feb 2026");
+    }
+
+    #[test]
+    fn months_are_whole_calendar_months() {
+        let month = |from: &str, to: &str| DateRange { from: d(from), to: d(to) };
+        assert_eq!(DateRange::month_of(d("2026-11-28")), month("2026-11-01", "2026-11-30"));
+        assert_eq!(DateRange::month_of(d("2028-02-01")), month("2028-02-01", "2028-02-29"));
+        assert_eq!(DateRange::previous_month(d("2026-11-28")), month("2026-10-01", "2026-10-31"));
+        assert_eq!(DateRange::previous_month(d("2026-01-31")), month("2025-12-01", "2025-12-31"));
     }
 
     #[test]

@@ -7,9 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::Row;
 
-use crate::domain::analytics::{
-    percent, CountAmount, Dashboard, DateRange, EmployeePerformance, Funnel, FunnelStep, Period,
-};
+use crate::domain::analytics::{percent, CountAmount, Dashboard, DateRange, EmployeePerformance, Funnel, FunnelStep};
 use crate::domain::lead::LeadStatus;
 use crate::domain::money;
 use crate::domain::pipeline::StageKind;
@@ -81,8 +79,7 @@ pub async fn dashboard(
     now: DateTime<Utc>,
 ) -> Result<Dashboard, AppError> {
     let today = zone.date_of(now);
-    let month =
-        DateRange { from: Period::Month.start_of(today), to: Period::Month.next(today).pred_opt().unwrap_or(today) };
+    let month = DateRange::month_of(today);
     let last_month = DateRange::previous_month(today);
     let (month_start, month_end) = (zone.start_of(month.from), zone.start_of(month.end()));
     let money = |minor: i64| money::from_minor(minor, currency);
