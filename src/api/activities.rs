@@ -217,7 +217,8 @@ pub async fn get_activity_stats() -> Result<ActivityStats, AppError> {
 }
 
 /// The caller's own day: open activities assigned to them scheduled (or, without a time, due)
-/// today (UTC), and their overdue ones. Empty for a caller who is no employee.
+/// today (in the organization's time zone), and their overdue ones. Empty for a caller who is
+/// no employee.
 #[server(prefix = "/api", endpoint = "activities/my_day", input = GetUrl, output = Json)]
 pub async fn get_my_day() -> Result<MyDay, AppError> {
     use crate::api::ctx;
@@ -228,12 +229,12 @@ pub async fn get_my_day() -> Result<MyDay, AppError> {
     let member = caller.require("activities", "view")?;
     let mine = Scope::AssignedTo(member.employee_id);
     let now = repo::now();
-    let start = now.date_naive().and_hms_opt(0, 0, 0).map_or(now, |t| t.and_utc());
     let mut conn = state.db.read().await?;
-    let mut today =
-        repo::activities::scheduled_between(&mut conn, member.org_id, mine, start, start + chrono::Duration::days(1))
-            .await?;
-    today.extend(repo::activities::due_on(&mut conn, member.org_id, mine, now.date_naive()).await?);
+    let zone = repo::organizations::zone(&mut conn, member.org_id).await?;
+    let day = zone.date_of(now);
+    let (start, end) = (zone.start_of(day), zone.start_of(day + chrono::Duration::days(1)));
+    let mut today = repo::activities::scheduled_between(&mut conn, member.org_id, mine, start, end).await?;
+    today.extend(repo::activities::due_on(&mut conn, member.org_id, mine, day).await?);
     let overdue = repo::activities::overdue(&mut conn, member.org_id, mine, now)
         .await?
         .into_iter()

@@ -403,6 +403,89 @@ both!(the_dashboard_and_quick_stats_count_this_month_in_scope, |app| async {
     assert_eq!(q["open_deals"]["count"], 0);
 });
 
+/// `deal_totals` rows that differ from the deals they count (in either direction).
+const TOTALS_DRIFT: &str = "select count(*) from (
+    select organization_id, pipeline_id, stage_id, status, coalesce(assigned_to, 0), count(*),
+           sum(value_minor), sum(value_minor * probability) from deals group by 1, 2, 3, 4, 5
+    except select organization_id, pipeline_id, stage_id, status, assignee, n, value_minor, weighted
+           from deal_totals where n <> 0) x";
+const TOTALS_EXTRA: &str = "select count(*) from (
+    select organization_id, pipeline_id, stage_id, status, assignee, n, value_minor, weighted
+           from deal_totals where n <> 0
+    except select organization_id, pipeline_id, stage_id, status, coalesce(assigned_to, 0), count(*),
+           sum(value_minor), sum(value_minor * probability) from deals group by 1, 2, 3, 4, 5) x";
+
+both!(deal_totals_follow_every_change_to_a_deal, |app| async {
+    let (owner, rep, owner_emp, rep_emp, customer) = fixture(&app).await;
+    // A: the owner's, 100 at 40%; B: the rep's, 200; C: unassigned, 300; D: a temporary
+    // employee's, 50 (the employee is then deleted, so D becomes unassigned).
+    let a = deal(&app, &owner, &customer, "100", owner_emp).await;
+    let b = deal(&app, &owner, &customer, "200", rep_emp).await;
+    let c = app
+        .post("/api/deals/create", Some(&owner), &[("title", "C"), ("customer_id", &customer), ("value", "300")])
+        .await;
+    let c = c.json["id"].to_string();
+    let temp =
+        app.post("/api/employees/create", Some(&owner), &[("first_name", "Temp"), ("last_name", "Worker")]).await;
+    assert_eq!(temp.status, StatusCode::OK, "{}", temp.text);
+    let d = deal(&app, &owner, &customer, "50", temp.json["id"].as_i64().unwrap()).await;
+    let update = |id: String, fields: Vec<(&'static str, String)>| {
+        let (app, owner) = (&app, owner.clone());
+        async move {
+            let mut form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            form.push(("id", &id));
+            let r = app.post("/api/deals/update", Some(&owner), &form).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            r.json
+        }
+    };
+    update(a.clone(), vec![("value", "150".into()), ("probability", "40".into())]).await;
+    // B moves from the rep to the owner, then is deleted.
+    update(b.clone(), vec![("assigned_to", owner_emp.to_string())]).await;
+    assert_eq!(app.post("/api/deals/delete", Some(&owner), &[("id", &b)]).await.status, StatusCode::OK);
+    // C moves to the board's second stage (its probability with it), and back to open from won.
+    let board = get_ok(app.get("/api/deals/board", Some(&owner)).await);
+    let second = board["columns"][1]["stage"]["id"].to_string();
+    let r = app.post("/api/deals/move", Some(&owner), &[("id", &c), ("stage_id", &second)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let c_probability = r.json["probability"].as_i64().unwrap();
+    close(&app, &owner, &c, "won", &Utc::now().date_naive().to_string()).await;
+    assert_eq!(app.post("/api/deals/reopen", Some(&owner), &[("id", &c)]).await.status, StatusCode::OK);
+    let r = app.post("/api/deals/move", Some(&owner), &[("id", &c), ("stage_id", &second)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let temp_id = temp.json["id"].to_string();
+    let r = app.post("/api/employees/delete", Some(&owner), &[("id", &temp_id)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(app.count(&format!("select count(*) from deals where id = {d} and assigned_to is null")).await, 1);
+
+    assert_eq!((app.count(TOTALS_DRIFT).await, app.count(TOTALS_EXTRA).await), (0, 0));
+    // Open: A (150 at 40% = 60), C (300 at its stage's probability), D (50 at the first
+    // stage's probability, unassigned). Closed: the fixture's D1-D3 won, D4 lost.
+    let first_probability = board["columns"][0]["stage"]["probability"].as_i64().unwrap();
+    let weighted = rust_decimal::Decimal::from(150 * 40 + 300 * c_probability + 50 * first_probability)
+        / rust_decimal::Decimal::from(100);
+    let o = get_ok(app.get("/api/analytics/dashboard", Some(&owner)).await);
+    assert_eq!((o["open_deals"]["count"].as_i64(), o["open_deals"]["amount"].as_str()), (Some(3), Some("500.00")));
+    assert_eq!(o["weighted_pipeline"].as_str().unwrap().parse::<rust_decimal::Decimal>().unwrap(), weighted);
+    assert_eq!(o["win_rate"], "75.0");
+    // The rep's own: no open deal left (B went to the owner); won D1, D3, lost D4.
+    let r = get_ok(app.get("/api/analytics/dashboard", Some(&rep)).await);
+    assert_eq!((r["open_deals"]["count"].as_i64(), r["win_rate"].as_str()), (Some(0), Some("66.7")));
+    // The funnel's second stage holds C alone, its first A and D.
+    let f = get_ok(app.get("/api/analytics/funnel", Some(&owner)).await);
+    let stage =
+        |key: String| f["steps"].as_array().unwrap().iter().find(|s| s["key"] == key.as_str()).cloned().unwrap();
+    let first = board["columns"][0]["stage"]["id"].to_string();
+    assert_eq!(
+        (stage(format!("stage:{first}"))["count"].as_i64(), stage(format!("stage:{first}"))["value"].as_str()),
+        (Some(2), Some("200.00"))
+    );
+    assert_eq!(
+        (stage(format!("stage:{second}"))["count"].as_i64(), stage(format!("stage:{second}"))["value"].as_str()),
+        (Some(1), Some("300.00"))
+    );
+});
+
 both!(analytics_checks_permissions_and_parameters, |app| async {
     let owner = app.register("an-perm@example.com", "Analytics Perm").await;
     let customer = app.member(&owner, "an-cust@example.com", "customer").await;

@@ -4,7 +4,7 @@
 use crate::common;
 
 use axum::http::StatusCode;
-use chrono::{Duration, Utc};
+use chrono::{Duration, Timelike, Utc};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use too_good_crm::domain::deal::DealFields;
@@ -739,4 +739,23 @@ both!(another_organizations_deal_is_404_and_unchanged, |app| async {
     assert_eq!(count(&app, &mallory, &format!("customer={customer}")).await, 0);
     assert_eq!(app.get("/api/deals/stats", Some(&mallory)).await.json["open_count"], 0);
     assert_eq!(app.get("/api/deals/board", Some(&mallory)).await.json["columns"][0]["count"], 0);
+});
+
+both!(a_close_date_is_today_in_the_organizations_time_zone, |app| async {
+    let token = app.register("tz-deals@example.com", "Far Away").await;
+    // A fixed-offset zone whose date differs from UTC's now: Kiritimati (UTC+14) is a day ahead
+    // from 10:00 UTC on, Etc/GMT+12 (UTC-12) a day behind before 12:00 UTC.
+    let (zone, hours) = if Utc::now().hour() >= 10 { ("Pacific/Kiritimati", 14) } else { ("Etc/GMT+12", -12) };
+    let r = app.post("/api/organizations/update", Some(&token), &[("time_zone", zone)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let local_today = || (Utc::now() + Duration::hours(hours)).date_naive().to_string();
+    let before = local_today();
+    assert_ne!(before, today());
+    let d = app.post("/api/deals/create", Some(&token), &[("title", "Dateline")]).await;
+    let id = d.json["id"].to_string();
+    let r = app.post("/api/deals/won", Some(&token), &[("id", &id)]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let closed = r.json["actual_close_date"].as_str().unwrap().to_owned();
+    // (Either local date, should the test run across the zone's midnight.)
+    assert!(closed == before || closed == local_today(), "closed on {closed}, local today {before}");
 });

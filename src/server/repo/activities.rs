@@ -375,11 +375,11 @@ pub async fn scheduled_between(
 }
 
 /// The condition of an overdue activity: open, and scheduled before `now` or (no time but) due
-/// before today.
-pub(crate) fn push_overdue(sql: &mut Sql, now: DateTime<Utc>) {
+/// before `today` (the organization's local date at `now`).
+pub(crate) fn push_overdue(sql: &mut Sql, now: DateTime<Utc>, today: NaiveDate) {
     sql.push(OPEN);
     let at = sql.arg(Arg::Time(now));
-    let today = sql.arg(Arg::Date(now.date_naive()));
+    let today = sql.arg(Arg::Date(today));
     sql.push(&format!(" and (a.scheduled_at < {at} or (a.scheduled_at is null and a.due_date < {today}))"));
 }
 
@@ -391,10 +391,11 @@ pub async fn overdue(
     scope: Scope,
     now: DateTime<Utc>,
 ) -> Result<Vec<Activity>, AppError> {
+    let today = super::organizations::zone(conn, org_id).await?.date_of(now);
     let mut sql = Sql::new("select a.id from activities a");
     sql.push_with(" where a.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
-    push_overdue(&mut sql, now);
+    push_overdue(&mut sql, now, today);
     let order = " order by (a.scheduled_at is null), a.scheduled_at asc, a.due_date asc, a.id asc";
     sql.push(order).push(" limit 200");
     let ids = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_all(c).await?);
@@ -415,7 +416,8 @@ pub async fn due_on(conn: &mut Conn, org_id: i64, scope: Scope, day: NaiveDate) 
     load(conn, org_id, ids, order).await
 }
 
-/// Counts by type and status, overdue ones and those completed today, within the scope.
+/// Counts by type and status, overdue ones and those completed today (in the organization's
+/// time zone), within the scope.
 #[tracing::instrument(skip(conn))]
 pub async fn stats(conn: &mut Conn, org_id: i64, scope: Scope, now: DateTime<Utc>) -> Result<ActivityStats, AppError> {
     let mut sql = Sql::new("select a.activity_type, a.status, count(*) from activities a");
@@ -433,19 +435,20 @@ pub async fn stats(conn: &mut Conn, org_id: i64, scope: Scope, now: DateTime<Utc
     }
     (stats.by_type, stats.by_status) = (by_type, by_status);
 
+    let zone = super::organizations::zone(conn, org_id).await?;
+    let today = zone.date_of(now);
     let mut sql = Sql::new("select count(*) from activities a");
     sql.push_with(" where a.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
-    push_overdue(&mut sql, now);
+    push_overdue(&mut sql, now, today);
     stats.overdue = on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?);
 
-    let start_of_day = now.date_naive().and_hms_opt(0, 0, 0).map_or(now, |t| t.and_utc());
     let mut sql = Sql::new("select count(*) from activities a");
     sql.push_with(" where a.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
     sql.push(" and a.status = 'completed'");
-    sql.push_with(" and a.completed_at >= ?", Arg::Time(start_of_day));
-    sql.push_with(" and a.completed_at < ?", Arg::Time(start_of_day + Duration::days(1)));
+    sql.push_with(" and a.completed_at >= ?", Arg::Time(zone.start_of(today)));
+    sql.push_with(" and a.completed_at < ?", Arg::Time(zone.start_of(today + Duration::days(1))));
     stats.completed_today =
         on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?);
     Ok(stats)

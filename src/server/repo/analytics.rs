@@ -55,6 +55,20 @@ fn scoped(
     sql
 }
 
+/// The caller's scope over a table of totals `t` kept per assignee (0: unassigned), as
+/// `repo::deals::restrict` limits the deals themselves.
+fn restrict_totals(sql: &mut Sql, scope: Scope) {
+    match scope {
+        Scope::All => {}
+        Scope::AssignedTo(Some(employee)) => {
+            sql.push_with(" and t.assignee = ?", Arg::Int(employee));
+        }
+        Scope::AssignedTo(None) | Scope::OfCustomer(_) => {
+            sql.push(" and 1 = 0");
+        }
+    }
+}
+
 /// Where a completed incoming payment falls: its payment date, else the day it was processed
 /// (or recorded).
 const PAID_AT: &str = "coalesce(p.processed_at, p.created_at)";
@@ -84,21 +98,35 @@ pub async fn dashboard(
     let (month_start, month_end) = (zone.start_of(month.from), zone.start_of(month.end()));
     let money = |minor: i64| money::from_minor(minor, currency);
     // Amounts start at zero with the currency's decimals ("0.00"), like every other amount.
-    let zero = CountAmount { count: 0, amount: money(0) };
     let mut d = Dashboard {
         currency: currency.to_owned(),
         today,
-        open_deals: zero.clone(),
-        won_this_month: zero.clone(),
-        won_last_month: zero.clone(),
+        open_deals: CountAmount { count: 0, amount: money(0) },
         ..Dashboard::default()
     };
 
-    let mut sql = Sql::default();
-    let since = sql.arg(Arg::Time(month_start));
-    let columns =
-        ["count(*)".to_owned(), count_if("c.status = 'active'"), count_if(&format!("c.created_at >= {since}"))];
-    let sql = scoped(sql, &columns, "customers c", org_id, scope, repo::customers::restrict);
+    // The whole organization's customers by status come from their counts; one employee's
+    // from the (organization, assigned_to, status, created_at) index.
+    let sql = match scope {
+        Scope::All => {
+            let mut sql = Sql::default();
+            let (org, since) = (sql.arg(Arg::Int(org_id)), sql.arg(Arg::Time(month_start)));
+            sql.push(&format!(
+                "select (select cast(coalesce(sum(n), 0) as bigint) from customer_counts where organization_id = {org}),
+                        (select cast(coalesce(sum(n), 0) as bigint) from customer_counts
+                         where organization_id = {org} and status = 'active'),
+                        (select count(*) from customers where organization_id = {org} and created_at >= {since})"
+            ));
+            sql
+        }
+        _ => {
+            let mut sql = Sql::default();
+            let since = sql.arg(Arg::Time(month_start));
+            let columns =
+                ["count(*)".to_owned(), count_if("c.status = 'active'"), count_if(&format!("c.created_at >= {since}"))];
+            scoped(sql, &columns, "customers c", org_id, scope, repo::customers::restrict)
+        }
+    };
     [d.customers, d.active_customers, d.new_customers_this_month] = figures(conn, &sql).await?;
 
     let mut sql = Sql::default();
@@ -111,43 +139,44 @@ pub async fn dashboard(
     let sql = scoped(sql, &columns, "leads l", org_id, scope, repo::leads::restrict);
     [d.leads, d.open_leads, d.new_leads_this_month] = figures(conn, &sql).await?;
 
-    // Grouped by probability so the weighted value is summed exactly in Rust.
-    let mut sql = Sql::default();
-    let (m0, m1) = (sql.arg(Arg::Date(month.from)), sql.arg(Arg::Date(month.end())));
-    let l0 = sql.arg(Arg::Date(last_month.from));
-    let this_month = format!("d.status = 'won' and d.actual_close_date >= {m0} and d.actual_close_date < {m1}");
-    let previous = format!("d.status = 'won' and d.actual_close_date >= {l0} and d.actual_close_date < {m0}");
+    // Deals by status, with their value and weighted value, from their totals.
     let columns = [
-        "d.status".to_owned(),
-        "cast(d.probability as bigint)".to_owned(),
-        "count(*)".to_owned(),
-        "cast(coalesce(sum(d.value_minor), 0) as bigint)".to_owned(),
-        count_if(&this_month),
-        sum_if(&this_month, "d.value_minor"),
-        count_if(&previous),
-        sum_if(&previous, "d.value_minor"),
+        "t.status".to_owned(),
+        "cast(coalesce(sum(t.n), 0) as bigint)".to_owned(),
+        "cast(coalesce(sum(t.value_minor), 0) as bigint)".to_owned(),
+        "cast(coalesce(sum(t.weighted), 0) as bigint)".to_owned(),
     ];
-    let mut sql = scoped(sql, &columns, "deals d", org_id, scope, repo::deals::restrict);
-    sql.push(" group by d.status, d.probability");
-    type DealGroup = (String, i64, i64, i64, i64, i64, i64, i64);
-    let groups = on!(conn, c => bind_args!(sqlx::query_as::<_, DealGroup>(&sql.text), &sql.args).fetch_all(c).await?);
-    let (mut won, mut lost, mut weighted) = (0, 0, Decimal::ZERO);
-    for (status, probability, n, value, month_n, month_value, last_n, last_value) in groups {
+    let mut sql = scoped(Sql::default(), &columns, "deal_totals t", org_id, scope, restrict_totals);
+    sql.push(" group by t.status");
+    let groups = on!(conn, c => bind_args!(sqlx::query_as::<_, (String, i64, i64, i64)>(&sql.text), &sql.args).fetch_all(c).await?);
+    let (mut won, mut lost, mut weighted) = (0, 0, 0);
+    for (status, n, value, value_times_probability) in groups {
         match status.as_str() {
             "open" => {
-                d.open_deals.count += n;
-                d.open_deals.amount += money(value);
-                weighted += money(value) * Decimal::from(probability);
+                d.open_deals = CountAmount { count: n, amount: money(value) };
+                weighted = value_times_probability;
             }
-            "won" => won += n,
+            "won" => won = n,
             _ => lost += n,
         }
-        d.won_this_month.count += month_n;
-        d.won_this_month.amount += money(month_value);
-        d.won_last_month.count += last_n;
-        d.won_last_month.amount += money(last_value);
     }
-    d.weighted_pipeline = (weighted / Decimal::from(100)).round_dp(money::minor_digits(currency));
+    // Won this month and last month: a range of the (organization, status, close date) index.
+    let mut sql = Sql::default();
+    let (l0, m0, m1) =
+        (sql.arg(Arg::Date(last_month.from)), sql.arg(Arg::Date(month.from)), sql.arg(Arg::Date(month.end())));
+    let this_month = format!("d.actual_close_date >= {m0}");
+    let columns = [
+        count_if(&this_month),
+        sum_if(&this_month, "d.value_minor"),
+        count_if(&format!("d.actual_close_date < {m0}")),
+        sum_if(&format!("d.actual_close_date < {m0}"), "d.value_minor"),
+    ];
+    let mut sql = scoped(sql, &columns, "deals d", org_id, scope, repo::deals::restrict);
+    sql.push(&format!(" and d.status = 'won' and d.actual_close_date >= {l0} and d.actual_close_date < {m1}"));
+    let [n1, a1, n2, a2] = figures(conn, &sql).await?;
+    d.won_this_month = CountAmount { count: n1, amount: money(a1) };
+    d.won_last_month = CountAmount { count: n2, amount: money(a2) };
+    d.weighted_pipeline = (money(weighted) / Decimal::from(100)).round_dp(money::minor_digits(currency));
     d.win_rate = percent(Decimal::from(won), Decimal::from(won + lost));
 
     let mut sql = Sql::default();
@@ -188,7 +217,7 @@ pub async fn dashboard(
 
     // `push_overdue` writes its condition as a filter; here it becomes a counted condition.
     let mut sql = Sql::default();
-    repo::activities::push_overdue(&mut sql, now);
+    repo::activities::push_overdue(&mut sql, now, today);
     let overdue = format!("1 = 1{}", std::mem::take(&mut sql.text));
     let (t0, t1) = (sql.arg(Arg::Time(month_start)), sql.arg(Arg::Time(month_end)));
     let columns = [
@@ -215,12 +244,15 @@ pub async fn funnel(
         None => repo::pipelines::get_default(conn, org_id).await?,
     };
     let leads = repo::leads::stats(conn, org_id, scope).await?;
-    // Deals of the pipeline by stage and status, from the (organization, pipeline, stage,
-    // status, value) index alone.
-    let columns =
-        ["d.stage_id".to_owned(), "d.status".to_owned(), "count(*)".to_owned(), sum_if("1 = 1", "d.value_minor")];
-    let mut sql = scoped(Sql::default(), &columns, "deals d", org_id, scope, repo::deals::restrict);
-    sql.push_with(" and d.pipeline_id = ? group by d.stage_id, d.status", Arg::Int(pipeline.id));
+    // Deals of the pipeline by stage and status, from their totals.
+    let columns = [
+        "t.stage_id".to_owned(),
+        "t.status".to_owned(),
+        "cast(coalesce(sum(t.n), 0) as bigint)".to_owned(),
+        "cast(coalesce(sum(t.value_minor), 0) as bigint)".to_owned(),
+    ];
+    let mut sql = scoped(Sql::default(), &columns, "deal_totals t", org_id, scope, restrict_totals);
+    sql.push_with(" and t.pipeline_id = ? group by t.stage_id, t.status", Arg::Int(pipeline.id));
     let groups = on!(conn, c => bind_args!(sqlx::query_as::<_, (i64, String, i64, i64)>(&sql.text), &sql.args).fetch_all(c).await?);
     let total = |keep: &dyn Fn(i64, &str) -> bool| {
         groups

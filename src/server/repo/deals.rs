@@ -312,7 +312,7 @@ fn status_of(kind: StageKind) -> DealStatus {
 }
 
 /// Creates a deal and returns its id. The status follows the stage (a won or lost stage also
-/// sets the actual close date to today). `pipeline_id`/`stage_id` of 0 pick the defaults (see
+/// sets the actual close date to today in the organization's time zone). `pipeline_id`/`stage_id` of 0 pick the defaults (see
 /// [`place`]); a customer or stage that is not the organization's is a 422 naming the field.
 /// `lead_id` links the deal to the lead it was converted from.
 #[tracing::instrument(skip(conn, fields))]
@@ -328,7 +328,10 @@ pub async fn create(
     let stage = place(conn, org_id, &mut f).await?;
     let status = status_of(stage.kind);
     let now = now();
-    let closed_on = (status != DealStatus::Open).then(|| now.date_naive());
+    let closed_on = match status {
+        DealStatus::Open => None,
+        _ => Some(super::organizations::zone(conn, org_id).await?.date_of(now)),
+    };
     let search = search_text(conn, org_id, &f).await?;
     let tags = serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into());
     let value = money::to_minor(f.value, currency);
@@ -361,6 +364,7 @@ pub async fn update(
     let stage = place(conn, org_id, &mut f).await?;
     let status = status_of(stage.kind);
     let now = now();
+    let today = super::organizations::zone(conn, org_id).await?.date_of(now);
     let search = search_text(conn, org_id, &f).await?;
     let tags = serde_json::to_string(&f.tags).unwrap_or_else(|_| "[]".into());
     let value = money::to_minor(f.value, currency);
@@ -375,7 +379,7 @@ pub async fn update(
     let done = on!(conn, c => sqlx::query(sql)
         .bind(&f.title).bind(&f.description).bind(f.customer_id).bind(f.pipeline_id).bind(f.stage_id)
         .bind(value).bind(f.probability).bind(f.priority.as_str()).bind(f.expected_close_date).bind(f.assigned_to).bind(&tags)
-        .bind(status.as_str()).bind(now.date_naive()).bind(now).bind(user_id).bind(&search)
+        .bind(status.as_str()).bind(today).bind(now).bind(user_id).bind(&search)
         .bind(id).bind(org_id).bind(expected_version.unwrap_or(0))
         .execute(c).await?.rows_affected());
     if done == 0 {
@@ -400,6 +404,7 @@ async fn transition(
     expected_version: Option<i64>,
 ) -> Result<(), AppError> {
     let now = now();
+    let today = super::organizations::zone(conn, org_id).await?.date_of(now);
     let sql = "update deals set stage_id = $1, probability = $2, status = $3,
                actual_close_date = case when $3 = 'open' then null when status = $3 then coalesce(actual_close_date, $4) else $4 end,
                lost_reason = case when $3 = 'lost' then coalesce($5, case when status = 'lost' then lost_reason end) else null end,
@@ -409,7 +414,7 @@ async fn transition(
                and pipeline_id = (select pipeline_id from pipeline_stages where id = $1 and organization_id = $9)
                and ($10 = 0 or version = $10)";
     let done = on!(conn, c => sqlx::query(sql)
-        .bind(stage_id).bind(probability).bind(status.as_str()).bind(now.date_naive()).bind(lost_reason).bind(now)
+        .bind(stage_id).bind(probability).bind(status.as_str()).bind(today).bind(lost_reason).bind(now)
         .bind(user_id).bind(id).bind(org_id).bind(expected_version.unwrap_or(0))
         .execute(c).await?.rows_affected());
     if done == 0 {

@@ -11,6 +11,7 @@ use crate::domain::validate::patch as patch_field;
 use crate::error::AppError;
 use crate::on;
 use crate::server::auth::Member;
+use crate::server::clock::Zone;
 use crate::server::db::Conn;
 use crate::server::repo::{employees, pipelines};
 
@@ -96,6 +97,15 @@ pub async fn get(conn: &mut Conn, org_id: i64) -> Result<Organization, AppError>
     let sql = format!("select {COLUMNS} from organizations where id = $1");
     let row = on!(conn, c => sqlx::query_as::<_, OrgRow>(&sql).bind(org_id).fetch_optional(c).await?);
     row.map(Into::into).ok_or(AppError::NotFound)
+}
+
+/// The organization's time zone: what "today" is for the dates it records (a deal's close
+/// date) and compares (a task due today).
+pub async fn zone(conn: &mut Conn, org_id: i64) -> Result<Zone, AppError> {
+    let name: String = on!(conn, c => sqlx::query_scalar("select time_zone from organizations where id = $1")
+        .bind(org_id).fetch_optional(c).await?)
+    .ok_or(AppError::NotFound)?;
+    Ok(Zone::named(&name))
 }
 
 #[tracing::instrument(skip(conn, patch))]
