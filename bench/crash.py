@@ -2,8 +2,9 @@
 """Crash safety: kills the release server with SIGKILL (kill -9) while several threads write
 through the API, restarts it on the same database, and checks after every restart that
 
-- every acknowledged write (a 2xx answer with the new record's id) is in the database with the
-  content sent and, for numbered documents, the number answered;
+- every acknowledged write (a 2xx answer with the record's id) is in the database with the
+  content sent and, for numbered documents, the number answered; a customer's status and a
+  deal's stage are those of its last acknowledged change (or of a change in flight at the kill);
 - the database passes its integrity checks: SQLite `PRAGMA integrity_check`,
   `PRAGMA foreign_key_check` and the FTS5 `integrity-check` of every search index; PostgreSQL
   amcheck (`bt_index_check` with `heapallindexed` on every B-tree index, `verify_heapam` on every
@@ -31,8 +32,15 @@ from collections import Counter, defaultdict
 
 from tgc import Api, Database, Server, register
 
-# What a writer does, by weight; every record hangs off a customer the writer created.
-OPERATIONS = {"customer": 3, "note": 2, "activity": 2, "deal": 2, "issue": 2, "order": 2, "payment": 1}
+# What a writer does, by weight; every record hangs off a customer the writer created. "status"
+# (de)activates one of its customers and "move" moves one of its deals to another open stage:
+# the update paths of the triggers that keep customer_counts and deal_stage_totals.
+OPERATIONS = {"customer": 3, "note": 2, "activity": 2, "deal": 2, "issue": 2, "order": 2, "payment": 1,
+              "status": 2, "move": 2}
+
+# Where the updated value of a record is: (operation that creates it, query of id and value).
+UPDATED = {"status": ("customer", "select id, status from customers where name like '{prefix}%'"),
+           "move": ("deal", "select id, stage_id from deals where title like '{prefix}%'")}
 
 # The rows of the records written, by operation: each query answers the id, the column with the
 # marker, then the columns compared with what was sent (see expected_row).
@@ -84,17 +92,20 @@ class Journal:
             return sum(1 for w in self.writes.values() if w["state"] == "in_flight")
 
 
-def writer(port, token, prefix, journal, stop):
-    """Writes until the server stops answering (the kill) or `stop` is set."""
+def writer(port, token, stages, prefix, journal, stop):
+    """Writes until the server stops answering (the kill) or `stop` is set. `stages`: the open
+    stages of the default pipeline."""
     api = Api(port, timeout=20)
     rng = random.Random(prefix)
-    customers = []
+    customers, deals = {}, {}  # this writer's records: id -> status / stage
     seq = 0
     while not stop.is_set():
         seq += 1
         marker = f"{prefix}-{seq}"
         op = "customer" if not customers else rng.choices(list(OPERATIONS), weights=list(OPERATIONS.values()))[0]
-        customer = rng.choice(customers) if customers else None
+        if op == "move" and not deals:
+            op = "deal"
+        customer = rng.choice(list(customers)) if customers else None
         cents = rng.randint(100, 999_999)
         amount = f"{cents // 100}.{cents % 100:02d}"
         if op == "customer":
@@ -112,6 +123,15 @@ def writer(port, token, prefix, journal, stop):
         elif op == "issue":
             path, fields = "issues/create", {"title": marker, "customer_id": customer}
             expected = {}
+        elif op == "status":
+            value = "inactive" if customers[customer] == "active" else "active"
+            path = f"customers/{'deactivate' if value == 'inactive' else 'activate'}"
+            fields, expected = {"id": customer}, {"record": customer, "value": value}
+        elif op == "move":
+            deal = rng.choice(list(deals))
+            value = rng.choice([stage for stage in stages if stage != deals[deal]])
+            path, fields = "deals/move", {"id": deal, "stage_id": value}
+            expected = {"record": deal, "value": value}
         elif op == "order":
             items = rng.randint(1, 3)
             fields = {"title": marker, "customer_id": customer}
@@ -132,9 +152,13 @@ def writer(port, token, prefix, journal, stop):
             journal.failed(marker, status)  # never expected: reported, and this writer stops
             return
         extra = {"number": data["number"]} if "number" in data else {}
-        journal.acknowledged(marker, data["id"], extra)
         if op == "customer":
-            customers.append(data["id"])
+            customers[data["id"]] = extra["value"] = data["status"]
+        elif op == "deal":
+            deals[data["id"]] = extra["value"] = data["stage_id"]
+        elif op in UPDATED:
+            (customers if op == "status" else deals)[expected["record"]] = expected["value"]
+        journal.acknowledged(marker, data["id"], extra)
 
 
 def verify_writes(db, journal, prefix):
@@ -145,7 +169,19 @@ def verify_writes(db, journal, prefix):
         for row in db.query(f"{sql} where {marker_column(sql)} like '{prefix}%'"):
             rows[row[1]] = (op, row)
     problems, found, not_found = {}, 0, 0
+    # (operation that created the record, id) -> [the value it must have, the value of an
+    # unacknowledged update after that, which it may have instead]
+    values = {}
     for marker, write in journal.writes.items():
+        if write["op"] in UPDATED:
+            key = (UPDATED[write["op"]][0], write["expected"]["record"])
+            if write["state"] == "acknowledged":
+                values[key] = [write["expected"]["value"], None]
+            elif write["state"] == "unacknowledged":
+                values[key][1] = write["expected"]["value"]
+            continue
+        if write["op"] in ("customer", "deal") and write["state"] == "acknowledged":
+            values[(write["op"], write["id"])] = [write["expected"]["value"], None]
         hit = rows.get(marker)
         if write["state"] == "acknowledged":
             if hit is None:
@@ -157,6 +193,15 @@ def verify_writes(db, journal, prefix):
                 not_found += 1
             else:
                 found += 1
+    for op, sql in UPDATED.values():
+        for record, value in db.query(sql.format(prefix=prefix)):
+            must, may = values.get((op, int(record)), (value, None))
+            if value == str(must):
+                not_found += may is not None
+            elif may is not None and value == str(may):
+                found += 1
+            else:
+                problems[f"{op} {record}"] = f"{op} {record} has {value}, not {must} of its last acknowledged write"
     return problems, found, not_found
 
 
@@ -256,17 +301,25 @@ def main():
         server.stop()
 
 
+def open_stages(port, token):
+    """The ids of the open stages of the organization's default pipeline."""
+    _, pipelines, _ = Api(port).get("/api/pipelines/list", token=token)
+    default = next(p for p in pipelines if p["is_default"])
+    return [stage["id"] for stage in default["stages"] if stage["kind"] == "open"]
+
+
 def run(args, backend, db, server, journal):
     """The kill cycles, then the summary; exits 1 when a check failed."""
     rng = random.Random(6)
     # Two organizations, so that per-organization counters and numbers are exercised side by side.
     tokens = [register(args.port, f"crash{i}-{backend}-{time.time_ns()}@example.com", f"Crash {i}") for i in range(2)]
+    stages = [open_stages(args.port, token) for token in tokens]
     prefix = f"crash{time.time_ns()}"
     restarts, in_flight_at_kill, failures, lost = [], 0, [], set()
     started = time.monotonic()
     for cycle in range(1, args.cycles + 1):
         stop = threading.Event()
-        threads = [threading.Thread(target=writer, args=(args.port, tokens[t % 2], f"{prefix}-{cycle}-{t}", journal, stop))
+        threads = [threading.Thread(target=writer, args=(args.port, tokens[t % 2], stages[t % 2], f"{prefix}-{cycle}-{t}", journal, stop))
                    for t in range(args.threads)]
         for t in threads:
             t.start()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Crash safety: on each backend, kills the release server with kill -9 25 times while six
-# threads create customers, notes, activities, deals, issues, orders and payments through the
-# API, restarts it on the same database, and checks after each restart that every acknowledged
+# threads create customers, notes, activities, deals, issues, orders and payments, change
+# customers' status and move deals through the API, restarts it on the same database, and
+# checks after each restart that every acknowledged
 # write is there with its content, that the database passes its integrity checks and that the
 # trigger-kept counts and the document numbers match the rows (bench/crash.py says exactly what).
 #
