@@ -10,7 +10,7 @@ through the API, restarts it on the same database, and checks after every restar
   amcheck (`bt_index_check` with `heapallindexed` on every B-tree index, `verify_heapam` on every
   table);
 - the application's own invariants hold: the trigger-kept counts (`customer_counts`,
-  `deal_stage_totals`) equal the real counts and sums, and the documents of each organization,
+  `deal_stage_totals`, `deal_totals`) equal the real counts and sums, and the documents of each organization,
   kind and year are numbered 1..`number_counters.last` exactly once each.
 
 Writes in flight at the kill (sent, no answer) may or may not have happened; they are counted
@@ -34,7 +34,7 @@ from tgc import Api, Database, Server, register
 
 # What a writer does, by weight; every record hangs off a customer the writer created. "status"
 # (de)activates one of its customers and "move" moves one of its deals to another open stage:
-# the update paths of the triggers that keep customer_counts and deal_stage_totals.
+# the update paths of the triggers that keep customer_counts, deal_stage_totals and deal_totals.
 OPERATIONS = {"customer": 3, "note": 2, "activity": 2, "deal": 2, "issue": 2, "order": 2, "payment": 1,
               "status": 2, "move": 2}
 
@@ -264,6 +264,12 @@ def invariants(db):
     real = set(db.query("select stage_id, count(*), sum(value_minor) from deals group by stage_id"))
     if kept != real:
         problems.append(f"deal_stage_totals {sorted(kept ^ real)[:5]} differ from the deals")
+    kept = set(db.query("select organization_id, pipeline_id, stage_id, status, assignee, n, value_minor, weighted "
+                        "from deal_totals where n <> 0"))
+    real = set(db.query("select organization_id, pipeline_id, stage_id, status, coalesce(assigned_to, 0), count(*), "
+                        "sum(value_minor), sum(value_minor * probability) from deals group by 1, 2, 3, 4, 5"))
+    if kept != real:
+        problems.append(f"deal_totals {sorted(kept ^ real)[:5]} differ from the deals")
     numbers = defaultdict(list)
     for kind, table in (("order", "orders"), ("payment", "payments"), ("issue", "issues")):
         for org, number in db.query(f"select organization_id, number from {table}"):
