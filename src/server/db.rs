@@ -135,11 +135,22 @@ impl Db {
     }
 
     /// A transaction for writes; commit it with [`Conn::commit`], or drop it to roll back.
+    ///
+    /// It begins in a task of its own, which a dropped request (its client went away while it
+    /// queued for SQLite's write lock) cannot cut short: sqlx's `begin_with` has a moment after
+    /// `BEGIN` ran and before it hands over the transaction where a drop leaves the connection
+    /// inside a transaction nobody owns, back in the pool; that connection then kept the write
+    /// lock and failed every later write. Finished here, the transaction is always owned, and
+    /// dropping it rolls back.
     pub async fn write(&self) -> Result<Conn, AppError> {
-        Ok(match self {
-            Db::Sqlite(pool) => Conn::SqliteTx(pool.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(pool) => Conn::PostgresTx(pool.begin().await?),
-        })
+        let db = self.clone();
+        let begin = tokio::spawn(async move {
+            Ok::<_, sqlx::Error>(match db {
+                Db::Sqlite(pool) => Conn::SqliteTx(pool.begin_with("BEGIN IMMEDIATE").await?),
+                Db::Postgres(pool) => Conn::PostgresTx(pool.begin().await?),
+            })
+        });
+        Ok(begin.await.map_err(|_| AppError::Internal)??)
     }
 
     pub async fn close(&self) {

@@ -203,3 +203,30 @@ both!(maintained_counts_agree_with_counting_rows, |app| async {
     let (rows, count) = customers::list(&mut conn, org, Scope::All, &filter, &params).await.unwrap();
     assert_eq!((rows.len() as i64, count), (2, 2));
 });
+
+/// Yields to the runtime `n` times.
+async fn yields(n: usize) {
+    for _ in 0..n {
+        tokio::task::yield_now().await;
+    }
+}
+
+both!(a_write_dropped_while_it_begins_leaves_no_transaction_open, |app| async {
+    // A request dropped at any point of `Db::write` (its client went away): each attempt is
+    // abandoned after a different number of turns of the runtime.
+    for i in 0..3000 {
+        tokio::select! {
+            biased;
+            _ = yields(i % 40) => {}
+            tx = app.db.write() => drop(tx),
+        }
+    }
+    // Every pooled connection still begins, writes and commits.
+    for n in 0..40 {
+        let mut tx = app.db.write().await.unwrap_or_else(|e| panic!("write {n} could not begin: {e}"));
+        on!(tx, c => sqlx::query("insert into auth_attempts (kind, subject, attempted_at) values ('test', $1, $2)")
+            .bind(n.to_string()).bind(chrono::Utc::now()).execute(c).await.map(|_| ()).unwrap());
+        tx.commit().await.unwrap();
+    }
+    assert_eq!(app.count("select count(*) from auth_attempts where kind = 'test'").await, 40);
+});
