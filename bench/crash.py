@@ -10,7 +10,7 @@ through the API, restarts it on the same database, and checks after every restar
   amcheck (`bt_index_check` with `heapallindexed` on every B-tree index, `verify_heapam` on every
   table);
 - the application's own invariants hold: the trigger-kept counts (`customer_counts`,
-  `deal_stage_totals`, `deal_totals`) equal the real counts and sums, and the documents of each organization,
+  `deal_stage_totals`, `deal_totals`, `customer_created`) equal the real counts and sums, and the documents of each organization,
   kind and year are numbered 1..`number_counters.last` exactly once each.
 
 Writes in flight at the kill (sent, no answer) may or may not have happened; they are counted
@@ -270,6 +270,12 @@ def invariants(db):
                         "sum(value_minor), sum(value_minor * probability) from deals group by 1, 2, 3, 4, 5"))
     if kept != real:
         problems.append(f"deal_totals {sorted(kept ^ real)[:5]} differ from the deals")
+    slot = ("cast(strftime('%s', created_at) as integer) / 900" if db.is_sqlite
+            else "floor(extract(epoch from created_at) / 900)")
+    kept = set(db.query("select organization_id, slot, n from customer_created where n <> 0"))
+    real = set(db.query(f"select organization_id, {slot}, count(*) from customers group by 1, 2"))
+    if kept != real:
+        problems.append(f"customer_created {sorted(kept ^ real)[:5]} differ from the customers")
     numbers = defaultdict(list)
     for kind, table in (("order", "orders"), ("payment", "payments"), ("issue", "issues")):
         for org, number in db.query(f"select organization_id, number from {table}"):

@@ -5,8 +5,9 @@
 # reports req/s, p50/p99, errors, the reads/writes mix actually sent and the CPU used by the
 # server and by the rest of the machine (wrk and whatever else runs). Then it finds the knee.
 #
-# The knee: the first step after which doubling the connections adds less than 10 % throughput
-# while p99 rises; beyond it the server is saturated and more connections only queue. "No errors
+# The knee: the first step whose throughput reaches 90 % of the highest throughput measured
+# (saturation): beyond it more connections add little or no throughput, only queueing. A rule
+# on step-to-step growth was tried first and tripped on one noisy step. "No errors
 # below the knee" is checked: every step before the knee must have no non-2xx answer, no socket
 # error and no timeout. Errors at or after the knee are reported, not hidden.
 #
@@ -173,8 +174,9 @@ report() {
   awk -v backend="$BACKEND" '
     { c[NR] = $1; rps[NR] = $2; p50[NR] = $3; p99[NR] = $4; err[NR] = $5; rd[NR] = $6; srv[NR] = $7; db[NR] = $8; rest[NR] = $9 }
     END {
-      knee = 0
-      for (i = 1; i < NR && !knee; i++) if (rps[i + 1] < 1.10 * rps[i] && p99[i + 1] > p99[i]) knee = i
+      best = 0; knee = 0
+      for (i = 1; i <= NR; i++) if (rps[i] > best) best = rps[i]
+      for (i = 1; i < NR && !knee; i++) if (rps[i] >= 0.9 * best) knee = i
       print "| connections | req/s | p50 ms | p99 ms | errors | reads % | CPU: server % | database % | wrk + rest % |"
       print "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
       for (i = 1; i <= NR; i++)
@@ -182,10 +184,10 @@ report() {
           rps[i], p50[i], p99[i], err[i], rd[i], srv[i], db[i], rest[i]
       print ""
       if (knee) {
-        printf "Knee (%s): %d connections, %.0f req/s at p99 %.1f ms (the next step: %+.0f%% req/s, p99 %.1f ms).\n",
-          backend, c[knee], rps[knee], p99[knee], 100 * (rps[knee + 1] / rps[knee] - 1), p99[knee + 1]
+        printf "Knee (%s): %d connections, %.0f req/s at p99 %.1f ms (the most: %.0f req/s).\n",
+          backend, c[knee], rps[knee], p99[knee], best
       } else {
-        printf "Knee (%s): not reached up to %d connections (throughput still grew by 10 %% or more at each step).\n", backend, c[NR]
+        printf "Knee (%s): not reached up to %d connections (throughput still rising at the last step).\n", backend, c[NR]
       }
       last = knee ? knee - 1 : NR; below = 0; after = ""
       for (i = 1; i <= last; i++) below += err[i]

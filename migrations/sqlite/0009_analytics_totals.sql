@@ -43,6 +43,34 @@ after update of pipeline_id, stage_id, status, assigned_to, value_minor, probabi
     set n = n + 1, value_minor = value_minor + excluded.value_minor, weighted = weighted + excluded.weighted;
 end;
 
+-- Customers created per organization and quarter hour (unix time / 900; every time zone's
+-- offset is a whole number of quarter hours), kept by triggers, so that "new this month" in the
+-- organization's time zone adds up the month's quarter hours instead of counting customers.
+create table customer_created (
+    organization_id integer not null references organizations (id) on delete cascade,
+    slot integer not null,
+    n integer not null default 0,
+    primary key (organization_id, slot)
+);
+insert into customer_created (organization_id, slot, n)
+    select organization_id, cast(strftime('%s', created_at) as integer) / 900, count(*) from customers group by 1, 2;
+create trigger customer_created_insert after insert on customers begin
+    insert into customer_created (organization_id, slot, n)
+    values (new.organization_id, cast(strftime('%s', new.created_at) as integer) / 900, 1)
+    on conflict (organization_id, slot) do update set n = n + 1;
+end;
+create trigger customer_created_delete after delete on customers begin
+    update customer_created set n = n - 1
+    where organization_id = old.organization_id and slot = cast(strftime('%s', old.created_at) as integer) / 900;
+end;
+create trigger customer_created_update after update of created_at on customers begin
+    update customer_created set n = n - 1
+    where organization_id = old.organization_id and slot = cast(strftime('%s', old.created_at) as integer) / 900;
+    insert into customer_created (organization_id, slot, n)
+    values (new.organization_id, cast(strftime('%s', new.created_at) as integer) / 900, 1)
+    on conflict (organization_id, slot) do update set n = n + 1;
+end;
+
 -- Deals won in a period (the dashboard's month, the revenue chart) are a range of this index,
 -- for the organization or, filtered inside it, for one employee; the totals above replace
 -- the index of 0008 that the dashboard scanned whole.

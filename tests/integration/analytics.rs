@@ -486,6 +486,34 @@ both!(deal_totals_follow_every_change_to_a_deal, |app| async {
     );
 });
 
+both!(new_customers_this_month_count_the_organizations_month, |app| async {
+    let owner = app.register("an-new@example.com", "New Customers").await;
+    let rep = app.member(&owner, "an-new-rep@example.com", "sales_rep").await;
+    let (_, _, rep_emp) = me(&app, &rep).await;
+    let r = app.post("/api/organizations/update", Some(&owner), &[("time_zone", "Europe/Berlin")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let berlin = too_good_crm::server::clock::Zone::named("Europe/Berlin");
+    let month = too_good_crm::domain::analytics::DateRange::month_of(berlin.today());
+    let (start, end) = (berlin.start_of(month.from), berlin.start_of(month.end()));
+    // A at the first instant of Berlin's month, B a second before it, C now, D now then
+    // deleted, E at the first instant of next month; A and B are the rep's.
+    let rep_emp = rep_emp.unwrap().to_string();
+    let mut ids = Vec::new();
+    for name in ["A", "B", "C", "D", "E"] {
+        let assigned = if ["A", "B"].contains(&name) { rep_emp.as_str() } else { "" };
+        ids.push(app.customer(&owner, &[("name", name), ("assigned_to", assigned)]).await);
+    }
+    for (id, at) in [(ids[0], start), (ids[1], start - Duration::seconds(1)), (ids[4], end)] {
+        app.exec(&format!("update customers set created_at = '{}' where id = {id}", at.to_rfc3339())).await;
+    }
+    let r = app.post("/api/customers/delete", Some(&owner), &[("id", &ids[3].to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let d = get_ok(app.get("/api/analytics/dashboard", Some(&owner)).await);
+    assert_eq!((d["customers"].as_i64(), d["new_customers_this_month"].as_i64()), (Some(4), Some(2)));
+    let d = get_ok(app.get("/api/analytics/dashboard", Some(&rep)).await);
+    assert_eq!((d["customers"].as_i64(), d["new_customers_this_month"].as_i64()), (Some(2), Some(1)));
+});
+
 both!(analytics_checks_permissions_and_parameters, |app| async {
     let owner = app.register("an-perm@example.com", "Analytics Perm").await;
     let customer = app.member(&owner, "an-cust@example.com", "customer").await;

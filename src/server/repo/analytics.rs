@@ -105,25 +105,31 @@ pub async fn dashboard(
         ..Dashboard::default()
     };
 
-    // The whole organization's customers by status come from their counts; one employee's
-    // from the (organization, assigned_to, status, created_at) index.
+    // The whole organization's customers come from their counts by status and by quarter hour
+    // of creation; one employee's from the (organization, assigned_to, status, created_at) index.
     let sql = match scope {
         Scope::All => {
             let mut sql = Sql::default();
-            let (org, since) = (sql.arg(Arg::Int(org_id)), sql.arg(Arg::Time(month_start)));
+            let org = sql.arg(Arg::Int(org_id));
+            let slot = |t: DateTime<Utc>| Arg::Int(t.timestamp().div_euclid(900));
+            let (s0, s1) = (sql.arg(slot(month_start)), sql.arg(slot(month_end)));
             sql.push(&format!(
                 "select (select cast(coalesce(sum(n), 0) as bigint) from customer_counts where organization_id = {org}),
                         (select cast(coalesce(sum(n), 0) as bigint) from customer_counts
                          where organization_id = {org} and status = 'active'),
-                        (select count(*) from customers where organization_id = {org} and created_at >= {since})"
+                        (select cast(coalesce(sum(n), 0) as bigint) from customer_created
+                         where organization_id = {org} and slot >= {s0} and slot < {s1})"
             ));
             sql
         }
         _ => {
             let mut sql = Sql::default();
-            let since = sql.arg(Arg::Time(month_start));
-            let columns =
-                ["count(*)".to_owned(), count_if("c.status = 'active'"), count_if(&format!("c.created_at >= {since}"))];
+            let (t0, t1) = (sql.arg(Arg::Time(month_start)), sql.arg(Arg::Time(month_end)));
+            let columns = [
+                "count(*)".to_owned(),
+                count_if("c.status = 'active'"),
+                count_if(&format!("c.created_at >= {t0} and c.created_at < {t1}")),
+            ];
             scoped(sql, &columns, "customers c", org_id, scope, repo::customers::restrict)
         }
     };
