@@ -312,8 +312,9 @@ fn status_of(kind: StageKind) -> DealStatus {
 }
 
 /// Creates a deal and returns its id. The status follows the stage (a won or lost stage also
-/// sets the actual close date to today in the organization's time zone). `pipeline_id`/`stage_id` of 0 pick the defaults (see
-/// [`place`]); a customer or stage that is not the organization's is a 422 naming the field.
+/// sets the actual close date to today in the organization's time zone). `pipeline_id`/
+/// `stage_id` of 0 pick the defaults (see [`place`]); a customer or stage that is not the
+/// organization's is a 422 naming the field.
 /// `lead_id` links the deal to the lead it was converted from.
 #[tracing::instrument(skip(conn, fields))]
 pub async fn create(
