@@ -358,3 +358,24 @@ export async function apiPost(p, apiPath, form, { expect = 200 } = {}) {
   if (expect !== null) assert.equal(res.status(), expect, `POST ${apiPath} answered ${res.status()}: ${text}`);
   return { status: res.status(), body };
 }
+
+// ---- offline (public/sw.js, public/offline.js) ----
+
+/** Console errors that going offline causes on purpose: failed loads and the outbox's 503. */
+export const OFFLINE_NOISE = /ERR_INTERNET_DISCONNECTED|ERR_FAILED|status of 503|Failed to fetch/;
+
+/** Waits until the service worker controls the page (it claims pages when it activates). */
+export async function waitForServiceWorker(p) {
+  await p.page.evaluate(() => navigator.serviceWorker.ready);
+  await p.until(() => p.page.evaluate(() => !!navigator.serviceWorker.controller), 'the service worker controls the page');
+}
+
+/** Full page load of `path`, online, and waits until the service worker has saved it. */
+export async function visitSaved(p, path) {
+  await p.goto(path);
+  await p.until(() => p.page.evaluate((url) => caches.match(url).then(Boolean), p.url(path)), `${path} is saved for offline use`);
+}
+
+/** The "Pending changes" panel (the outbox) and the offline banner. */
+export const outboxPanel = (p) => p.page.locator('section.outbox');
+export const offlineBanner = (p) => p.page.locator('.offline-banner');

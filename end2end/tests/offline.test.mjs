@@ -4,27 +4,12 @@
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { apiGet, apiPost, closeBrowser, createCustomerViaForm, signUp, unique, withPage } from './helpers.mjs';
+import {
+  apiGet, apiPost, closeBrowser, createCustomerViaForm, OFFLINE_NOISE, offlineBanner, outboxPanel,
+  signUp, unique, visitSaved, waitForServiceWorker, withPage,
+} from './helpers.mjs';
 
 after(closeBrowser);
-
-/** Console errors that going offline causes on purpose: failed loads and the outbox's 503. */
-const OFFLINE_NOISE = /ERR_INTERNET_DISCONNECTED|ERR_FAILED|status of 503|Failed to fetch/;
-
-/** Waits until the service worker controls the page (it claims pages when it activates). */
-async function waitForServiceWorker(p) {
-  await p.page.evaluate(() => navigator.serviceWorker.ready);
-  await p.until(() => p.page.evaluate(() => !!navigator.serviceWorker.controller), 'the service worker controls the page');
-}
-
-/** Full page load of `path`, online, and waits until the service worker has saved it. */
-async function visit(p, path) {
-  await p.goto(path);
-  await p.until(() => p.page.evaluate((url) => caches.match(url).then(Boolean), p.url(path)), `${path} is saved for offline use`);
-}
-
-const outbox = (p) => p.page.locator('section.outbox');
-const banner = (p) => p.page.locator('.offline-banner');
 
 test('offline: banner, saved pages, a create queued and sent on reconnect, a refused create kept', async (t) => {
   await withPage(t, { name: 'offline-outbox' }, async (p) => {
@@ -33,24 +18,24 @@ test('offline: banner, saved pages, a create queued and sent on reconnect, a ref
     await signUp(p);
     await waitForServiceWorker(p);
 
-    await visit(p, '/customers/new');
+    await visitSaved(p, '/customers/new');
     const savedName = `Saved Sam ${tag}`;
     const id = await createCustomerViaForm(p, { name: savedName });
-    await visit(p, '/customers');
-    await visit(p, `/customers/${id}`);
+    await visitSaved(p, '/customers');
+    await visitSaved(p, `/customers/${id}`);
     p.assertNoConsoleErrors({ where: 'online, before going offline' });
 
     // The network drops: the banner says so.
     await p.context.setOffline(true); // for the page and its service worker alike
-    await banner(p).filter({ hasText: 'You are offline' }).waitFor();
+    await offlineBanner(p).filter({ hasText: 'You are offline' }).waitFor();
 
     // Recently viewed list and record open, marked as saved copies.
     await p.goto('/customers');
     await page.locator('table.table tbody').getByRole('link', { name: savedName }).waitFor();
-    await banner(p).filter({ hasText: /copy saved .* may be out of date/ }).waitFor();
+    await offlineBanner(p).filter({ hasText: /copy saved .* may be out of date/ }).waitFor();
     await p.goto(`/customers/${id}`);
     await page.getByRole('heading', { level: 1 }).filter({ hasText: savedName }).waitFor();
-    await banner(p).filter({ hasText: 'may be out of date' }).waitFor();
+    await offlineBanner(p).filter({ hasText: 'may be out of date' }).waitFor();
 
     // A page never opened: the offline page, not the browser's error page.
     await page.goto(p.url('/leads'));
@@ -63,21 +48,21 @@ test('offline: banner, saved pages, a create queued and sent on reconnect, a ref
     await page.getByRole('button', { name: 'Create customer' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved offline' }).waitFor();
     assert.equal(await page.locator('#f-name').inputValue(), queuedName);
-    await outbox(p).getByRole('heading', { name: 'Pending changes (1)' }).waitFor();
-    await outbox(p).locator('.outbox-pending', { hasText: `New customer “${queuedName}”` }).waitFor();
+    await outboxPanel(p).getByRole('heading', { name: 'Pending changes (1)' }).waitFor();
+    await outboxPanel(p).locator('.outbox-pending', { hasText: `New customer “${queuedName}”` }).waitFor();
 
     // And one the server will refuse (a negative credit limit).
     const refusedName = `Refused Rita ${tag}`;
     await page.locator('#f-name').fill(refusedName);
     await page.locator('#f-credit_limit').fill('-5');
     await page.getByRole('button', { name: 'Create customer' }).click();
-    await outbox(p).getByRole('heading', { name: 'Pending changes (2)' }).waitFor();
+    await outboxPanel(p).getByRole('heading', { name: 'Pending changes (2)' }).waitFor();
     await p.screenshot('offline-pending');
 
     // Back online: sent in order; the refusal stays, with the input and the server's reason.
     await p.context.setOffline(false);
-    await outbox(p).locator('.outbox-sent', { hasText: queuedName }).waitFor({ timeout: 20_000 });
-    const refused = outbox(p).locator('.outbox-refused', { hasText: refusedName });
+    await outboxPanel(p).locator('.outbox-sent', { hasText: queuedName }).waitFor({ timeout: 20_000 });
+    const refused = outboxPanel(p).locator('.outbox-refused', { hasText: refusedName });
     await refused.getByRole('alert').filter({ hasText: 'some fields need attention' }).waitFor();
     assert.equal(await refused.locator('input[name="name"]').inputValue(), refusedName);
     assert.equal(await refused.locator('input[name="credit_limit"]').inputValue(), '-5');
@@ -90,9 +75,9 @@ test('offline: banner, saved pages, a create queued and sent on reconnect, a ref
     // Corrected and sent again from the outbox.
     await refused.locator('input[name="credit_limit"]').fill('500');
     await refused.getByRole('button', { name: 'Send again' }).click();
-    await outbox(p).locator('.outbox-sent', { hasText: refusedName }).waitFor();
+    await outboxPanel(p).locator('.outbox-sent', { hasText: refusedName }).waitFor();
     assert.equal((await apiGet(p, '/api/customers/list', { search: refusedName })).count, 1);
-    await p.until(async () => (await outbox(p).locator('.outbox-refused, .outbox-pending').count()) === 0, 'the outbox is empty');
+    await p.until(async () => (await outboxPanel(p).locator('.outbox-refused, .outbox-pending').count()) === 0, 'the outbox is empty');
 
     p.takeExpectedConsoleErrors(OFFLINE_NOISE);
     p.assertNoConsoleErrors({ where: 'after the offline round trip' });
@@ -106,22 +91,22 @@ test('offline: an edit of a record someone else changed meanwhile answers 409, t
     await signUp(p);
     await waitForServiceWorker(p);
     const { body: customer } = await apiPost(p, '/api/customers/create', { name: `Conflict Cora ${tag}` });
-    await visit(p, `/customers/${customer.id}`);
+    await visitSaved(p, `/customers/${customer.id}`);
 
     await p.context.setOffline(true); // for the page and its service worker alike
-    await banner(p).filter({ hasText: 'You are offline' }).waitFor();
+    await offlineBanner(p).filter({ hasText: 'You are offline' }).waitFor();
     const edit = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'Edit' }) });
     const city = `Offline City ${tag}`;
     await edit.locator('#f-city').fill(city);
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('status').filter({ hasText: 'Saved offline' }).waitFor();
-    await outbox(p).locator('.outbox-pending', { hasText: `Changes to customer #${customer.id}` }).waitFor();
+    await outboxPanel(p).locator('.outbox-pending', { hasText: `Changes to customer #${customer.id}` }).waitFor();
 
     // Someone else saves the customer meanwhile (another session, not offline).
     await apiPost(p, '/api/customers/update', { id: customer.id, version: customer.version, name: customer.name, phone: '+1 555 0100' });
 
     await p.context.setOffline(false);
-    const refused = outbox(p).locator('.outbox-refused', { hasText: `Changes to customer #${customer.id}` });
+    const refused = outboxPanel(p).locator('.outbox-refused', { hasText: `Changes to customer #${customer.id}` });
     await refused.getByRole('alert').filter({ hasText: 'changed by someone else' }).waitFor({ timeout: 20_000 });
     assert.equal(await refused.locator('input[name="city"]').inputValue(), city, 'the offline input is kept');
     const now = await apiGet(p, '/api/customers/get', { id: customer.id });
