@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/lib.sh
 
 SECONDS_PER_RUN=${BENCH_SECONDS:-15}
 PG_URL=${BENCH_PG_URL:-${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}}
@@ -33,9 +34,6 @@ fi
 [ -x target/release/too-good-crm ] && ls target/site/pkg/too-good-crm.*.wasm >/dev/null 2>&1 || cargo leptos build --release
 
 SERVER_PID=""
-stop_server() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; fi
-}
 trap stop_server EXIT
 
 # Starts the server on $DATABASE_URL; sets STARTUP_MS to the time until /healthz answered.
@@ -52,25 +50,6 @@ start_server() {
     sleep 0.05
   done
   echo "server did not start; see $OUT/server-$BACKEND.log" >&2; exit 1
-}
-
-# Registers a user with an organization; prints "token org_id".
-register() {
-  local email=$1 org=$2 token
-  token=$(curl -fsS -X POST "$BASE/api/auth/register" \
-    --data-urlencode "email=$email" --data-urlencode "password=bench-password" \
-    --data-urlencode "first_name=Bench" --data-urlencode "organization_name=$org" | sed -E 's/.*"token":"([^"]+)".*/\1/')
-  echo "$token $(curl -fsS -H "Authorization: Bearer $token" "$BASE/api/organizations/mine" | sed -E 's/^\{"id":([0-9]+).*/\1/')"
-}
-
-# seed WHAT ORG COUNT: runs bench/seed_WHAT_<backend>.sql (WHAT: customers or deals).
-seed() {
-  local what=$1 org=$2 count=$3
-  if [ "$BACKEND" = sqlite ]; then
-    sed "s/:count/$count/g; s/:org/$org/g" "bench/seed_${what}_sqlite.sql" | sqlite3 "$DB_FILE"
-  else
-    sed "s/:count/$count/g; s/:org/$org/g" "bench/seed_${what}_postgres.sql" | psql -q "$DATABASE_URL" >/dev/null
-  fi
 }
 
 # Runs wrk; appends "| name | req/s | p50 | p99 | errors |" to the table.

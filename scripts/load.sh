@@ -23,6 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/lib.sh
 
 SECONDS_PER_STEP=${LOAD_SECONDS:-10}
 read -r -a STEPS <<<"${LOAD_STEPS:-1 2 4 8 16 32 64 128}"
@@ -55,9 +56,6 @@ fi
 [ -x target/release/too-good-crm ] || cargo leptos build --release
 
 SERVER_PID=""
-stop_server() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; fi
-}
 trap stop_server EXIT
 
 # Starts the server on $DATABASE_URL (registrations are not rate-limited here: one client
@@ -78,16 +76,6 @@ sql() {
   if [ "$BACKEND" = sqlite ]; then sqlite3 -separator ' ' "$DB_FILE" "$1"; else psql -qAtF ' ' "$DATABASE_URL" -c "$1"; fi
 }
 
-# seed WHAT ORG COUNT: runs bench/seed_WHAT_<backend>.sql (WHAT: customers or deals), as scripts/bench.sh.
-seed() {
-  local what=$1 org=$2 count=$3
-  if [ "$BACKEND" = sqlite ]; then
-    sed "s/:count/$count/g; s/:org/$org/g" "bench/seed_${what}_sqlite.sql" | sqlite3 "$DB_FILE"
-  else
-    sed "s/:count/$count/g; s/:org/$org/g" "bench/seed_${what}_postgres.sql" | psql -q "$DATABASE_URL" >/dev/null
-  fi
-}
-
 # post TOKEN PATH ARGS...: a form POST through the API that must succeed; prints the answer.
 post() {
   local token=$1 path=$2
@@ -99,11 +87,7 @@ post() {
 # import, activities by the API) and prints "token org_id".
 seed_org() {
   local n=$1 token org first i imported
-  token=$(curl -fsS -X POST "$BASE/api/auth/register" \
-    --data-urlencode "email=load$n@example.com" --data-urlencode "password=load-password" \
-    --data-urlencode "first_name=Load" --data-urlencode "last_name=Owner $n" \
-    --data-urlencode "organization_name=Load $n" | sed -E 's/.*"token":"([^"]+)".*/\1/')
-  org=$(curl -fsS -H "Authorization: Bearer $token" "$BASE/api/organizations/mine" | sed -E 's/^\{"id":([0-9]+).*/\1/')
+  read -r token org < <(register "load$n@example.com" "Load $n")
   seed customers "$org" "$CUSTOMERS"
   seed deals "$org" 500
   { echo "first_name,last_name,email,company,source,status,score,estimated_value"

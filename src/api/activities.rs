@@ -190,13 +190,9 @@ pub async fn overdue_activities() -> Result<Vec<Activity>, AppError> {
     let caller = ctx::caller().await?;
     let member = caller.require("activities", "view")?;
     let mut conn = state.db.read().await?;
-    crate::server::repo::activities::overdue(
-        &mut conn,
-        member.org_id,
-        member.scope("activities"),
-        crate::server::repo::now(),
-    )
-    .await
+    let now = crate::server::repo::now();
+    let today = crate::server::repo::organizations::zone(&mut conn, member.org_id).await?.date_of(now);
+    crate::server::repo::activities::overdue(&mut conn, member.org_id, member.scope("activities"), now, today).await
 }
 
 /// Counts by type and status, overdue, and completed today, within the caller's scope.
@@ -235,7 +231,7 @@ pub async fn get_my_day() -> Result<MyDay, AppError> {
     let (start, end) = (zone.start_of(day), zone.start_of(day + chrono::Duration::days(1)));
     let mut today = repo::activities::scheduled_between(&mut conn, member.org_id, mine, start, end).await?;
     today.extend(repo::activities::due_on(&mut conn, member.org_id, mine, day).await?);
-    let overdue = repo::activities::overdue(&mut conn, member.org_id, mine, now)
+    let overdue = repo::activities::overdue(&mut conn, member.org_id, mine, now, day)
         .await?
         .into_iter()
         .filter(|a| !today.iter().any(|t| t.id == a.id))

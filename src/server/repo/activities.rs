@@ -383,15 +383,16 @@ pub(crate) fn push_overdue(sql: &mut Sql, now: DateTime<Utc>, today: NaiveDate) 
     sql.push(&format!(" and (a.scheduled_at < {at} or (a.scheduled_at is null and a.due_date < {today}))"));
 }
 
-/// Open activities past their time (or a task's due date), oldest first (at most 200).
+/// Open activities past their time (or a task's due date before `today`, the organization's
+/// local date at `now`), oldest first (at most 200).
 #[tracing::instrument(skip(conn))]
 pub async fn overdue(
     conn: &mut Conn,
     org_id: i64,
     scope: Scope,
     now: DateTime<Utc>,
+    today: NaiveDate,
 ) -> Result<Vec<Activity>, AppError> {
-    let today = super::organizations::zone(conn, org_id).await?.date_of(now);
     let mut sql = Sql::new("select a.id from activities a");
     sql.push_with(" where a.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
