@@ -152,16 +152,7 @@ const SELECT: &str = "select a.id, a.activity_type, a.subject, a.description, a.
 
 /// Limits a query on `activities a` to what the caller may see.
 pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
-    match scope {
-        Scope::All => {}
-        Scope::AssignedTo(Some(employee)) => {
-            sql.push_with(" and a.assigned_to = ?", Arg::Int(employee));
-        }
-        // The portal never shows staff records.
-        Scope::AssignedTo(None) | Scope::OfCustomer(_) => {
-            sql.push(" and 1 = 0");
-        }
-    }
+    super::restrict(sql, scope, " and a.assigned_to = ?", None);
 }
 
 /// `where` clause for the organization, the caller's scope and the filters (shared by the

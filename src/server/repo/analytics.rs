@@ -58,15 +58,7 @@ fn scoped(
 /// The caller's scope over a table of totals `t` kept per assignee (0: unassigned), as
 /// `repo::deals::restrict` limits the deals themselves.
 fn restrict_totals(sql: &mut Sql, scope: Scope) {
-    match scope {
-        Scope::All => {}
-        Scope::AssignedTo(Some(employee)) => {
-            sql.push_with(" and t.assignee = ?", Arg::Int(employee));
-        }
-        Scope::AssignedTo(None) | Scope::OfCustomer(_) => {
-            sql.push(" and 1 = 0");
-        }
-    }
+    super::restrict(sql, scope, " and t.assignee = ?", None);
 }
 
 /// Where a completed incoming payment falls: its payment date, else the day it was processed

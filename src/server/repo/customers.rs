@@ -106,18 +106,7 @@ fn filtered(mut sql: Sql, search: &Search, org_id: i64, scope: Scope, filter: &C
 
 /// Limits a query on `customers c` to what the caller may see.
 pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
-    match scope {
-        Scope::All => {}
-        Scope::AssignedTo(Some(employee)) => {
-            sql.push_with(" and c.assigned_to = ?", Arg::Int(employee));
-        }
-        Scope::AssignedTo(None) => {
-            sql.push(" and 1 = 0");
-        }
-        Scope::OfCustomer(customer) => {
-            sql.push_with(" and c.id = ?", Arg::Int(customer));
-        }
-    }
+    super::restrict(sql, scope, " and c.assigned_to = ?", Some(" and c.id = ?"));
 }
 
 /// One page of customers, and how many match in all.

@@ -104,16 +104,7 @@ const SELECT: &str = "select d.id, d.title, d.description, d.customer_id, d.pipe
 
 /// Limits a query on `deals d` to what the caller may see.
 pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
-    match scope {
-        Scope::All => {}
-        Scope::AssignedTo(Some(employee)) => {
-            sql.push_with(" and d.assigned_to = ?", Arg::Int(employee));
-        }
-        // The portal never shows staff records.
-        Scope::AssignedTo(None) | Scope::OfCustomer(_) => {
-            sql.push(" and 1 = 0");
-        }
-    }
+    super::restrict(sql, scope, " and d.assigned_to = ?", None);
 }
 
 /// `where` clause for the organization, the caller's scope and the filters (shared by the

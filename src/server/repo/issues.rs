@@ -99,18 +99,7 @@ const SELECT: &str = "select i.id, i.number, i.title, i.description, i.priority,
 
 /// Limits a query on `issues i` to what the caller may see.
 pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
-    match scope {
-        Scope::All => {}
-        Scope::AssignedTo(Some(employee)) => {
-            sql.push_with(" and i.assigned_to = ?", Arg::Int(employee));
-        }
-        Scope::AssignedTo(None) => {
-            sql.push(" and 1 = 0");
-        }
-        Scope::OfCustomer(customer) => {
-            sql.push_with(" and i.customer_id = ?", Arg::Int(customer));
-        }
-    }
+    super::restrict(sql, scope, " and i.assigned_to = ?", Some(" and i.customer_id = ?"));
 }
 
 fn filtered(mut sql: Sql, backend: Backend, org_id: i64, scope: Scope, filter: &IssueFilter) -> Sql {

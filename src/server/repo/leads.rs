@@ -119,16 +119,7 @@ fn filtered(mut sql: Sql, org_id: i64, scope: Scope, filter: &LeadFilter) -> Sql
 
 /// Limits a query on `leads l` to what the caller may see.
 pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
-    match scope {
-        Scope::All => {}
-        Scope::AssignedTo(Some(employee)) => {
-            sql.push_with(" and l.assigned_to = ?", Arg::Int(employee));
-        }
-        // The portal never shows staff records.
-        Scope::AssignedTo(None) | Scope::OfCustomer(_) => {
-            sql.push(" and 1 = 0");
-        }
-    }
+    super::restrict(sql, scope, " and l.assigned_to = ?", None);
 }
 
 /// The column behind a sortable field name of `lead::SORTABLE`.

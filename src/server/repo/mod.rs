@@ -24,6 +24,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::domain::list::ListParams;
 use crate::error::AppError;
 use crate::on;
+use crate::server::auth::caller::Scope;
 use crate::server::db::{Backend, Conn};
 
 /// A value bound to a dynamically built query.
@@ -104,6 +105,25 @@ pub async fn page_of_ids(
         on!(conn, c => bind_args!(sqlx::query_scalar::<_, i64>(&sql.text), &sql.args).fetch_one(c).await?)
     };
     Ok((ids, total))
+}
+
+/// Narrows a query to the records `scope` lets the caller see. `assigned`: the condition, with
+/// one `?` for the employee, that a record is the caller's (` and d.assigned_to = ?`);
+/// `of_customer`: the same for a portal customer's own records, `None` for the kinds of record
+/// the portal never shows.
+pub(crate) fn restrict(sql: &mut Sql, scope: Scope, assigned: &str, of_customer: Option<&str>) {
+    match (scope, of_customer) {
+        (Scope::All, _) => {}
+        (Scope::AssignedTo(Some(employee)), _) => {
+            sql.push_with(assigned, Arg::Int(employee));
+        }
+        (Scope::OfCustomer(customer), Some(condition)) => {
+            sql.push_with(condition, Arg::Int(customer));
+        }
+        (Scope::AssignedTo(None) | Scope::OfCustomer(_), _) => {
+            sql.push(" and 1 = 0");
+        }
+    }
 }
 
 /// How a list's `search` narrows its rows.

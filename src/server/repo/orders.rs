@@ -135,18 +135,7 @@ const SELECT: &str = "select o.id, o.number, o.title, o.description, o.order_typ
 
 /// Limits a query on `orders o` to what the caller may see.
 pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
-    match scope {
-        Scope::All => {}
-        Scope::AssignedTo(Some(employee)) => {
-            sql.push_with(" and o.assigned_to = ?", Arg::Int(employee));
-        }
-        Scope::AssignedTo(None) => {
-            sql.push(" and 1 = 0");
-        }
-        Scope::OfCustomer(customer) => {
-            sql.push_with(" and o.customer_id = ?", Arg::Int(customer));
-        }
-    }
+    super::restrict(sql, scope, " and o.assigned_to = ?", Some(" and o.customer_id = ?"));
 }
 
 fn filtered(mut sql: Sql, backend: Backend, org_id: i64, scope: Scope, filter: &OrderFilter) -> Sql {

@@ -106,21 +106,12 @@ const SELECT: &str = "select p.id, p.number, p.order_id, p.vendor_id, p.customer
 /// Limits a query on `payments p` to what the caller may see: without `view_all`, the
 /// payments of orders assigned to them.
 pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
-    match scope {
-        Scope::All => {}
-        Scope::AssignedTo(Some(employee)) => {
-            sql.push_with(
-                " and p.order_id in (select so.id from orders so where so.assigned_to = ?)",
-                Arg::Int(employee),
-            );
-        }
-        Scope::AssignedTo(None) => {
-            sql.push(" and 1 = 0");
-        }
-        Scope::OfCustomer(customer) => {
-            sql.push_with(" and p.customer_id = ?", Arg::Int(customer));
-        }
-    }
+    super::restrict(
+        sql,
+        scope,
+        " and p.order_id in (select so.id from orders so where so.assigned_to = ?)",
+        Some(" and p.customer_id = ?"),
+    );
 }
 
 fn filtered(
