@@ -102,15 +102,6 @@ pub struct Activity {
     pub version: i64,
 }
 
-impl Activity {
-    /// Whether it is still open and its time (or a task's due date) has passed.
-    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
-        self.fields.status.is_open()
-            && (self.fields.scheduled_at.is_some_and(|t| t < now)
-                || self.fields.due_date.is_some_and(|d| d < now.date_naive()))
-    }
-}
-
 /// The editable fields of an activity, validated. Type-specific fields are `None` (or empty,
 /// or `false`) unless the activity is of their type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -856,30 +847,5 @@ mod tests {
         assert_eq!(validate_days(None).unwrap(), 7);
         assert_eq!(validate_days(Some("30")).unwrap(), 30);
         assert!(validate_days(Some("0")).is_err());
-    }
-
-    #[test]
-    fn open_activities_past_their_time_or_due_date_are_overdue() {
-        let now = DateTime::parse_from_rfc3339("2026-05-10T12:00:00Z").unwrap().with_timezone(&Utc);
-        let mut a = Activity {
-            id: 1,
-            fields: create(input("task", "T")).unwrap(),
-            completed_at: None,
-            assigned_to_name: None,
-            customer_name: None,
-            lead_name: None,
-            deal_title: None,
-            created_by: None,
-            created_by_name: None,
-            updated_by: None,
-            created_at: now,
-            updated_at: now,
-            version: 1,
-        };
-        assert!(!a.is_overdue(now));
-        a.fields.due_date = NaiveDate::from_ymd_opt(2026, 5, 9);
-        assert!(a.is_overdue(now));
-        a.fields.status = ActivityStatus::Completed;
-        assert!(!a.is_overdue(now));
     }
 }
