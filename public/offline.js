@@ -3,7 +3,10 @@
 // - an "offline" banner while the network or the server is unreachable, which also says when
 //   the page or its data is a saved copy that may be out of date;
 // - "Pending changes": the outbox of changes made offline, with the server's refusals shown
-//   with what the user typed, to correct and send again or to discard;
+//   with what the user typed, to correct and send again or to discard (an edit someone else
+//   changed meanwhile can instead be applied to the record's current version);
+// - tells the service worker which fields each edit form's submission changed, so that an
+//   edit queued offline sends only those;
 // - while offline, links load whole pages (the service worker has them saved), and while
 //   online, pages reached inside the app are saved too;
 // - reloads when a server of another version answers (a new deploy).
@@ -95,7 +98,8 @@
     const form = element('form', { className: 'outbox-form' });
     for (const [name, value] of fields) {
       const problems = change.refusal.details?.[name];
-      if (HIDDEN_FIELDS.includes(name) || (!value && !problems)) continue;
+      const shown = change.changed ? change.changed.includes(name) : Boolean(value);
+      if (HIDDEN_FIELDS.includes(name) || (!shown && !problems)) continue;
       const input = element(value.length > 60 ? 'textarea' : 'input', { name, value });
       form.append(element('label', {}, [
         element('span', { textContent: name.replaceAll('_', ' ') }),
@@ -105,16 +109,28 @@
     }
     const discard = element('button', { type: 'button', className: 'button', textContent: 'Discard' });
     discard.addEventListener('click', () => post({ type: 'discard', id: change.id }));
+    // A stale edit whose changed fields are known can go on top of what someone else saved.
+    const stale = change.refusal.status === 409 && change.changed;
+    const apply = stale ? element('button', { type: 'button', className: 'button', textContent: 'Apply my changes to the current version' }) : null;
     form.append(element('div', { className: 'form-actions' }, [
       element('button', { type: 'submit', className: 'button primary', textContent: 'Send again' }),
+      apply ?? '',
       discard,
       fields.get('id') ? element('a', { href: recordPath(change.url, fields.get('id')), textContent: 'Open the record' }) : '',
     ]));
+    const send = (current) => {
+      const body = new URLSearchParams(fields);
+      const changed = [];
+      for (const [name, value] of new FormData(form)) {
+        if (value !== fields.get(name)) changed.push(name);
+        body.set(name, value);
+      }
+      post({ type: 'retry', id: change.id, body: body.toString(), changed, current });
+    };
+    apply?.addEventListener('click', () => send(true));
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      const body = new URLSearchParams(fields);
-      for (const [name, value] of new FormData(form)) body.set(name, value);
-      post({ type: 'retry', id: change.id, body: body.toString() });
+      send(false);
     });
     return form;
   }
@@ -150,6 +166,7 @@
   function refusal(answer) {
     if (answer.status === 422) return 'some fields need attention.';
     if (answer.status === 404) return 'the record no longer exists or is not visible to you. Your values are below.';
+    if (answer.status === 409) return `${answer.error || 'it was changed by someone else'}. Open the record to see what changed; your values are below.`;
     return `${answer.error || `the server answered ${answer.status}`}. Your values are below.`;
   }
 
@@ -159,6 +176,43 @@
     if (props.ariaLabel) node.setAttribute('aria-label', props.ariaLabel);
     node.append(...children);
     return node;
+  }
+
+  // ---- edits: which fields the user changed ----
+
+  // An edit form (one with the record's `id` and `version`) tells the service worker, before its
+  // request leaves, which fields differ from what the page showed: queued offline, the edit
+  // sends only those, so a second edit made on the same saved page cannot undo the first.
+  // (Capture phase: this runs before the app's own submit handler sends the request.)
+  addEventListener('submit', (event) => {
+    const form = event.target;
+    const [id, version] = ['id', 'version'].map((name) => form.elements?.namedItem(name)?.value);
+    if (!id || !version || !worker.controller) return;
+    const url = new URL(form.getAttribute('action') || location.href, location.href).pathname;
+    worker.controller.postMessage({ type: 'edited', url, id, version, changed: changedFields(form) });
+  }, true);
+
+  /** The names of the form's fields whose value is not the one the page was rendered with. */
+  function changedFields(form) {
+    const names = new Set();
+    for (const field of form.elements) {
+      if (!field.name || field.type === 'hidden' || field.disabled) continue;
+      if (field.type === 'checkbox' || field.type === 'radio') {
+        if (field.checked !== field.defaultChecked) names.add(field.name);
+      } else if (field instanceof HTMLSelectElement) {
+        if ([...field.options].some((option) => option.selected !== defaultSelected(field, option))) names.add(field.name);
+      } else if ('defaultValue' in field && field.value !== field.defaultValue) {
+        names.add(field.name);
+      }
+    }
+    return [...names];
+  }
+
+  /** Whether `option` was selected as rendered (a single select with none marked shows its first). */
+  function defaultSelected(select, option) {
+    const marked = [...select.options].filter((o) => o.defaultSelected);
+    if (select.multiple) return option.defaultSelected;
+    return option === (marked.at(-1) ?? select.options[0]);
   }
 
   // ---- offline navigation, saving pages reached inside the app ----

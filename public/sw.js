@@ -7,6 +7,11 @@
 //   in an outbox in IndexedDB and sends them in order when the connection returns. A change the
 //   server refuses stays in the outbox with the server's answer until the user sends it again
 //   or discards it: nothing is dropped silently.
+// - An edit queued offline sends only the fields the user changed (offline.js says which), so a
+//   second edit made on the same saved page does not undo the first; it carries the version the
+//   user edited, moved on past the versions this browser's own edits produced, so it answers 409
+//   only when someone else changed the record. After a 409 the user may apply their changes to
+//   the current version.
 // - Tells the page which version of the server answered (offline.js reloads on a new one).
 
 const VERSION = new URL(self.location.href).searchParams.get('v') || 'dev';
@@ -44,9 +49,11 @@ self.addEventListener('fetch', (event) => {
   } else if (request.method === 'POST' && QUEUEABLE.test(url.pathname)) {
     event.respondWith(sendOrQueue(event));
   } else if (request.method === 'POST' && url.pathname === '/api/auth/logout') {
-    // The saved pages are the signed-in user's: they go with the session.
+    // The saved pages and the versions their edits produced are the signed-in user's: they go
+    // with the session.
     event.respondWith(fetch(request).then(async (response) => {
       await caches.delete(PAGES);
+      await versions('readwrite', (store) => store.clear()).catch(() => {});
       return response;
     }));
   }
@@ -59,7 +66,8 @@ self.addEventListener('message', (event) => {
     remember: () => fetch(message.url).then((response) => save(message.url, response)),
     outbox: () => broadcast(),
     replay: () => replay(),
-    retry: () => retry(message.id, message.body),
+    edited: async () => noteEdit(message),
+    retry: () => retry(message),
     discard: () => outbox('readwrite', (store) => store.delete(message.id)).then(broadcast),
   };
   const handler = handlers[message.type];
@@ -141,21 +149,27 @@ async function offlinePage() {
 async function sendOrQueue(event) {
   const { request } = event;
   const body = await request.clone().text();
+  const url = new URL(request.url).pathname;
+  const contentType = request.headers.get('content-type') || 'application/x-www-form-urlencoded';
   await replay();
   const waiting = (await changes()).some((c) => c.state === 'pending');
   if (!waiting) {
     try {
       const response = await fetch(request);
       tell(event.clientId, { type: 'version', version: response.headers.get('x-app-version') });
+      takeEdit(url, body);
+      event.waitUntil(rememberVersion(url, body, response.clone()).catch(() => {}));
       return response;
     } catch {
       // offline: queued below
     }
   }
   const change = {
-    url: new URL(request.url).pathname,
-    contentType: request.headers.get('content-type') || 'application/x-www-form-urlencoded',
+    url,
+    contentType,
     body,
+    // The fields the user changed (an edit form's, when offline.js said): only those are sent.
+    changed: contentType.startsWith('application/x-www-form-urlencoded') ? await takeEdit(url, body, true) : null,
     queuedAt: new Date().toISOString(),
     state: 'pending',
     refusal: null,
@@ -186,17 +200,19 @@ async function sendPending() {
   let changed = false;
   for (const change of await changes()) {
     if (change.state !== 'pending') continue;
+    const body = await outgoing(change);
     let response;
     try {
       response = await fetch(change.url, {
         method: 'POST',
-        body: change.body,
+        body,
         headers: { 'content-type': change.contentType, accept: 'application/json' },
         credentials: 'same-origin',
       });
     } catch {
       break; // still offline
     }
+    await rememberVersion(change.url, body, response.clone()).catch(() => {});
     if (response.status >= 500) break; // the server is in trouble: try again later
     changed = true;
     const answer = await response.json().catch(() => ({ error: response.statusText }));
@@ -212,15 +228,114 @@ async function sendPending() {
   if (changed) await broadcast();
 }
 
-/** Sends a refused change again, with the fields the user corrected. */
-async function retry(id, body) {
+/**
+ * Sends a refused change again, with the fields the user corrected (`changed`: those they
+ * altered in the correction form). With `current`, an edit refused as stale (409) goes to the
+ * record's current version: the user's changed fields replace the ones someone else saved.
+ */
+async function retry({ id, body, changed = [], current = false }) {
   const change = await outbox('readonly', (store) => store.get(id));
   if (!change) return;
-  Object.assign(change, { body, state: 'pending', refusal: null });
+  const fields = new URLSearchParams(body);
+  if (current) {
+    const [, , resource] = change.url.split('/');
+    const response = await fetch(`/api/${resource}/get?id=${encodeURIComponent(fields.get('id'))}`, {
+      headers: { accept: 'application/json' },
+      credentials: 'same-origin',
+    });
+    const answer = await response.json().catch(() => ({ error: response.statusText }));
+    if (!response.ok) {
+      change.refusal = { status: response.status, ...answer };
+      await outbox('readwrite', (store) => store.put(change));
+      return broadcast();
+    }
+    fields.set('version', answer.version);
+  }
+  const all = change.changed && [...new Set([...change.changed, ...changed])];
+  Object.assign(change, { body: fields.toString(), changed: all, state: 'pending', refusal: null });
   await outbox('readwrite', (store) => store.put(change));
   await broadcast();
   await replay();
 }
+
+// ---- edits: the fields changed, the versions moved on ----
+
+/** Form fields an edit always sends: which record, the version edited, where to go next. */
+const EDIT_KEYS = ['id', 'version', 'next'];
+/** What offline.js said each edit form's submission changed (its request follows), by edit. */
+const edits = new Map();
+
+const editKey = (url, fields) => `${url}#${fields.get('id')}#${fields.get('version')}`;
+const isEdit = (url, fields) => url.endsWith('/update') && fields.has('id') && fields.has('version');
+
+function noteEdit({ url, id, version, changed }) {
+  if (edits.size > 100) edits.clear();
+  edits.set(editKey(url, new URLSearchParams({ id, version })), changed);
+}
+
+/**
+ * The fields changed by the edit in `body` (null when it is no edit or offline.js did not say),
+ * forgetting the note. With `wait`, gives the page's note a moment to arrive.
+ */
+async function takeEdit(url, body, wait = false) {
+  const fields = new URLSearchParams(body);
+  if (!isEdit(url, fields)) return null;
+  const key = editKey(url, fields);
+  for (let tries = 0; wait && !edits.has(key) && tries < 20; tries += 1) await sleep(25);
+  const changed = edits.get(key) ?? null;
+  edits.delete(key);
+  return changed;
+}
+
+/** The body to send for a queued change: an edit's changed fields only, at the latest version
+ *  this browser's own edits produced from the one the user edited. */
+async function outgoing(change) {
+  const fields = new URLSearchParams(change.body);
+  if (!change.changed || !isEdit(change.url, fields)) return change.body;
+  const body = new URLSearchParams();
+  for (const [name, value] of fields) {
+    if (EDIT_KEYS.includes(name) || change.changed.includes(name)) body.append(name, value);
+  }
+  let version = fields.get('version');
+  for (let hops = 0; hops < 100; hops += 1) {
+    const moved = await versions('readonly', (store) => store.get(versionKey(change.url, fields.get('id'), version)));
+    if (!moved) break;
+    version = moved.to;
+  }
+  body.set('version', version);
+  return body.toString();
+}
+
+const versionKey = (url, id, version) => `${url.split('/')[2]}#${id}#${version}`;
+
+/** After an edit went through: its record moved from the version sent to the one answered. */
+async function rememberVersion(url, body, response) {
+  const fields = new URLSearchParams(body);
+  if (!response.ok || !isEdit(url, fields)) return;
+  const answer = await response.json().catch(() => null);
+  if (answer?.version == null) return;
+  const month = 30 * 24 * 3600 * 1000;
+  const key = versionKey(url, fields.get('id'), fields.get('version'));
+  await versions('readwrite', (store) => store.put({ key, to: String(answer.version), at: Date.now() }));
+  await prune(month);
+}
+
+/** Forgets versions remembered longer ago than `age` milliseconds. */
+function prune(age) {
+  return versions('readwrite', (store) => {
+    const old = store.index('at').openCursor(IDBKeyRange.upperBound(Date.now() - age));
+    old.onsuccess = () => {
+      const cursor = old.result;
+      if (cursor) {
+        cursor.delete();
+        cursor.continue();
+      }
+    };
+    return old;
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---- the outbox in IndexedDB ----
 
@@ -228,24 +343,31 @@ let database = null;
 
 function openDatabase() {
   database ??= new Promise((resolve, reject) => {
-    const open = indexedDB.open('tgc-outbox', 1);
-    open.onupgradeneeded = () => open.result.createObjectStore('changes', { keyPath: 'id', autoIncrement: true });
+    const open = indexedDB.open('tgc-outbox', 2);
+    open.onupgradeneeded = (event) => {
+      if (event.oldVersion < 1) open.result.createObjectStore('changes', { keyPath: 'id', autoIncrement: true });
+      // Versions this browser's edits moved records to, by `resource#id#version before`.
+      if (event.oldVersion < 2) open.result.createObjectStore('versions', { keyPath: 'key' }).createIndex('at', 'at');
+    };
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => { database = null; reject(open.error); };
   });
   return database;
 }
 
-/** Runs `fn(store)` in a transaction on the outbox; resolves with its request's result. */
-async function outbox(mode, fn) {
+/** Runs `fn(store)` in a transaction on the store `name`; resolves with its request's result. */
+async function transaction(name, mode, fn) {
   const db = await openDatabase();
   return new Promise((resolve, reject) => {
-    const tx = db.transaction('changes', mode);
-    const request = fn(tx.objectStore('changes'));
+    const tx = db.transaction(name, mode);
+    const request = fn(tx.objectStore(name));
     tx.oncomplete = () => resolve(request.result);
     tx.onerror = () => reject(tx.error);
   });
 }
+
+const outbox = (mode, fn) => transaction('changes', mode, fn);
+const versions = (mode, fn) => transaction('versions', mode, fn);
 
 /** Every change in the outbox, oldest first. */
 function changes() {

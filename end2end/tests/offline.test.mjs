@@ -1,6 +1,7 @@
 // Offline support (public/sw.js, public/offline.js) with the network switched off and on:
 // the banner, saved pages, the outbox (queued, sent in order, refusals kept with the input),
-// a stale edit answered 409, and the reload when the server's version changes.
+// a stale edit answered 409, two edits of one record on its saved page, and the reload when the
+// server's version changes.
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -120,6 +121,71 @@ test('offline: an edit of a record someone else changed meanwhile answers 409, t
 
     p.takeExpectedConsoleErrors(OFFLINE_NOISE);
     p.assertNoConsoleErrors({ where: 'after the conflict' });
+  });
+});
+
+test('offline: two edits of one record on its saved page both apply; a stale one goes on the current version', async (t) => {
+  await withPage(t, { name: 'offline-two-edits' }, async (p) => {
+    const page = p.page;
+    const tag = unique();
+    await signUp(p);
+    await waitForServiceWorker(p);
+    const { body: customer } = await apiPost(p, '/api/customers/create', { name: `Twice Tess ${tag}`, city: 'Old City' });
+    const here = `/customers/${customer.id}`;
+    await visitSaved(p, here);
+    const edit = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'Edit' }) });
+    const saveOffline = async (count) => {
+      await edit.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByRole('status').filter({ hasText: 'Saved offline' }).waitFor();
+      await outboxPanel(p).getByRole('heading', { name: `Pending changes (${count})` }).waitFor();
+    };
+
+    await p.context.setOffline(true);
+    await offlineBanner(p).filter({ hasText: 'You are offline' }).waitFor();
+    await edit.locator('#f-phone').fill('+1 555 0101');
+    await saveOffline(1);
+
+    // The second edit is made on the page opened again from its saved copy: the old phone, the
+    // old version. Sending the whole form would put the old phone back.
+    await p.goto(here);
+    assert.equal(await edit.locator('#f-phone').inputValue(), '', 'the saved copy shows the phone before the first edit');
+    const city = `New City ${tag}`;
+    await edit.locator('#f-city').fill(city);
+    await saveOffline(2);
+
+    await p.context.setOffline(false);
+    await p.until(async () => (await outboxPanel(p).locator('.outbox-sent').count()) === 2, 'both edits sent', 20_000);
+    assert.equal(await outboxPanel(p).locator('.outbox-refused').count(), 0, 'the second edit is not taken for someone else\'s');
+    let now = await apiGet(p, '/api/customers/get', { id: customer.id });
+    assert.equal(now.phone, '+1 555 0101', 'the first edit stays');
+    assert.equal(now.city, city, 'the second edit applied');
+    assert.equal(now.version, customer.version + 2);
+
+    // Someone else changes the phone; an offline edit of the email on the old saved page is
+    // refused as stale, then applied on top of their change at the user's request.
+    await apiPost(p, '/api/customers/update', { id: customer.id, version: now.version, phone: '+1 555 0199' });
+    await p.context.setOffline(true);
+    await p.goto(here);
+    const email = `tess.${tag}@example.com`;
+    await edit.locator('#f-email').fill(email);
+    await saveOffline(1);
+    await p.context.setOffline(false);
+    const refused = outboxPanel(p).locator('.outbox-refused', { hasText: `Changes to customer #${customer.id}` });
+    await refused.getByRole('alert').filter({ hasText: 'changed by someone else' }).waitFor({ timeout: 20_000 });
+    assert.deepEqual(await refused.locator('input').evaluateAll((inputs) => inputs.map((i) => [i.name, i.value])), [['email', email]],
+      'the correction form shows the field the user changed');
+    assert.equal((await apiGet(p, '/api/customers/get', { id: customer.id })).email ?? null, null, 'the stale edit did not apply');
+    await p.screenshot('offline-stale-edit');
+    await refused.getByRole('button', { name: 'Apply my changes to the current version' }).click();
+    await outboxPanel(p).locator('.outbox-sent', { hasText: `Changes to customer #${customer.id}` }).waitFor();
+    await refused.waitFor({ state: 'detached' });
+    now = await apiGet(p, '/api/customers/get', { id: customer.id });
+    assert.equal(now.email, email, 'the user\'s change applied');
+    assert.equal(now.phone, '+1 555 0199', 'the other person\'s change stays');
+    assert.equal(now.city, city);
+
+    p.takeExpectedConsoleErrors(OFFLINE_NOISE);
+    p.assertNoConsoleErrors({ where: 'after the offline edits' });
   });
 });
 
