@@ -181,8 +181,8 @@
   // ---- edits: which fields the user changed ----
 
   // An edit form (one with the record's `id` and `version`) tells the service worker, before its
-  // request leaves, which fields differ from what the page showed: queued offline, the edit
-  // sends only those, so a second edit made on the same saved page cannot undo the first.
+  // request leaves, which fields the user changed on this page: queued offline, the edit sends
+  // only those, so a second edit made on the same saved page cannot undo the first.
   // (Capture phase: this runs before the app's own submit handler sends the request.)
   addEventListener('submit', (event) => {
     const form = event.target;
@@ -192,26 +192,39 @@
     worker.controller.postMessage({ type: 'edited', url, id, version, changed: changedFields(form) });
   }, true);
 
-  /** The names of the form's fields whose value is not the one the page was rendered with. */
+  /** What each field held when this page last submitted it. */
+  const submitted = new WeakMap();
+
+  /**
+   * The names of the form's fields that differ from what the page showed, or from what this page
+   * submitted before (a value set back after an earlier edit from this page is a change too).
+   */
   function changedFields(form) {
     const names = new Set();
     for (const field of form.elements) {
       if (!field.name || field.type === 'hidden' || field.disabled) continue;
-      if (field.type === 'checkbox' || field.type === 'radio') {
-        if (field.checked !== field.defaultChecked) names.add(field.name);
-      } else if (field instanceof HTMLSelectElement) {
-        if ([...field.options].some((option) => option.selected !== defaultSelected(field, option))) names.add(field.name);
-      } else if ('defaultValue' in field && field.value !== field.defaultValue) {
-        names.add(field.name);
-      }
+      const now = fieldState(field, false);
+      const before = submitted.get(field);
+      if (now !== fieldState(field, true) || (before !== undefined && before !== now)) names.add(field.name);
+      submitted.set(field, now);
     }
     return [...names];
   }
 
+  /** A field's value (`initial`: as the page rendered it) as one string. */
+  function fieldState(field, initial) {
+    if (field.type === 'checkbox' || field.type === 'radio') return String(initial ? field.defaultChecked : field.checked);
+    if (field instanceof HTMLSelectElement) {
+      const chosen = [...field.options].filter((option) => (initial ? defaultSelected(field, option) : option.selected));
+      return chosen.map((option) => option.value).join('\n');
+    }
+    return initial ? field.defaultValue : field.value;
+  }
+
   /** Whether `option` was selected as rendered (a single select with none marked shows its first). */
   function defaultSelected(select, option) {
-    const marked = [...select.options].filter((o) => o.defaultSelected);
     if (select.multiple) return option.defaultSelected;
+    const marked = [...select.options].filter((o) => o.defaultSelected);
     return option === (marked.at(-1) ?? select.options[0]);
   }
 
