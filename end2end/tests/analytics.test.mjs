@@ -1,5 +1,6 @@
 // Analytics (issue 5): a won deal shows on the dashboard and in the revenue chart drawn on the
-// server; changing the period re-draws it in the running app.
+// server; changing the period re-draws it in the running app; the funnel's pipeline is chosen on
+// the page.
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -32,6 +33,24 @@ test('analytics: a won deal on the dashboard and in the revenue chart; the perio
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.waitForURL(/period=day/);
     await page.getByRole('img', { name: /^Revenue by day\./ }).waitFor();
+    await p.settle();
+
+    // With a second pipeline, the funnel's pipeline is chosen on the page (and kept in the URL).
+    const name = `Partners ${unique()}`;
+    const { body: pipeline } = await apiPost(p, '/api/pipelines/create', { name });
+    await apiPost(p, '/api/deals/create', { title: `Partner deal ${unique()}`, value: '300', pipeline_id: pipeline.id });
+    await p.goto('/analytics?period=day');
+    await page.getByRole('img', { name: /^Sales funnel: Sales pipeline/ }).waitFor();
+    await p.settle();
+    await page.getByLabel('Funnel of').selectOption({ label: name });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForURL(new RegExp(`pipeline_id=${pipeline.id}`));
+    const funnel = page.getByRole('img', { name: new RegExp(`^Sales funnel: ${name}`) });
+    await funnel.waitFor();
+    assert.match(await funnel.getAttribute('aria-label'), /, Lead: 1 · USD 300\.00/, 'the partner deal is in its first stage');
+    await page.reload();
+    await funnel.waitFor();
+    assert.equal(await page.getByLabel('Funnel of').locator('option:checked').innerText(), name, 'the choice survives a reload');
     await p.settle();
     p.assertNoConsoleErrors({ where: 'analytics' });
   });

@@ -8,6 +8,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::analytics::{get_employee_performance, get_funnel, get_revenue};
+use crate::api::pipelines::list_pipelines;
 use crate::domain::analytics::{AnalyticsQuery, PerformanceReport, Period};
 use crate::domain::money;
 use crate::ui::components::chart::{BarChart, Datum, FunnelChart, LineChart, Series};
@@ -31,9 +32,22 @@ pub fn AnalyticsPage() -> impl IntoView {
         |pipeline_id| get_funnel(AnalyticsQuery { pipeline_id, ..AnalyticsQuery::default() }),
     );
     let performance = Resource::new(move || filters.get(), get_employee_performance);
-    let link_employees = crate::ui::layout::use_me().can("employees", "view");
+    let me = crate::ui::layout::use_me();
+    let link_employees = me.can("employees", "view");
+    // The funnel's pipeline is chosen among the organization's pipelines when there are several.
+    let pipelines = Resource::new(
+        move || me.can("pipelines", "view"),
+        |can| async move {
+            if can {
+                list_pipelines().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
     let initial = filters.get_untracked();
     let period = initial.period.clone().unwrap_or_else(|| Period::Month.as_str().to_owned());
+    let initial_pipeline = initial.pipeline_id.clone();
     view! {
         <Title text="Analytics" />
         <div class="page-header">
@@ -57,7 +71,31 @@ pub fn AnalyticsPage() -> impl IntoView {
                 <label for="to">"To"</label>
                 <input id="to" type="date" name="to" value=initial.to.clone() />
             </div>
-            {initial.pipeline_id.clone().map(|p| view! { <input type="hidden" name="pipeline_id" value=p /> })}
+            <Transition fallback=|| ()>
+                {move || {
+                    let chosen = initial_pipeline.clone().unwrap_or_default();
+                    Suspend::new(async move {
+                        match pipelines.await {
+                            Ok(list) if list.len() > 1 => view! {
+                                <div class="field">
+                                    <label for="pipeline_id">"Funnel of"</label>
+                                    <select id="pipeline_id" name="pipeline_id">
+                                        {list.into_iter().map(|p| {
+                                            let id = p.id.to_string();
+                                            let selected = id == chosen || (chosen.is_empty() && p.is_default);
+                                            view! { <option value=id selected=selected>{p.name}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                            }.into_any(),
+                            // One pipeline (or none visible): a funnel chosen by address stays chosen.
+                            _ => (!chosen.is_empty())
+                                .then(|| view! { <input type="hidden" name="pipeline_id" value=chosen /> })
+                                .into_any(),
+                        }
+                    })
+                }}
+            </Transition>
             <button type="submit" class="button">"Apply"</button>
         </Form>
         <Transition fallback=|| view! { <p class="loading">"Loading revenue…"</p> }>
