@@ -157,7 +157,7 @@ async function sendOrQueue(event) {
     try {
       const response = await fetch(request);
       tell(event.clientId, { type: 'version', version: response.headers.get('x-app-version') });
-      takeEdit(url, body);
+      takeEdit(url, body); // sent as it is: its note is not needed
       event.waitUntil(rememberVersion(url, body, response.clone()).catch(() => {}));
       return response;
     } catch {
@@ -314,16 +314,17 @@ async function rememberVersion(url, body, response) {
   if (!response.ok || !isEdit(url, fields)) return;
   const answer = await response.json().catch(() => null);
   if (answer?.version == null) return;
-  const month = 30 * 24 * 3600 * 1000;
   const key = versionKey(url, fields.get('id'), fields.get('version'));
   await versions('readwrite', (store) => store.put({ key, to: String(answer.version), at: Date.now() }));
-  await prune(month);
+  await forgetOldVersions();
 }
 
-/** Forgets versions remembered longer ago than `age` milliseconds. */
-function prune(age) {
+/** How long a version moved by this browser's edit is remembered: 30 days. */
+const VERSIONS_KEPT_MS = 30 * 24 * 3600 * 1000;
+
+function forgetOldVersions() {
   return versions('readwrite', (store) => {
-    const old = store.index('at').openCursor(IDBKeyRange.upperBound(Date.now() - age));
+    const old = store.index('at').openCursor(IDBKeyRange.upperBound(Date.now() - VERSIONS_KEPT_MS));
     old.onsuccess = () => {
       const cursor = old.result;
       if (cursor) {
@@ -349,7 +350,11 @@ function openDatabase() {
       // Versions this browser's edits moved records to, by `resource#id#version before`.
       if (event.oldVersion < 2) open.result.createObjectStore('versions', { keyPath: 'key' }).createIndex('at', 'at');
     };
-    open.onsuccess = () => resolve(open.result);
+    open.onsuccess = () => {
+      // A newer service worker upgrading the database: let it (this one is on its way out).
+      open.result.onversionchange = () => { open.result.close(); database = null; };
+      resolve(open.result);
+    };
     open.onerror = () => { database = null; reject(open.error); };
   });
   return database;
