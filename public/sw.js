@@ -242,10 +242,13 @@ async function retry({ id, body, changed = [], current = false }) {
     const response = await fetch(`/api/${resource}/get?id=${encodeURIComponent(fields.get('id'))}`, {
       headers: { accept: 'application/json' },
       credentials: 'same-origin',
-    });
-    const answer = await response.json().catch(() => ({ error: response.statusText }));
-    if (!response.ok) {
-      change.refusal = { status: response.status, ...answer };
+    }).catch(() => null);
+    const answer = response
+      ? await response.json().catch(() => ({ error: response.statusText }))
+      : { error: 'the current version could not be read (offline?); try again when the connection returns' };
+    if (!response?.ok) {
+      // Still refused, with the reason the current version was not read (the button stays).
+      change.refusal = { ...change.refusal, ...answer, status: response?.status ?? change.refusal.status };
       await outbox('readwrite', (store) => store.put(change));
       return broadcast();
     }

@@ -182,7 +182,13 @@ test('offline: edits of one record on its saved page all apply; a stale one goes
       'the correction form shows the field the user changed');
     assert.equal((await apiGet(p, '/api/customers/get', { id: customer.id })).email ?? null, null, 'the stale edit did not apply');
     await p.screenshot('offline-stale-edit');
-    await refused.getByRole('button', { name: 'Apply my changes to the current version' }).click();
+    const apply = refused.getByRole('button', { name: 'Apply my changes to the current version' });
+    // Offline, the current version cannot be read: the panel says so and the edit stays.
+    await p.context.setOffline(true);
+    await apply.click();
+    await refused.getByRole('alert').filter({ hasText: 'could not be read' }).waitFor();
+    await p.context.setOffline(false);
+    await apply.click();
     await outboxPanel(p).locator('.outbox-sent', { hasText: `Changes to customer #${customer.id}` }).waitFor();
     await refused.waitFor({ state: 'detached' });
     now = await apiGet(p, '/api/customers/get', { id: customer.id });
