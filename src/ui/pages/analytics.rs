@@ -13,6 +13,7 @@ use crate::domain::analytics::{AnalyticsQuery, PerformanceReport, Period};
 use crate::domain::money;
 use crate::ui::components::chart::{BarChart, Datum, FunnelChart, LineChart, Series};
 use crate::ui::components::ErrorBox;
+use crate::ui::pages::pipelines::pipeline_options;
 
 #[component]
 pub fn AnalyticsPage() -> impl IntoView {
@@ -80,11 +81,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                                 <div class="field">
                                     <label for="pipeline_id">"Funnel of"</label>
                                     <select id="pipeline_id" name="pipeline_id">
-                                        {list.into_iter().map(|p| {
-                                            let id = p.id.to_string();
-                                            let selected = id == chosen || (chosen.is_empty() && p.is_default);
-                                            view! { <option value=id selected=selected>{p.name}</option> }
-                                        }).collect_view()}
+                                        {pipeline_options(list, chosen.parse().ok())}
                                     </select>
                                 </div>
                             }.into_any(),

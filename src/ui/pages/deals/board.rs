@@ -18,6 +18,7 @@ use crate::domain::money;
 use crate::domain::pipeline::{Stage, StageKind};
 use crate::ui::components::{describe, use_url_error, ErrorBox};
 use crate::ui::layout::use_me;
+use crate::ui::pages::pipelines::pipeline_options;
 
 #[component]
 pub fn DealBoardPage() -> impl IntoView {
@@ -75,12 +76,7 @@ fn PipelineSwitcher(current: Memo<Option<i64>>) -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || {
                         let chosen = current.get_untracked();
-                        Suspend::new(async move {
-                            pipelines.await.unwrap_or_default().into_iter().map(|p| {
-                                let is = chosen.map_or(p.is_default, |c| c == p.id);
-                                view! { <option value=p.id.to_string() selected=is>{p.name}</option> }
-                            }).collect_view()
-                        })
+                        Suspend::new(async move { pipeline_options(pipelines.await.unwrap_or_default(), chosen) })
                     }}
                 </Suspense>
             </select>
