@@ -379,3 +379,22 @@ export async function visitSaved(p, path) {
 /** The "Pending changes" panel (the outbox) and the offline banner. */
 export const outboxPanel = (p) => p.page.locator('section.outbox');
 export const offlineBanner = (p) => p.page.locator('.offline-banner');
+
+/** Switches the network off (for the page and its service worker alike); the banner says so. */
+export async function goOffline(p) {
+  await p.context.setOffline(true);
+  await offlineBanner(p).filter({ hasText: 'You are offline' }).waitFor();
+}
+
+/** The "Edit" card of a record's page. */
+export const editCard = (p) => p.page.locator('section.card').filter({ has: p.page.getByRole('heading', { name: 'Edit', exact: true }) });
+
+/**
+ * Submits the form in `scope` with its button `button` while offline: the form says "Saved
+ * offline" and the outbox now holds `count` pending changes.
+ */
+export async function submitOffline(p, scope, button, count) {
+  await scope.getByRole('button', { name: button, exact: true }).click();
+  await scope.getByRole('status').filter({ hasText: 'Saved offline' }).waitFor();
+  await outboxPanel(p).getByRole('heading', { name: `Pending changes (${count})` }).waitFor();
+}

@@ -7,30 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import {
-  apiGet, apiPost, closeBrowser, OFFLINE_NOISE, offlineBanner, outboxPanel, signUp, unique, visitSaved,
-  waitForServiceWorker, withPage,
+  apiGet, apiPost, closeBrowser, editCard, goOffline, OFFLINE_NOISE, outboxPanel, signUp, submitOffline, unique,
+  visitSaved, waitForServiceWorker, withPage,
 } from './helpers.mjs';
 
 after(closeBrowser);
-
-/** Switches the network off (for the page and its service worker alike); the banner says so. */
-async function goOffline(p) {
-  await p.context.setOffline(true);
-  await offlineBanner(p).filter({ hasText: 'You are offline' }).waitFor();
-}
-
-/** The "Edit" card of a record's page. */
-const editCard = (p) => p.page.locator('section.card').filter({ has: p.page.getByRole('heading', { name: 'Edit', exact: true }) });
-
-/**
- * Submits the form in `scope` with its button `button` while offline: the form says "Saved
- * offline" and the outbox now holds `count` pending changes.
- */
-async function submitOffline(p, scope, button, count) {
-  await scope.getByRole('button', { name: button, exact: true }).click();
-  await scope.getByRole('status').filter({ hasText: 'Saved offline' }).waitFor();
-  await outboxPanel(p).getByRole('heading', { name: `Pending changes (${count})` }).waitFor();
-}
 
 const pendingItem = (p, text) => outboxPanel(p).locator('.outbox-pending', { hasText: text });
 const refusedItem = (p, text) => outboxPanel(p).locator('.outbox-refused', { hasText: text });

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import {
-  apiGet, apiPost, closeBrowser, createCustomerViaForm, OFFLINE_NOISE, offlineBanner, outboxPanel,
-  signUp, unique, visitSaved, waitForServiceWorker, withPage,
+  apiGet, apiPost, closeBrowser, createCustomerViaForm, editCard, goOffline, OFFLINE_NOISE, offlineBanner,
+  outboxPanel, signUp, submitOffline, unique, visitSaved, waitForServiceWorker, withPage,
 } from './helpers.mjs';
 
 after(closeBrowser);
@@ -87,20 +87,17 @@ test('offline: banner, saved pages, a create queued and sent on reconnect, a ref
 
 test('offline: an edit of a record someone else changed meanwhile answers 409, the input kept', async (t) => {
   await withPage(t, { name: 'offline-conflict' }, async (p) => {
-    const page = p.page;
     const tag = unique();
     await signUp(p);
     await waitForServiceWorker(p);
     const { body: customer } = await apiPost(p, '/api/customers/create', { name: `Conflict Cora ${tag}` });
     await visitSaved(p, `/customers/${customer.id}`);
 
-    await p.context.setOffline(true); // for the page and its service worker alike
-    await offlineBanner(p).filter({ hasText: 'You are offline' }).waitFor();
-    const edit = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'Edit' }) });
+    await goOffline(p);
+    const edit = editCard(p);
     const city = `Offline City ${tag}`;
     await edit.locator('#f-city').fill(city);
-    await edit.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByRole('status').filter({ hasText: 'Saved offline' }).waitFor();
+    await submitOffline(p, edit, 'Save changes', 1);
     await outboxPanel(p).locator('.outbox-pending', { hasText: `Changes to customer #${customer.id}` }).waitFor();
 
     // Someone else saves the customer meanwhile (another session, not offline).
@@ -126,22 +123,16 @@ test('offline: an edit of a record someone else changed meanwhile answers 409, t
 
 test('offline: edits of one record on its saved page all apply; a stale one goes on the current version', async (t) => {
   await withPage(t, { name: 'offline-two-edits' }, async (p) => {
-    const page = p.page;
     const tag = unique();
     await signUp(p);
     await waitForServiceWorker(p);
     const { body: customer } = await apiPost(p, '/api/customers/create', { name: `Twice Tess ${tag}`, city: 'Old City' });
     const here = `/customers/${customer.id}`;
     await visitSaved(p, here);
-    const edit = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'Edit' }) });
-    const saveOffline = async (count) => {
-      await edit.getByRole('button', { name: 'Save changes' }).click();
-      await page.getByRole('status').filter({ hasText: 'Saved offline' }).waitFor();
-      await outboxPanel(p).getByRole('heading', { name: `Pending changes (${count})` }).waitFor();
-    };
+    const edit = editCard(p);
+    const saveOffline = (count) => submitOffline(p, edit, 'Save changes', count);
 
-    await p.context.setOffline(true);
-    await offlineBanner(p).filter({ hasText: 'You are offline' }).waitFor();
+    await goOffline(p);
     await edit.locator('#f-phone').fill('+1 555 0101');
     await saveOffline(1);
 
