@@ -82,3 +82,45 @@ test('portal: an invited contact sees only their orders and raises an issue abou
     p.assertNoConsoleErrors({ where: 'portal' });
   });
 });
+
+test('pipelines: stages reordered with the arrows and by dragging a row; the order is saved', async (t) => {
+  await withPage(t, { name: 'pipeline-stage-order' }, async (p) => {
+    const page = p.page;
+    await signUp(p);
+    const [pipeline] = await apiGet(p, '/api/pipelines/list');
+    const names = async () => (await apiGet(p, '/api/pipelines/get', { id: pipeline.id })).stages.map((s) => s.name);
+    const before = pipeline.stages.map((s) => s.name);
+    assert.ok(before.length >= 3, `the default pipeline has stages: ${before}`);
+    await p.goto(`/pipelines/${pipeline.id}`);
+    await page.getByRole('heading', { name: 'Stages' }).waitFor();
+    await p.settle();
+
+    // The arrow: a form posted in the background (the page stays, the row moves).
+    await page.getByRole('button', { name: `Move ${before[1]} up`, exact: true }).click();
+    const swapped = [before[1], before[0], ...before.slice(2)];
+    await p.until(async () => JSON.stringify(await names()) === JSON.stringify(swapped), `saved after the arrow: ${swapped}`);
+    const rows = page.locator('ol.stage-list > li.stage-row');
+    await p.until(async () => (await rows.first().locator('input[name="name"]').inputValue()) === before[1], 'the row moved up on the page');
+
+    // The drag: the last row dropped on the first one.
+    await page.evaluate(() => {
+      const items = document.querySelectorAll('ol.stage-list > li.stage-row');
+      const [to, from] = [items[0], items[items.length - 1]];
+      const dataTransfer = new DataTransfer();
+      const fire = (el, type) => el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer }));
+      fire(from, 'dragstart');
+      fire(to, 'dragenter');
+      fire(to, 'dragover');
+      fire(to, 'drop');
+      fire(from, 'dragend');
+    });
+    const dragged = [swapped[swapped.length - 1], ...swapped.slice(0, -1)];
+    await p.until(async () => JSON.stringify(await names()) === JSON.stringify(dragged), `saved after the drag: ${dragged}`);
+
+    await p.goto(`/pipelines/${pipeline.id}`);
+    const shown = await rows.locator('input[name="name"]').evaluateAll((inputs) => inputs.map((i) => i.value));
+    assert.deepEqual(shown, dragged, 'the order after a reload');
+    await p.settle();
+    p.assertNoConsoleErrors({ where: `/pipelines/${pipeline.id}` });
+  });
+});

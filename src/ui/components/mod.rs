@@ -1,5 +1,6 @@
 //! Building blocks shared by pages: one component (or a small family) per file.
 
+pub mod api_form;
 pub mod chart;
 pub mod error;
 pub mod export;
@@ -11,6 +12,7 @@ pub mod sort_header;
 pub mod time;
 pub mod timeline;
 
+pub use api_form::{ApiForm, FormAction};
 pub use error::{use_form_error, use_url_error, ErrorBox};
 pub use export::ExportLink;
 pub use feedback::{describe, use_hydrated, ErrorSummary, NoJsNext};

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 use crate::api::activities::{list_activities, CompleteActivity, CreateActivity};
 use crate::domain::activity::{Activity, ActivityQuery, ActivityStatus, ActivityType};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, use_form_error, Field, NoJsNext, SelectField, TextAreaField};
+use crate::ui::components::{time, use_form_error, ApiForm, Field, FormAction, NoJsNext, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// The kind of record a timeline belongs to.
@@ -87,7 +87,7 @@ pub fn details(a: &Activity) -> Vec<(&'static str, String)> {
 
 /// One activity as a timeline entry (also used by the activity lists of the dashboard).
 #[component]
-pub fn TimelineEntry(a: Activity, complete: Option<ServerAction<CompleteActivity>>) -> impl IntoView {
+pub fn TimelineEntry(a: Activity, complete: Option<FormAction<CompleteActivity>>) -> impl IntoView {
     let who = a.assigned_to_name.clone().or(a.created_by_name.clone());
     let when = a.fields.scheduled_at.unwrap_or(a.created_at);
     let info = details(&a);
@@ -113,11 +113,11 @@ pub fn TimelineEntry(a: Activity, complete: Option<ServerAction<CompleteActivity
                 </p>
             })}
             {complete.filter(|_| open).map(|complete| view! {
-                <ActionForm action=complete attr:class="inline-form">
+                <ApiForm action=complete attr:class="inline-form">
                     <input type="hidden" name="id" value=id />
                     <NoJsNext href=format!("/activities/{id}") />
                     <button type="submit" class="button small">"Mark done"</button>
-                </ActionForm>
+                </ApiForm>
             })}
         </li>
     }
@@ -132,8 +132,8 @@ pub fn Timeline(about: About, #[prop(into)] id: Signal<i64>) -> impl IntoView {
     }
     let can_create = me.can("activities", "create");
     let can_edit = me.can("activities", "edit");
-    let create = ServerAction::<CreateActivity>::new();
-    let complete = ServerAction::<CompleteActivity>::new();
+    let create = FormAction::<CreateActivity>::new();
+    let complete = FormAction::<CompleteActivity>::new();
     let activities = Resource::new(
         move || (id.get(), create.version().get(), complete.version().get()),
         move |(id, _, _)| {
@@ -164,7 +164,7 @@ pub fn Timeline(about: About, #[prop(into)] id: Signal<i64>) -> impl IntoView {
             {can_create.then(|| view! {
                 <details class="log-activity" open=move || error.get().is_some()>
                     <summary class="button">"Log activity…"</summary>
-                    <ActionForm action=create node_ref=form>
+                    <ApiForm action=create node_ref=form>
                         <input type="hidden" name=about.field() value=move || id.get() />
                         <input type="hidden" name="next" value=here />
                         <FormErrors error />
@@ -179,7 +179,7 @@ pub fn Timeline(about: About, #[prop(into)] id: Signal<i64>) -> impl IntoView {
                             <TextAreaField label="Description" name="description" id="log-description" rows=3 error />
                         </div>
                         <button type="submit" class="button primary" disabled=move || create.pending().get()>"Log activity"</button>
-                    </ActionForm>
+                    </ApiForm>
                 </details>
             })}
             <Transition fallback=|| view! { <p class="loading">"Loading activities…"</p> }>

@@ -6,17 +6,17 @@ use leptos_router::components::A;
 
 use crate::api::auth::{Login, Register};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, Field};
+use crate::ui::components::{use_form_error, ApiForm, Field, FormAction};
 use crate::ui::layout::AuthCard;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let login = ServerAction::<Login>::new();
+    let login = FormAction::<Login>::new();
     let error = use_form_error(login.value(), "/api/auth/login");
     view! {
         <Title text="Sign in" />
         <AuthCard title="Sign in">
-            <ActionForm action=login>
+            <ApiForm action=login>
                 <input type="hidden" name="next" value="/" />
                 <FormErrors error />
                 <Field label="Email" name="email" kind="email" required=true autocomplete="username" error />
@@ -24,7 +24,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="button primary wide" disabled=move || login.pending().get()>
                     {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
-            </ActionForm>
+            </ApiForm>
             <p class="auth-links">
                 <A href="/forgot-password">"Forgot your password?"</A>
                 " · "
@@ -36,12 +36,12 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let register = ServerAction::<Register>::new();
+    let register = FormAction::<Register>::new();
     let error = use_form_error(register.value(), "/api/auth/register");
     view! {
         <Title text="Sign up" />
         <AuthCard title="Create your account">
-            <ActionForm action=register>
+            <ApiForm action=register>
                 <input type="hidden" name="next" value="/" />
                 <FormErrors error />
                 <div class="field-row">
@@ -54,7 +54,7 @@ pub fn SignupPage() -> impl IntoView {
                 <button type="submit" class="button primary wide" disabled=move || register.pending().get()>
                     "Create account"
                 </button>
-            </ActionForm>
+            </ApiForm>
             <p class="auth-links">"Already have an account? " <A href="/login">"Sign in"</A></p>
         </AuthCard>
     }

@@ -12,7 +12,7 @@ use crate::domain::customer::{CustomerStatus, CustomerType};
 use crate::domain::money;
 use crate::ui::components::chart::{BarChart, Datum};
 use crate::ui::components::timeline::TimelineEntry;
-use crate::ui::components::ErrorBox;
+use crate::ui::components::{ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -32,7 +32,7 @@ pub fn DashboardPage() -> impl IntoView {
     );
     let can_activities = me.can("activities", "view");
     let can_complete = me.can("activities", "edit");
-    let complete = ServerAction::<CompleteActivity>::new();
+    let complete = FormAction::<CompleteActivity>::new();
     let my_day = Resource::new(
         move || (can_activities, complete.version().get()),
         |(can, _)| async move {

@@ -5,15 +5,15 @@ use leptos_meta::Title;
 
 use crate::api::auth::{ChangePassword, UpdateProfile};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, Field};
+use crate::ui::components::{use_form_error, ApiForm, Field, FormAction};
 use crate::ui::layout::use_me;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let me = use_me();
-    let update = ServerAction::<UpdateProfile>::new();
+    let update = FormAction::<UpdateProfile>::new();
     let update_error = use_form_error(update.value(), "/api/users/update_profile");
-    let password = ServerAction::<ChangePassword>::new();
+    let password = FormAction::<ChangePassword>::new();
     let password_error = use_form_error(password.value(), "/api/auth/change_password");
     let user = me.user;
     view! {
@@ -21,7 +21,7 @@ pub fn ProfilePage() -> impl IntoView {
         <div class="page-header"><h1>"Your profile"</h1><p class="muted">{user.email.clone()}</p></div>
         <section class="card">
             <h2>"Details"</h2>
-            <ActionForm action=update>
+            <ApiForm action=update>
                 <FormErrors error=update_error />
                 <div class="form-grid">
                     <Field label="First name" name="first_name" value=user.first_name.clone() required=true error=update_error />
@@ -31,11 +31,11 @@ pub fn ProfilePage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button primary">"Save profile"</button>
                 {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
-            </ActionForm>
+            </ApiForm>
         </section>
         <section class="card">
             <h2>"Change password"</h2>
-            <ActionForm action=password>
+            <ApiForm action=password>
                 <FormErrors error=password_error />
                 <div class="form-grid">
                     <Field label="Current password" name="current_password" kind="password" required=true autocomplete="current-password" error=password_error />
@@ -43,7 +43,7 @@ pub fn ProfilePage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button primary">"Change password"</button>
                 {move || matches!(password.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Password changed; your other sessions were signed out."</span> })}
-            </ActionForm>
+            </ApiForm>
         </section>
         <section class="card">
             <h2>"Sessions"</h2>

@@ -13,7 +13,7 @@ use crate::api::roles::{list_roles, AssignMemberRole, CreateRole, DeleteRole, Se
 use crate::domain::permission::OWNER;
 use crate::domain::role::{permission_groups, Role};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ErrorBox, Field};
+use crate::ui::components::{use_form_error, ApiForm, ErrorBox, Field, FormAction};
 use crate::ui::layout::use_me;
 
 const HERE: &str = "/settings/roles";
@@ -23,10 +23,10 @@ pub fn RolesPage() -> impl IntoView {
     let me = use_me();
     let can_edit = me.can("roles", "edit");
     let my_id = me.user.id;
-    let save = ServerAction::<SetRolePermissions>::new();
-    let create = ServerAction::<CreateRole>::new();
-    let delete = ServerAction::<DeleteRole>::new();
-    let assign = ServerAction::<AssignMemberRole>::new();
+    let save = FormAction::<SetRolePermissions>::new();
+    let create = FormAction::<CreateRole>::new();
+    let delete = FormAction::<DeleteRole>::new();
+    let assign = FormAction::<AssignMemberRole>::new();
     let roles = Resource::new(
         move || (save.version().get(), create.version().get(), delete.version().get(), assign.version().get()),
         |_| list_roles(),
@@ -62,7 +62,7 @@ pub fn RolesPage() -> impl IntoView {
             <section class="card">
                 <h2>"New role"</h2>
                 <p class="muted">"It starts with no permissions: tick them in its column above."</p>
-                <ActionForm action=create>
+                <ApiForm action=create>
                     <input type="hidden" name="next" value=HERE />
                     <FormErrors error=create_error />
                     <div class="form-grid">
@@ -70,7 +70,7 @@ pub fn RolesPage() -> impl IntoView {
                         <Field label="Description" name="description" error=create_error />
                     </div>
                     <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create role"</button>
-                </ActionForm>
+                </ApiForm>
             </section>
         })}
         <section class="card">
@@ -117,8 +117,8 @@ pub fn RolesPage() -> impl IntoView {
 fn Matrix(
     roles: Vec<Role>,
     can_edit: bool,
-    save: ServerAction<SetRolePermissions>,
-    delete: ServerAction<DeleteRole>,
+    save: FormAction<SetRolePermissions>,
+    delete: FormAction<DeleteRole>,
 ) -> impl IntoView {
     let form_id = |role: &Role| format!("role-{}", role.id);
     let editable = move |role: &Role| can_edit && !role.is_locked;
@@ -132,21 +132,21 @@ fn Matrix(
                     <span class="muted small">{format!("{} member(s)", role.member_count)}</span>
                     {if editable(role) {
                         view! {
-                            <ActionForm action=save attr:id=form_id(role)>
+                            <ApiForm action=save attr:id=form_id(role)>
                                 <input type="hidden" name="role_id" value=id />
                                 <input type="hidden" name="next" value=HERE />
                                 <button type="submit" class="button small" disabled=move || save.pending().get()>"Save"</button>
-                            </ActionForm>
+                            </ApiForm>
                         }.into_any()
                     } else {
                         view! { <span class="badge" title="These permissions cannot be changed">"Fixed"</span> }.into_any()
                     }}
                     {(can_edit && !role.is_system && role.member_count == 0).then(|| view! {
-                        <ActionForm action=delete>
+                        <ApiForm action=delete>
                             <input type="hidden" name="id" value=id />
                             <input type="hidden" name="next" value=HERE />
                             <button type="submit" class="link-button danger">"Delete"</button>
-                        </ActionForm>
+                        </ApiForm>
                     })}
                 </th>
             }
@@ -207,7 +207,7 @@ fn MemberRole(
     name: String,
     current: String,
     roles: Vec<Role>,
-    assign: ServerAction<AssignMemberRole>,
+    assign: FormAction<AssignMemberRole>,
 ) -> impl IntoView {
     let options = roles
         .into_iter()
@@ -218,13 +218,13 @@ fn MemberRole(
         })
         .collect_view();
     view! {
-        <ActionForm action=assign>
+        <ApiForm action=assign>
             <input type="hidden" name="user_id" value=user_id />
             <input type="hidden" name="next" value=HERE />
             <span class="inline-form">
                 <select name="role_id" aria-label=format!("Role of {name}")>{options}</select>
                 <button type="submit" class="button small">"Change"</button>
             </span>
-        </ActionForm>
+        </ApiForm>
     }
 }

@@ -11,16 +11,16 @@ use crate::api::employees::employee_choices;
 use crate::domain::activity::Activity;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::timeline::{details, status_class};
-use crate::ui::components::{time, use_form_error, ErrorBox};
+use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 
 /// The actions of the page, created once and shared by its parts.
 #[derive(Clone, Copy)]
 struct Actions {
-    update: ServerAction<UpdateActivity>,
-    complete: ServerAction<CompleteActivity>,
-    cancel: ServerAction<CancelActivity>,
-    delete: ServerAction<DeleteActivity>,
+    update: FormAction<UpdateActivity>,
+    complete: FormAction<CompleteActivity>,
+    cancel: FormAction<CancelActivity>,
+    delete: FormAction<DeleteActivity>,
 }
 
 #[component]
@@ -31,10 +31,10 @@ pub fn ActivityDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
     let actions = Actions {
-        update: ServerAction::new(),
-        complete: ServerAction::new(),
-        cancel: ServerAction::new(),
-        delete: ServerAction::new(),
+        update: FormAction::new(),
+        complete: FormAction::new(),
+        cancel: FormAction::new(),
+        delete: FormAction::new(),
     };
     // Reload after successful changes only: a refused edit must keep what the user typed.
     let saved_version = move || {
@@ -75,7 +75,7 @@ pub fn ActivityDetailPage() -> impl IntoView {
                             {can_edit.then(|| view! {
                                 <section class="card">
                                     <h2>"Edit"</h2>
-                                    <ActionForm action=actions.update>
+                                    <ApiForm action=actions.update>
                                         <input type="hidden" name="id" value=a.id />
                                         <input type="hidden" name="version" value=a.version />
                                         <FormErrors error=update_error />
@@ -84,7 +84,7 @@ pub fn ActivityDetailPage() -> impl IntoView {
                                             <button type="submit" class="button primary" disabled=move || actions.update.pending().get()>"Save changes"</button>
                                             {move || matches!(actions.update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
                                         </div>
-                                    </ActionForm>
+                                    </ApiForm>
                                 </section>
                             })}
                         </div>
@@ -117,27 +117,27 @@ fn Header(a: Activity, actions: Actions) -> impl IntoView {
             </div>
             <div class="actions">
                 {can_edit.then(|| view! {
-                    <ActionForm action=actions.complete>
+                    <ApiForm action=actions.complete>
                         <input type="hidden" name="id" value=id />
                         <input type="hidden" name="next" value=next_complete />
                         <button type="submit" class="button primary" disabled=move || actions.complete.pending().get()>"Complete"</button>
-                    </ActionForm>
-                    <ActionForm action=actions.cancel>
+                    </ApiForm>
+                    <ApiForm action=actions.cancel>
                         <input type="hidden" name="id" value=id />
                         <input type="hidden" name="next" value=next_cancel />
                         <button type="submit" class="button" disabled=move || actions.cancel.pending().get()>"Cancel activity"</button>
-                    </ActionForm>
+                    </ApiForm>
                 })}
                 {me.can("activities", "delete").then(|| view! {
                     <details class="menu danger-menu">
                         <summary class="button danger">"Delete…"</summary>
                         <div class="menu-panel">
                             <p>"Delete this activity? This cannot be undone."</p>
-                            <ActionForm action=actions.delete>
+                            <ApiForm action=actions.delete>
                                 <input type="hidden" name="id" value=id />
                                 <input type="hidden" name="next" value="/activities" />
                                 <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ActionForm>
+                            </ApiForm>
                         </div>
                     </details>
                 })}

@@ -16,7 +16,7 @@ use crate::domain::activity::{ActivityFields, ActivityPriority, ActivityStatus, 
 use crate::domain::employee::EmployeeChoice;
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, use_hydrated, Field, SelectField, TextAreaField};
+use crate::ui::components::{use_form_error, use_hydrated, ApiForm, Field, FormAction, SelectField, TextAreaField};
 
 /// The editable fields of an activity. `employees`: the choices for "assigned to" (none: the
 /// field is left out and the server assigns the caller).
@@ -108,7 +108,7 @@ pub fn ActivityFieldset(
 
 #[component]
 pub fn ActivityNewPage() -> impl IntoView {
-    let create = ServerAction::<CreateActivity>::new();
+    let create = FormAction::<CreateActivity>::new();
     let error = use_form_error(create.value(), "/api/activities/create");
     let employees = Resource::new(|| (), |_| employee_choices());
     let query = use_query_map();
@@ -138,7 +138,7 @@ pub fn ActivityNewPage() -> impl IntoView {
                     Suspend::new(async move {
                         let employees = employees.await.unwrap_or_default();
                         view! {
-                            <ActionForm action=create>
+                            <ApiForm action=create>
                                 <input type="hidden" name="next" value="/activities/{id}" />
                                 <FormErrors error />
                                 <ActivityFieldset fields=prefill employees error />
@@ -146,7 +146,7 @@ pub fn ActivityNewPage() -> impl IntoView {
                                     <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create activity"</button>
                                     <A href="/activities">"Cancel"</A>
                                 </div>
-                            </ActionForm>
+                            </ApiForm>
                         }
                     })
                 }}

@@ -18,7 +18,7 @@ use crate::domain::customer::{Customer, CustomerStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::timeline::{About, Timeline};
-use crate::ui::components::{time, use_form_error, ErrorBox, TextAreaField};
+use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 use crate::ui::pages::deals::CustomerDeals;
 use crate::ui::pages::issues::RelatedIssues;
@@ -29,11 +29,11 @@ use crate::ui::pages::payments::RelatedPayments;
 pub fn CustomerDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
-    let update = ServerAction::<UpdateCustomer>::new();
-    let activate = ServerAction::<ActivateCustomer>::new();
-    let deactivate = ServerAction::<DeactivateCustomer>::new();
-    let add_note = ServerAction::<AddCustomerNote>::new();
-    let delete = ServerAction::<DeleteCustomer>::new();
+    let update = FormAction::<UpdateCustomer>::new();
+    let activate = FormAction::<ActivateCustomer>::new();
+    let deactivate = FormAction::<DeactivateCustomer>::new();
+    let add_note = FormAction::<AddCustomerNote>::new();
+    let delete = FormAction::<DeleteCustomer>::new();
     // Reload after successful changes only: a refused edit must keep what the user typed.
     let saved_version = move || {
         [update.value(), activate.value(), deactivate.value()]
@@ -59,7 +59,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
                             <Summary c=c.clone() />
                             <section class="card">
                                 <h2>"Edit"</h2>
-                                <ActionForm action=update>
+                                <ApiForm action=update>
                                     <input type="hidden" name="id" value=c.id />
                                     <input type="hidden" name="version" value=c.version />
                                     <FormErrors error=update_error />
@@ -68,7 +68,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
                                         <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
                                         {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
                                     </div>
-                                </ActionForm>
+                                </ApiForm>
                             </section>
                         </div>
                     }.into_any(),
@@ -89,28 +89,28 @@ pub fn CustomerDetailPage() -> impl IntoView {
 #[component]
 fn Header(
     c: Customer,
-    activate: ServerAction<ActivateCustomer>,
-    deactivate: ServerAction<DeactivateCustomer>,
-    delete: ServerAction<DeleteCustomer>,
+    activate: FormAction<ActivateCustomer>,
+    deactivate: FormAction<DeactivateCustomer>,
+    delete: FormAction<DeleteCustomer>,
 ) -> impl IntoView {
     let me = use_me();
     let here = format!("/customers/{}", c.id);
     let status_form = if c.fields.status == CustomerStatus::Inactive {
         view! {
-            <ActionForm action=activate>
+            <ApiForm action=activate>
                 <input type="hidden" name="id" value=c.id />
                 <input type="hidden" name="next" value=here.clone() />
                 <button type="submit" class="button">"Activate"</button>
-            </ActionForm>
+            </ApiForm>
         }
         .into_any()
     } else {
         view! {
-            <ActionForm action=deactivate>
+            <ApiForm action=deactivate>
                 <input type="hidden" name="id" value=c.id />
                 <input type="hidden" name="next" value=here.clone() />
                 <button type="submit" class="button">"Deactivate"</button>
-            </ActionForm>
+            </ApiForm>
         }
         .into_any()
     };
@@ -128,11 +128,11 @@ fn Header(
                         <summary class="button danger">"Delete…"</summary>
                         <div class="menu-panel">
                             <p>"Delete this customer and their notes? This cannot be undone."</p>
-                            <ActionForm action=delete>
+                            <ApiForm action=delete>
                                 <input type="hidden" name="id" value=c.id />
                                 <input type="hidden" name="next" value="/customers" />
                                 <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ActionForm>
+                            </ApiForm>
                         </div>
                     </details>
                 })}
@@ -176,7 +176,7 @@ fn Summary(c: Customer) -> impl IntoView {
 #[component]
 fn Notes(
     customer_id: Memo<i64>,
-    add_note: ServerAction<AddCustomerNote>,
+    add_note: FormAction<AddCustomerNote>,
     notes: Resource<Result<Vec<crate::domain::customer::CustomerNote>, crate::error::AppError>>,
 ) -> impl IntoView {
     let error = use_form_error(add_note.value(), "/api/customers/add_note");
@@ -192,13 +192,13 @@ fn Notes(
     view! {
         <section class="card notes">
             <h2>"Notes"</h2>
-            <ActionForm action=add_note node_ref=form>
+            <ApiForm action=add_note node_ref=form>
                 <input type="hidden" name="customer_id" value=move || customer_id.get() />
                 <input type="hidden" name="next" value=move || format!("/customers/{}", customer_id.get()) />
                 <FormErrors error />
                 <TextAreaField label="Add a note" name="body" rows=3 required=true error />
                 <button type="submit" class="button primary" disabled=move || add_note.pending().get()>"Add note"</button>
-            </ActionForm>
+            </ApiForm>
             <Transition fallback=|| view! { <p class="loading">"Loading notes…"</p> }>
                 {move || Suspend::new(async move {
                     match notes.await {

@@ -10,7 +10,7 @@ use crate::domain::customer::{CustomerFields, CustomerStatus, CustomerType};
 use crate::domain::employee::EmployeeChoice;
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
+use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField, TextAreaField};
 
 /// The editable fields of a customer (defaults when creating one).
 #[component]
@@ -51,7 +51,7 @@ pub fn CustomerFieldset(
 
 #[component]
 pub fn CustomerNewPage() -> impl IntoView {
-    let create = ServerAction::<CreateCustomer>::new();
+    let create = FormAction::<CreateCustomer>::new();
     let error = use_form_error(create.value(), "/api/customers/create");
     let employees = Resource::new(|| (), |_| employee_choices());
     view! {
@@ -61,7 +61,7 @@ pub fn CustomerNewPage() -> impl IntoView {
             <A href="/customers">"← All customers"</A>
         </div>
         <section class="card">
-            <ActionForm action=create>
+            <ApiForm action=create>
                 <input type="hidden" name="next" value="/customers/{id}" />
                 <FormErrors error />
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -74,7 +74,7 @@ pub fn CustomerNewPage() -> impl IntoView {
                     <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create customer"</button>
                     <A href="/customers">"Cancel"</A>
                 </div>
-            </ActionForm>
+            </ApiForm>
         </section>
     }
 }

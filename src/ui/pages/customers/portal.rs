@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::api::portal::InvitePortalUser;
 use crate::domain::permission;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, Field};
+use crate::ui::components::{use_form_error, ApiForm, Field, FormAction};
 use crate::ui::layout::use_me;
 
 /// Shown to those who may grant the portal (the Customer role's permissions and
@@ -15,7 +15,7 @@ pub fn PortalAccess(#[prop(into)] customer_id: Signal<i64>) -> impl IntoView {
     let me = use_me();
     let portal_role = permission::system_role_permissions(permission::CUSTOMER);
     let allowed = me.can("customers", "edit") && permission::beyond(&me.permissions, &portal_role).is_empty();
-    let invite = ServerAction::<InvitePortalUser>::new();
+    let invite = FormAction::<InvitePortalUser>::new();
     let error = use_form_error(invite.value(), "/api/portal/invite");
     allowed.then(|| {
         view! {
@@ -25,7 +25,7 @@ pub fn PortalAccess(#[prop(into)] customer_id: Signal<i64>) -> impl IntoView {
                     "Give a contact of this customer a sign-in: they will see only this customer's orders, payments and issues, and can raise issues. "
                     "For someone new, choose an initial password and pass it on to them."
                 </p>
-                <ActionForm action=invite>
+                <ApiForm action=invite>
                     <input type="hidden" name="customer_id" value=move || customer_id.get() />
                     <input type="hidden" name="next" value=move || format!("/customers/{}", customer_id.get()) />
                     <FormErrors error />
@@ -42,7 +42,7 @@ pub fn PortalAccess(#[prop(into)] customer_id: Signal<i64>) -> impl IntoView {
                             <span class="saved" role="status">{format!("{} can now sign in.", m.email)}</span>
                         })}
                     </div>
-                </ActionForm>
+                </ApiForm>
             </section>
         }
     })

@@ -15,7 +15,7 @@ use crate::domain::money;
 use crate::domain::pipeline::Pipeline;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::timeline::{About, Timeline};
-use crate::ui::components::{time, use_form_error, ErrorBox, TextAreaField};
+use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -24,12 +24,12 @@ pub fn DealDetailPage() -> impl IntoView {
     let can_list_customers = me.can("customers", "view");
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
-    let update = ServerAction::<UpdateDeal>::new();
-    let move_deal = ServerAction::<MoveDeal>::new();
-    let won = ServerAction::<MarkDealWon>::new();
-    let lost = ServerAction::<MarkDealLost>::new();
-    let reopen = ServerAction::<ReopenDeal>::new();
-    let delete = ServerAction::<DeleteDeal>::new();
+    let update = FormAction::<UpdateDeal>::new();
+    let move_deal = FormAction::<MoveDeal>::new();
+    let won = FormAction::<MarkDealWon>::new();
+    let lost = FormAction::<MarkDealLost>::new();
+    let reopen = FormAction::<ReopenDeal>::new();
+    let delete = FormAction::<DeleteDeal>::new();
     // Reload after successful changes only: a refused edit must keep what the user typed.
     let saved_version = move || {
         [update.value(), move_deal.value(), won.value(), lost.value(), reopen.value()]
@@ -63,7 +63,7 @@ pub fn DealDetailPage() -> impl IntoView {
                                 </div>
                                 <section class="card">
                                     <h2>"Edit"</h2>
-                                    <ActionForm action=update>
+                                    <ApiForm action=update>
                                         <input type="hidden" name="id" value=d.id />
                                         <input type="hidden" name="version" value=d.version />
                                         <FormErrors error=update_error />
@@ -73,7 +73,7 @@ pub fn DealDetailPage() -> impl IntoView {
                                             <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
                                             {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
                                         </div>
-                                    </ActionForm>
+                                    </ApiForm>
                                 </section>
                             </div>
                         }.into_any()
@@ -89,11 +89,11 @@ pub fn DealDetailPage() -> impl IntoView {
 /// The actions of the page other than the edit form.
 #[derive(Clone, Copy)]
 struct Actions {
-    move_deal: ServerAction<MoveDeal>,
-    won: ServerAction<MarkDealWon>,
-    lost: ServerAction<MarkDealLost>,
-    reopen: ServerAction<ReopenDeal>,
-    delete: ServerAction<DeleteDeal>,
+    move_deal: FormAction<MoveDeal>,
+    won: FormAction<MarkDealWon>,
+    lost: FormAction<MarkDealLost>,
+    reopen: FormAction<ReopenDeal>,
+    delete: FormAction<DeleteDeal>,
 }
 
 /// The error of the last refused move, won, reopen or delete (a refused "lost" shows at its form).
@@ -118,30 +118,30 @@ fn Header(d: Deal, actions: Actions) -> impl IntoView {
     let (here_won, here_lost) = (here.clone(), here.clone());
     let status_actions = match d.status {
         DealStatus::Open => view! {
-            <ActionForm action=actions.won>
+            <ApiForm action=actions.won>
                 <input type="hidden" name="id" value=d.id />
                 <input type="hidden" name="next" value=here_won />
                 <button type="submit" class="button won">"Won"</button>
-            </ActionForm>
+            </ApiForm>
             <details class="menu lost-menu" open=move || lost_error.get().is_some()>
                 <summary class="button">"Lost…"</summary>
                 <div class="menu-panel">
-                    <ActionForm action=actions.lost>
+                    <ApiForm action=actions.lost>
                         <input type="hidden" name="id" value=d.id />
                         <input type="hidden" name="next" value=here_lost />
                         <TextAreaField label="Why was it lost?" name="reason" rows=3 required=true error=lost_error />
                         <button type="submit" class="button danger">"Mark lost"</button>
-                    </ActionForm>
+                    </ApiForm>
                 </div>
             </details>
         }
         .into_any(),
         DealStatus::Won | DealStatus::Lost => view! {
-            <ActionForm action=actions.reopen>
+            <ApiForm action=actions.reopen>
                 <input type="hidden" name="id" value=d.id />
                 <input type="hidden" name="next" value=here />
                 <button type="submit" class="button">"Reopen"</button>
-            </ActionForm>
+            </ApiForm>
         }
         .into_any(),
     };
@@ -162,11 +162,11 @@ fn Header(d: Deal, actions: Actions) -> impl IntoView {
                         <summary class="button danger">"Delete…"</summary>
                         <div class="menu-panel">
                             <p>"Delete this deal? This cannot be undone."</p>
-                            <ActionForm action=actions.delete>
+                            <ApiForm action=actions.delete>
                                 <input type="hidden" name="id" value=d.id />
                                 <input type="hidden" name="next" value="/deals" />
                                 <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ActionForm>
+                            </ApiForm>
                         </div>
                     </details>
                 })}
@@ -213,7 +213,7 @@ fn MoveCard(d: Deal, pipeline: Option<Pipeline>, actions: Actions) -> impl IntoV
         view! {
             <section class="card">
                 <h2>"Stage"</h2>
-                <ActionForm action=actions.move_deal>
+                <ApiForm action=actions.move_deal>
                     <input type="hidden" name="id" value=d.id />
                     <input type="hidden" name="version" value=d.version />
                     <input type="hidden" name="next" value=format!("/deals/{}", d.id) />
@@ -227,7 +227,7 @@ fn MoveCard(d: Deal, pipeline: Option<Pipeline>, actions: Actions) -> impl IntoV
                         </select>
                         <button type="submit" class="button" disabled=move || actions.move_deal.pending().get()>"Move"</button>
                     </div>
-                </ActionForm>
+                </ApiForm>
             </section>
         }
     })

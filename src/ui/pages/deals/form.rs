@@ -15,7 +15,7 @@ use crate::domain::employee::EmployeeChoice;
 use crate::domain::pipeline::Pipeline;
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, use_hydrated, Field, SelectField, TextAreaField};
+use crate::ui::components::{use_form_error, use_hydrated, ApiForm, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// Most customers offered in the customer select; beyond that the form asks for an id.
@@ -182,7 +182,7 @@ pub fn DealNewPage() -> impl IntoView {
     let me = use_me();
     let can_list_customers = me.can("customers", "view");
     let query = use_query_map();
-    let create = ServerAction::<CreateDeal>::new();
+    let create = FormAction::<CreateDeal>::new();
     let error = use_form_error(create.value(), "/api/deals/create");
     let employees = Resource::new(|| (), |_| employee_choices());
     let pipelines = Resource::new(|| (), |_| list_pipelines());
@@ -197,7 +197,7 @@ pub fn DealNewPage() -> impl IntoView {
             <A href="/deals">"← All deals"</A>
         </div>
         <section class="card">
-            <ActionForm action=create>
+            <ApiForm action=create>
                 <input type="hidden" name="next" value="/deals/{id}" />
                 <FormErrors error />
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -218,7 +218,7 @@ pub fn DealNewPage() -> impl IntoView {
                     <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create deal"</button>
                     <A href=back>"Cancel"</A>
                 </div>
-            </ActionForm>
+            </ApiForm>
         </section>
     }
 }

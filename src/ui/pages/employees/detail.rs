@@ -11,7 +11,7 @@ use crate::api::employees::{employee_choices, get_employee, DeleteEmployee, Term
 use crate::domain::employee::{Employee, EmployeeStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, use_form_error, ErrorBox};
+use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -21,9 +21,9 @@ pub fn EmployeeDetailPage() -> impl IntoView {
     let salary = sees_salaries(&me);
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
-    let update = ServerAction::<UpdateEmployee>::new();
-    let terminate = ServerAction::<TerminateEmployee>::new();
-    let delete = ServerAction::<DeleteEmployee>::new();
+    let update = FormAction::<UpdateEmployee>::new();
+    let terminate = FormAction::<TerminateEmployee>::new();
+    let delete = FormAction::<DeleteEmployee>::new();
     // Reload after successful changes only: a refused edit must keep what the user typed.
     let saved_version = move || {
         let updated = update.value().with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|v| v.version));
@@ -49,7 +49,7 @@ pub fn EmployeeDetailPage() -> impl IntoView {
                             {can_edit.then(|| view! {
                                 <section class="card">
                                     <h2>"Edit"</h2>
-                                    <ActionForm action=update>
+                                    <ApiForm action=update>
                                         <input type="hidden" name="id" value=e.id />
                                         <input type="hidden" name="version" value=e.version />
                                         <FormErrors error=update_error />
@@ -59,14 +59,14 @@ pub fn EmployeeDetailPage() -> impl IntoView {
                                             <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
                                             {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
                                         </div>
-                                    </ActionForm>
+                                    </ApiForm>
                                 </section>
                             })}
                             {(can_edit && e.status != EmployeeStatus::Terminated).then(|| view! {
                                 <section class="card">
                                     <h2>"Terminate"</h2>
                                     <p class="muted">"Marks the employee terminated. If they have an account, they can no longer use this organization."</p>
-                                    <ActionForm action=terminate>
+                                    <ApiForm action=terminate>
                                         <input type="hidden" name="id" value=e.id />
                                         <FormErrors error=terminate_error />
                                         <div class="field">
@@ -77,7 +77,7 @@ pub fn EmployeeDetailPage() -> impl IntoView {
                                         <div class="form-actions">
                                             <button type="submit" class="button danger" disabled=move || terminate.pending().get()>"Terminate employee"</button>
                                         </div>
-                                    </ActionForm>
+                                    </ApiForm>
                                 </section>
                             })}
                         </div>
@@ -91,7 +91,7 @@ pub fn EmployeeDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn Header(e: Employee, delete: ServerAction<DeleteEmployee>) -> impl IntoView {
+fn Header(e: Employee, delete: FormAction<DeleteEmployee>) -> impl IntoView {
     let me = use_me();
     let subtitle =
         [e.fields.job_title.clone(), e.fields.department.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
@@ -108,11 +108,11 @@ fn Header(e: Employee, delete: ServerAction<DeleteEmployee>) -> impl IntoView {
                         <summary class="button danger">"Delete…"</summary>
                         <div class="menu-panel">
                             <p>"Delete this employee? This cannot be undone. Records assigned to them are kept, unassigned. A member of the organization must be terminated first."</p>
-                            <ActionForm action=delete>
+                            <ApiForm action=delete>
                                 <input type="hidden" name="id" value=e.id />
                                 <input type="hidden" name="next" value="/employees" />
                                 <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ActionForm>
+                            </ApiForm>
                         </div>
                     </details>
                 })}

@@ -9,7 +9,7 @@ use crate::api::employees::{employee_choices, CreateEmployee};
 use crate::domain::employee::{EmployeeChoice, EmployeeFields, EmployeeStatus, EmploymentType};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, Field, SelectField};
+use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField};
 use crate::ui::layout::use_me;
 
 /// The editable fields of an employee (defaults when creating one). `id` is the employee being
@@ -63,7 +63,7 @@ pub fn EmployeeFieldset(
 pub fn EmployeeNewPage() -> impl IntoView {
     let me = use_me();
     let salary = sees_salaries(&me);
-    let create = ServerAction::<CreateEmployee>::new();
+    let create = FormAction::<CreateEmployee>::new();
     let error = use_form_error(create.value(), "/api/employees/create");
     let managers = Resource::new(|| (), |_| employee_choices());
     view! {
@@ -73,7 +73,7 @@ pub fn EmployeeNewPage() -> impl IntoView {
             <A href="/employees">"← All employees"</A>
         </div>
         <section class="card">
-            <ActionForm action=create>
+            <ApiForm action=create>
                 <input type="hidden" name="next" value="/employees/{id}" />
                 <FormErrors error />
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -89,7 +89,7 @@ pub fn EmployeeNewPage() -> impl IntoView {
                     <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create employee"</button>
                     <A href="/employees">"Cancel"</A>
                 </div>
-            </ActionForm>
+            </ApiForm>
         </section>
     }
     .into_any()

@@ -14,16 +14,16 @@ use crate::api::issues::{
 use crate::domain::issue::{Issue, IssueComment, IssueStatus};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, use_form_error, ErrorBox, TextAreaField};
+use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// The actions of the page, created once and shared by its parts.
 #[derive(Clone, Copy)]
 struct Actions {
-    update: ServerAction<UpdateIssue>,
-    resolve: ServerAction<ResolveIssue>,
-    reopen: ServerAction<ReopenIssue>,
-    delete: ServerAction<DeleteIssue>,
+    update: FormAction<UpdateIssue>,
+    resolve: FormAction<ResolveIssue>,
+    reopen: FormAction<ReopenIssue>,
+    delete: FormAction<DeleteIssue>,
 }
 
 #[component]
@@ -34,12 +34,12 @@ pub fn IssueDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
     let actions = Actions {
-        update: ServerAction::new(),
-        resolve: ServerAction::new(),
-        reopen: ServerAction::new(),
-        delete: ServerAction::new(),
+        update: FormAction::new(),
+        resolve: FormAction::new(),
+        reopen: FormAction::new(),
+        delete: FormAction::new(),
     };
-    let add_comment = ServerAction::<AddIssueComment>::new();
+    let add_comment = FormAction::<AddIssueComment>::new();
     // Reload after successful changes only: a refused edit must keep what the user typed.
     let saved_version = move || {
         [actions.update.value(), actions.resolve.value(), actions.reopen.value()]
@@ -70,7 +70,7 @@ pub fn IssueDetailPage() -> impl IntoView {
                             view! {
                                 <section class="card">
                                     <h2>"Edit"</h2>
-                                    <ActionForm action=update>
+                                    <ApiForm action=update>
                                         <input type="hidden" name="id" value=id />
                                         <input type="hidden" name="version" value=version />
                                         <FormErrors error=update_error />
@@ -79,7 +79,7 @@ pub fn IssueDetailPage() -> impl IntoView {
                                             <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
                                             {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
                                         </div>
-                                    </ActionForm>
+                                    </ApiForm>
                                 </section>
                             }
                             .into_any()
@@ -129,13 +129,13 @@ fn Header(i: Issue, actions: Actions) -> impl IntoView {
             <details class="menu reason-menu" open=move || resolve_error.get().is_some()>
                 <summary class="button won">"Resolve…"</summary>
                 <div class="menu-panel">
-                    <ActionForm action=actions.resolve>
+                    <ApiForm action=actions.resolve>
                         <input type="hidden" name="id" value=i.id />
                         <input type="hidden" name="next" value=here />
                         <FormErrors error=resolve_error />
                         <TextAreaField label="Resolution notes" name="resolution_notes" rows=3 error=resolve_error />
                         <button type="submit" class="button won" disabled=move || actions.resolve.pending().get()>"Mark resolved"</button>
-                    </ActionForm>
+                    </ApiForm>
                 </div>
             </details>
         }
@@ -143,11 +143,11 @@ fn Header(i: Issue, actions: Actions) -> impl IntoView {
     let reopen = (can_edit && i.fields.status.can_reopen()).then(|| {
         let here = here.clone();
         view! {
-            <ActionForm action=actions.reopen>
+            <ApiForm action=actions.reopen>
                 <input type="hidden" name="id" value=i.id />
                 <input type="hidden" name="next" value=here />
                 <button type="submit" class="button" disabled=move || actions.reopen.pending().get()>"Reopen"</button>
-            </ActionForm>
+            </ApiForm>
         }
     });
     let links = [
@@ -182,11 +182,11 @@ fn Header(i: Issue, actions: Actions) -> impl IntoView {
                         <summary class="button danger">"Delete…"</summary>
                         <div class="menu-panel">
                             <p>"Delete this issue and its comments? This cannot be undone."</p>
-                            <ActionForm action=actions.delete>
+                            <ApiForm action=actions.delete>
                                 <input type="hidden" name="id" value=i.id />
                                 <input type="hidden" name="next" value="/issues" />
                                 <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ActionForm>
+                            </ApiForm>
                         </div>
                     </details>
                 })}
@@ -230,7 +230,7 @@ fn Summary(i: Issue) -> impl IntoView {
 #[component]
 fn Comments(
     issue_id: Memo<i64>,
-    add_comment: ServerAction<AddIssueComment>,
+    add_comment: FormAction<AddIssueComment>,
     comments: Resource<Result<Vec<IssueComment>, AppError>>,
 ) -> impl IntoView {
     let me = use_me();
@@ -249,13 +249,13 @@ fn Comments(
         <section class="card notes" aria-labelledby="issue-comments-title">
             <h2 id="issue-comments-title">"Comments"</h2>
             {can_comment.then(|| view! {
-                <ActionForm action=add_comment node_ref=form>
+                <ApiForm action=add_comment node_ref=form>
                     <input type="hidden" name="issue_id" value=move || issue_id.get() />
                     <input type="hidden" name="next" value=move || format!("/issues/{}", issue_id.get()) />
                     <FormErrors error />
                     <TextAreaField label="Add a comment" name="body" rows=3 required=true error />
                     <button type="submit" class="button primary" disabled=move || add_comment.pending().get()>"Add comment"</button>
-                </ActionForm>
+                </ApiForm>
             })}
             <Transition fallback=|| view! { <p class="loading">"Loading comments…"</p> }>
                 {move || Suspend::new(async move {

@@ -11,7 +11,7 @@ use crate::domain::employee::EmployeeChoice;
 use crate::domain::issue::{IssueCategory, IssueFields, IssuePriority, IssueStatus};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
+use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::{customer_choice, id_param, order_choice, vendor_choice, Choice, RefField};
 
@@ -108,7 +108,7 @@ pub fn IssueFieldset(
 pub fn IssueNewPage() -> impl IntoView {
     let can = issue_choice_rights();
     let query = use_query_map();
-    let create = ServerAction::<CreateIssue>::new();
+    let create = FormAction::<CreateIssue>::new();
     let error = use_form_error(create.value(), "/api/issues/create");
     let choices = Resource::new(move || can, issue_choices);
     let param = move |key: &str| query.with_untracked(|q| id_param(q.get(key)));
@@ -126,7 +126,7 @@ pub fn IssueNewPage() -> impl IntoView {
             <A href="/issues">"← All issues"</A>
         </div>
         <section class="card">
-            <ActionForm action=create>
+            <ApiForm action=create>
                 <input type="hidden" name="next" value="/issues/{id}" />
                 <FormErrors error />
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -140,7 +140,7 @@ pub fn IssueNewPage() -> impl IntoView {
                     <button type="submit" class="button primary" disabled=move || create.pending().get()>"Raise issue"</button>
                     <A href=back>"Cancel"</A>
                 </div>
-            </ActionForm>
+            </ApiForm>
         </section>
     }
     .into_any()

@@ -16,19 +16,19 @@ use crate::domain::lead::{Lead, LeadStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::timeline::{About, Timeline};
-use crate::ui::components::{time, use_form_error, ErrorBox, Field, SelectField, TextAreaField};
+use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// The actions of the page, created once and shared by its parts.
 #[derive(Clone, Copy)]
 struct Actions {
-    update: ServerAction<UpdateLead>,
-    qualify: ServerAction<QualifyLead>,
-    disqualify: ServerAction<DisqualifyLead>,
-    score: ServerAction<UpdateLeadScore>,
-    assign: ServerAction<AssignLead>,
-    delete: ServerAction<DeleteLead>,
-    convert: ServerAction<ConvertLead>,
+    update: FormAction<UpdateLead>,
+    qualify: FormAction<QualifyLead>,
+    disqualify: FormAction<DisqualifyLead>,
+    score: FormAction<UpdateLeadScore>,
+    assign: FormAction<AssignLead>,
+    delete: FormAction<DeleteLead>,
+    convert: FormAction<ConvertLead>,
 }
 
 #[component]
@@ -36,13 +36,13 @@ pub fn LeadDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
     let actions = Actions {
-        update: ServerAction::new(),
-        qualify: ServerAction::new(),
-        disqualify: ServerAction::new(),
-        score: ServerAction::new(),
-        assign: ServerAction::new(),
-        delete: ServerAction::new(),
-        convert: ServerAction::new(),
+        update: FormAction::new(),
+        qualify: FormAction::new(),
+        disqualify: FormAction::new(),
+        score: FormAction::new(),
+        assign: FormAction::new(),
+        delete: FormAction::new(),
+        convert: FormAction::new(),
     };
     // Reload after successful changes only: a refused edit must keep what the user typed.
     let saved_version = move || {
@@ -81,7 +81,7 @@ pub fn LeadDetailPage() -> impl IntoView {
                                 </div>
                                 <section class="card">
                                     <h2>"Edit"</h2>
-                                    <ActionForm action=actions.update>
+                                    <ApiForm action=actions.update>
                                         <input type="hidden" name="id" value=l.id />
                                         <input type="hidden" name="version" value=l.version />
                                         <FormErrors error=update_error />
@@ -90,7 +90,7 @@ pub fn LeadDetailPage() -> impl IntoView {
                                             <button type="submit" class="button primary" disabled=move || actions.update.pending().get()>"Save changes"</button>
                                             {move || matches!(actions.update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
                                         </div>
-                                    </ActionForm>
+                                    </ApiForm>
                                 </section>
                             </div>
                         }.into_any()
@@ -114,11 +114,11 @@ fn Header(l: Lead, actions: Actions) -> impl IntoView {
     let next = here.clone();
     let qualify_form = (can_edit && l.status != LeadStatus::Qualified).then(move || {
         view! {
-            <ActionForm action=actions.qualify>
+            <ApiForm action=actions.qualify>
                 <input type="hidden" name="id" value=id />
                 <input type="hidden" name="next" value=next />
                 <button type="submit" class="button" disabled=move || actions.qualify.pending().get()>"Qualify"</button>
-            </ActionForm>
+            </ApiForm>
         }
     });
     let next = here;
@@ -132,7 +132,7 @@ fn Header(l: Lead, actions: Actions) -> impl IntoView {
                 <summary class="button primary">"Convert…"</summary>
                 <div class="menu-panel">
                     <p>"Turn this lead into a customer? The lead is marked converted; this cannot be undone."</p>
-                    <ActionForm action=actions.convert>
+                    <ApiForm action=actions.convert>
                         <input type="hidden" name="id" value=id />
                         <input type="hidden" name="next" value="/customers/{customer_id}" />
                         <FormErrors error=convert_error />
@@ -145,7 +145,7 @@ fn Header(l: Lead, actions: Actions) -> impl IntoView {
                             <Field label="Deal value" name="deal_value" value=value error=convert_error />
                         })}
                         <button type="submit" class="button primary" disabled=move || actions.convert.pending().get()>"Yes, convert"</button>
-                    </ActionForm>
+                    </ApiForm>
                 </div>
             </details>
         }
@@ -155,12 +155,12 @@ fn Header(l: Lead, actions: Actions) -> impl IntoView {
             <details class="menu danger-menu" open=move || disqualify_error.get().is_some()>
                 <summary class="button">"Disqualify…"</summary>
                 <div class="menu-panel">
-                    <ActionForm action=actions.disqualify>
+                    <ApiForm action=actions.disqualify>
                         <input type="hidden" name="id" value=id />
                         <input type="hidden" name="next" value=next />
                         <TextAreaField label="Why is this lead not a fit?" name="reason" rows=3 required=true error=disqualify_error />
                         <button type="submit" class="button danger" disabled=move || actions.disqualify.pending().get()>"Disqualify"</button>
-                    </ActionForm>
+                    </ApiForm>
                 </div>
             </details>
         }
@@ -184,11 +184,11 @@ fn Header(l: Lead, actions: Actions) -> impl IntoView {
                         <summary class="button danger">"Delete…"</summary>
                         <div class="menu-panel">
                             <p>"Delete this lead and its activities? This cannot be undone."</p>
-                            <ActionForm action=actions.delete>
+                            <ApiForm action=actions.delete>
                                 <input type="hidden" name="id" value=l.id />
                                 <input type="hidden" name="next" value="/leads" />
                                 <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ActionForm>
+                            </ApiForm>
                         </div>
                     </details>
                 })}
@@ -257,7 +257,7 @@ fn Work(l: Lead, employees: Vec<EmployeeChoice>, actions: Actions) -> impl IntoV
         view! {
             <section class="card lead-work">
                 <h2>"Score and owner"</h2>
-                <ActionForm action=actions.score>
+                <ApiForm action=actions.score>
                     <input type="hidden" name="id" value=l.id />
                     <input type="hidden" name="next" value=next_score />
                     <FormErrors error=score_error />
@@ -265,8 +265,8 @@ fn Work(l: Lead, employees: Vec<EmployeeChoice>, actions: Actions) -> impl IntoV
                         <Field label="Score (0–100)" name="score" kind="number" value=l.fields.score.to_string() required=true error=score_error />
                         <button type="submit" class="button" disabled=move || actions.score.pending().get()>"Set score"</button>
                     </div>
-                </ActionForm>
-                <ActionForm action=actions.assign>
+                </ApiForm>
+                <ApiForm action=actions.assign>
                     <input type="hidden" name="id" value=l.id />
                     <input type="hidden" name="next" value=next_assign />
                     <FormErrors error=assign_error />
@@ -275,7 +275,7 @@ fn Work(l: Lead, employees: Vec<EmployeeChoice>, actions: Actions) -> impl IntoV
                             blank="Nobody" options=employee_options error=assign_error />
                         <button type="submit" class="button" disabled=move || actions.assign.pending().get()>"Assign"</button>
                     </div>
-                </ActionForm>
+                </ApiForm>
             </section>
         }
         .into_any()

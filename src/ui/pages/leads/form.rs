@@ -10,7 +10,7 @@ use crate::domain::employee::EmployeeChoice;
 use crate::domain::lead::{LeadFields, LeadSource, LeadStatus};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
+use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField, TextAreaField};
 
 /// Statuses a form may offer: the current one and those an update may set (a converted lead
 /// keeps its status; qualify and disqualify have their own buttons).
@@ -70,7 +70,7 @@ pub fn LeadFieldset(
 
 #[component]
 pub fn LeadNewPage() -> impl IntoView {
-    let create = ServerAction::<CreateLead>::new();
+    let create = FormAction::<CreateLead>::new();
     let error = use_form_error(create.value(), "/api/leads/create");
     let employees = Resource::new(|| (), |_| employee_choices());
     view! {
@@ -80,7 +80,7 @@ pub fn LeadNewPage() -> impl IntoView {
             <A href="/leads">"← All leads"</A>
         </div>
         <section class="card">
-            <ActionForm action=create>
+            <ApiForm action=create>
                 <input type="hidden" name="next" value="/leads/{id}" />
                 <FormErrors error />
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -93,7 +93,7 @@ pub fn LeadNewPage() -> impl IntoView {
                     <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create lead"</button>
                     <A href="/leads">"Cancel"</A>
                 </div>
-            </ActionForm>
+            </ApiForm>
         </section>
     }
 }

@@ -15,7 +15,7 @@ use crate::api::orders::{get_order, CancelOrder, CompleteOrder, DeleteOrder, Upd
 use crate::domain::money;
 use crate::domain::order::{Order, OrderStatus};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, use_form_error, ErrorBox};
+use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 use crate::ui::pages::issues::RelatedIssues;
 use crate::ui::pages::payments::RelatedPayments;
@@ -23,10 +23,10 @@ use crate::ui::pages::payments::RelatedPayments;
 /// The actions of the page, created once and shared by its parts.
 #[derive(Clone, Copy)]
 struct Actions {
-    update: ServerAction<UpdateOrder>,
-    complete: ServerAction<CompleteOrder>,
-    cancel: ServerAction<CancelOrder>,
-    delete: ServerAction<DeleteOrder>,
+    update: FormAction<UpdateOrder>,
+    complete: FormAction<CompleteOrder>,
+    cancel: FormAction<CancelOrder>,
+    delete: FormAction<DeleteOrder>,
 }
 
 #[component]
@@ -38,10 +38,10 @@ pub fn OrderDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
     let actions = Actions {
-        update: ServerAction::new(),
-        complete: ServerAction::new(),
-        cancel: ServerAction::new(),
-        delete: ServerAction::new(),
+        update: FormAction::new(),
+        complete: FormAction::new(),
+        cancel: FormAction::new(),
+        delete: FormAction::new(),
     };
     // Reload after successful changes only: a refused edit must keep what the user typed.
     let saved_version = move || {
@@ -78,7 +78,7 @@ pub fn OrderDetailPage() -> impl IntoView {
                                 view! {
                                     <section class="card">
                                         <h2>"Edit"</h2>
-                                        <ActionForm action=update>
+                                        <ApiForm action=update>
                                             <input type="hidden" name="id" value=o.id />
                                             <input type="hidden" name="version" value=o.version />
                                             <FormErrors error=update_error />
@@ -87,7 +87,7 @@ pub fn OrderDetailPage() -> impl IntoView {
                                                 <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
                                                 {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
                                             </div>
-                                        </ActionForm>
+                                        </ApiForm>
                                     </section>
                                 }
                                 .into_any()
@@ -148,20 +148,20 @@ fn Header(o: Order, actions: Actions) -> impl IntoView {
     let (here_complete, here_cancel) = (here.clone(), here.clone());
     let status_actions = (me.can("orders", "edit") && open).then(|| {
         view! {
-            <ActionForm action=actions.complete>
+            <ApiForm action=actions.complete>
                 <input type="hidden" name="id" value=o.id />
                 <input type="hidden" name="next" value=here_complete />
                 <button type="submit" class="button won" disabled=move || actions.complete.pending().get()>"Complete"</button>
-            </ActionForm>
+            </ApiForm>
             <details class="menu danger-menu">
                 <summary class="button">"Cancel order…"</summary>
                 <div class="menu-panel">
                     <p>"Cancel this order? A cancelled order can no longer be edited or completed."</p>
-                    <ActionForm action=actions.cancel>
+                    <ApiForm action=actions.cancel>
                         <input type="hidden" name="id" value=o.id />
                         <input type="hidden" name="next" value=here_cancel />
                         <button type="submit" class="button danger">"Yes, cancel the order"</button>
-                    </ActionForm>
+                    </ApiForm>
                 </div>
             </details>
         }
@@ -191,11 +191,11 @@ fn Header(o: Order, actions: Actions) -> impl IntoView {
                         <summary class="button danger">"Delete…"</summary>
                         <div class="menu-panel">
                             <p>"Delete this order and its items? This cannot be undone. An order with payments or issues cannot be deleted: cancel it instead."</p>
-                            <ActionForm action=actions.delete>
+                            <ApiForm action=actions.delete>
                                 <input type="hidden" name="id" value=o.id />
                                 <input type="hidden" name="next" value="/orders" />
                                 <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ActionForm>
+                            </ApiForm>
                         </div>
                     </details>
                 })}

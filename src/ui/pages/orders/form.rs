@@ -14,7 +14,7 @@ use crate::domain::employee::EmployeeChoice;
 use crate::domain::order::{OrderFields, OrderItem, OrderStatus, OrderType};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
+use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// What an order form is filled with.
@@ -89,7 +89,7 @@ pub fn OrderNewPage() -> impl IntoView {
     let (can_vendors, can_customers) = (me.can("vendors", "view"), me.can("customers", "view"));
     let org_currency = me.organization.as_ref().map(|o| o.currency.clone()).unwrap_or_else(|| "USD".into());
     let query = use_query_map();
-    let create = ServerAction::<CreateOrder>::new();
+    let create = FormAction::<CreateOrder>::new();
     let error = use_form_error(create.value(), "/api/orders/create");
     let employees = Resource::new(|| (), |_| employee_choices());
     let vendors = Resource::new(move || can_vendors, vendor_choice);
@@ -108,7 +108,7 @@ pub fn OrderNewPage() -> impl IntoView {
             <A href="/orders">"← All orders"</A>
         </div>
         <section class="card">
-            <ActionForm action=create>
+            <ApiForm action=create>
                 <input type="hidden" name="next" value="/orders/{id}" />
                 <FormErrors error />
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -133,7 +133,7 @@ pub fn OrderNewPage() -> impl IntoView {
                     <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create order"</button>
                     <A href=back>"Cancel"</A>
                 </div>
-            </ActionForm>
+            </ApiForm>
         </section>
     }
     .into_any()

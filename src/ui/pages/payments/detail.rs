@@ -11,16 +11,16 @@ use crate::api::payments::{get_payment, DeletePayment, FailPayment, ProcessPayme
 use crate::domain::money;
 use crate::domain::payment::{Payment, PaymentStatus};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, use_form_error, ErrorBox, TextAreaField};
+use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// The actions of the page, created once and shared by its parts.
 #[derive(Clone, Copy)]
 struct Actions {
-    update: ServerAction<UpdatePayment>,
-    process: ServerAction<ProcessPayment>,
-    fail: ServerAction<FailPayment>,
-    delete: ServerAction<DeletePayment>,
+    update: FormAction<UpdatePayment>,
+    process: FormAction<ProcessPayment>,
+    fail: FormAction<FailPayment>,
+    delete: FormAction<DeletePayment>,
 }
 
 #[component]
@@ -31,10 +31,10 @@ pub fn PaymentDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
     let actions = Actions {
-        update: ServerAction::new(),
-        process: ServerAction::new(),
-        fail: ServerAction::new(),
-        delete: ServerAction::new(),
+        update: FormAction::new(),
+        process: FormAction::new(),
+        fail: FormAction::new(),
+        delete: FormAction::new(),
     };
     // Reload after successful changes only: a refused edit must keep what the user typed.
     let saved_version = move || {
@@ -65,7 +65,7 @@ pub fn PaymentDetailPage() -> impl IntoView {
                             view! {
                                 <section class="card">
                                     <h2>"Edit"</h2>
-                                    <ActionForm action=update>
+                                    <ApiForm action=update>
                                         <input type="hidden" name="id" value=id />
                                         <input type="hidden" name="version" value=version />
                                         <FormErrors error=update_error />
@@ -74,7 +74,7 @@ pub fn PaymentDetailPage() -> impl IntoView {
                                             <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
                                             {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
                                         </div>
-                                    </ActionForm>
+                                    </ApiForm>
                                 </section>
                             }
                             .into_any()
@@ -120,11 +120,11 @@ fn Header(p: Payment, actions: Actions) -> impl IntoView {
     let process = (can_edit && p.fields.status.can_process()).then(|| {
         let here = here.clone();
         view! {
-            <ActionForm action=actions.process>
+            <ApiForm action=actions.process>
                 <input type="hidden" name="id" value=p.id />
                 <input type="hidden" name="next" value=here />
                 <button type="submit" class="button won" disabled=move || actions.process.pending().get()>"Process"</button>
-            </ActionForm>
+            </ApiForm>
         }
     });
     let fail = (can_edit && p.fields.status.can_fail()).then(|| {
@@ -133,12 +133,12 @@ fn Header(p: Payment, actions: Actions) -> impl IntoView {
             <details class="menu reason-menu" open=move || fail_error.get().is_some()>
                 <summary class="button">"Mark failed…"</summary>
                 <div class="menu-panel">
-                    <ActionForm action=actions.fail>
+                    <ApiForm action=actions.fail>
                         <input type="hidden" name="id" value=p.id />
                         <input type="hidden" name="next" value=here />
                         <TextAreaField label="Why did it fail?" name="reason" rows=3 required=true error=fail_error />
                         <button type="submit" class="button danger">"Mark failed"</button>
-                    </ActionForm>
+                    </ApiForm>
                 </div>
             </details>
         }
@@ -178,11 +178,11 @@ fn Header(p: Payment, actions: Actions) -> impl IntoView {
                         <summary class="button danger">"Delete…"</summary>
                         <div class="menu-panel">
                             <p>"Delete this payment? This cannot be undone."</p>
-                            <ActionForm action=actions.delete>
+                            <ApiForm action=actions.delete>
                                 <input type="hidden" name="id" value=p.id />
                                 <input type="hidden" name="next" value="/payments" />
                                 <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ActionForm>
+                            </ApiForm>
                         </div>
                     </details>
                 })}

@@ -11,7 +11,7 @@ use crate::domain::money;
 use crate::domain::payment::{PaymentFields, PaymentMethod, PaymentStatus, PaymentType};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
+use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::{customer_choice, id_param, order_choice, vendor_choice, Choice, RefField};
 
@@ -119,7 +119,7 @@ pub fn PaymentNewPage() -> impl IntoView {
     let me = use_me();
     let can = (me.can("orders", "view"), me.can("vendors", "view"), me.can("customers", "view"));
     let query = use_query_map();
-    let create = ServerAction::<CreatePayment>::new();
+    let create = FormAction::<CreatePayment>::new();
     let error = use_form_error(create.value(), "/api/payments/create");
     let choices = Resource::new(move || can, payment_choices);
     let param = move |key: &str| query.with_untracked(|q| id_param(q.get(key)));
@@ -137,7 +137,7 @@ pub fn PaymentNewPage() -> impl IntoView {
             <A href="/payments">"← All payments"</A>
         </div>
         <section class="card">
-            <ActionForm action=create>
+            <ApiForm action=create>
                 <input type="hidden" name="next" value="/payments/{id}" />
                 <FormErrors error />
                 <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -157,7 +157,7 @@ pub fn PaymentNewPage() -> impl IntoView {
                     <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create payment"</button>
                     <A href=back>"Cancel"</A>
                 </div>
-            </ActionForm>
+            </ApiForm>
         </section>
     }
     .into_any()

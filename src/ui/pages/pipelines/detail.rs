@@ -15,18 +15,20 @@ use crate::api::pipelines::{
 use crate::domain::pipeline::{Pipeline, Stage, StageKind};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ErrorBox, ErrorSummary, Field, NoJsNext, SelectField, TextAreaField};
+use crate::ui::components::{
+    use_form_error, ApiForm, ErrorBox, ErrorSummary, Field, FormAction, NoJsNext, SelectField, TextAreaField,
+};
 use crate::ui::layout::use_me;
 
 /// The page's actions (all but the pipeline form reload the stages when they succeed).
 #[derive(Clone, Copy)]
 struct Actions {
-    update: ServerAction<UpdatePipeline>,
-    set_default: ServerAction<SetDefaultPipeline>,
-    add: ServerAction<AddStage>,
-    update_stage: ServerAction<UpdateStage>,
-    delete_stage: ServerAction<DeleteStage>,
-    reorder: ServerAction<ReorderStages>,
+    update: FormAction<UpdatePipeline>,
+    set_default: FormAction<SetDefaultPipeline>,
+    add: FormAction<AddStage>,
+    update_stage: FormAction<UpdateStage>,
+    delete_stage: FormAction<DeleteStage>,
+    reorder: FormAction<ReorderStages>,
 }
 
 #[component]
@@ -34,12 +36,12 @@ pub fn PipelineDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
     let actions = Actions {
-        update: ServerAction::new(),
-        set_default: ServerAction::new(),
-        add: ServerAction::new(),
-        update_stage: ServerAction::new(),
-        delete_stage: ServerAction::new(),
-        reorder: ServerAction::new(),
+        update: FormAction::new(),
+        set_default: FormAction::new(),
+        add: FormAction::new(),
+        update_stage: FormAction::new(),
+        delete_stage: FormAction::new(),
+        reorder: FormAction::new(),
     };
     // Reload after successful changes only: a refused change keeps what the user typed.
     let saved = RwSignal::new(0_u32);
@@ -98,11 +100,11 @@ fn Header(p: Pipeline, actions: Actions) -> impl IntoView {
             <div class="actions">
                 <A href=format!("/deals/board?pipeline={}", p.id) attr:class="button">"Board"</A>
                 {(me.can("pipelines", "edit") && !p.is_default).then(|| view! {
-                    <ActionForm action=actions.set_default>
+                    <ApiForm action=actions.set_default>
                         <input type="hidden" name="id" value=p.id />
                         <NoJsNext href=here.clone() />
                         <button type="submit" class="button">"Make default"</button>
-                    </ActionForm>
+                    </ApiForm>
                 })}
             </div>
         </div>
@@ -120,7 +122,7 @@ fn PipelineForm(p: Pipeline, actions: Actions) -> impl IntoView {
         view! {
             <section class="card">
                 <h2>"Pipeline"</h2>
-                <ActionForm action=actions.update>
+                <ApiForm action=actions.update>
                     <input type="hidden" name="id" value=p.id />
                     <NoJsNext href=here />
                     <FormErrors error />
@@ -131,7 +133,7 @@ fn PipelineForm(p: Pipeline, actions: Actions) -> impl IntoView {
                         <button type="submit" class="button primary" disabled=move || actions.update.pending().get()>"Save"</button>
                         {move || matches!(actions.update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
                     </div>
-                </ActionForm>
+                </ApiForm>
             </section>
         }
     })
@@ -194,7 +196,7 @@ fn Stages(p: Pipeline, actions: Actions) -> impl IntoView {
         if let Some(new_order) = order.with_untracked(|o| moved(o, id, target)) {
             let stage_ids = ids(&new_order);
             order.set(new_order);
-            actions.reorder.dispatch(ReorderStages { pipeline_id, stage_ids, next: None });
+            actions.reorder.send(&[("pipeline_id", &pipeline_id.to_string()), ("stage_ids", &stage_ids)]);
         }
     };
     view! {
@@ -248,29 +250,29 @@ fn Stages(p: Pipeline, actions: Actions) -> impl IntoView {
                                 }}
                                 {can_edit.then(|| view! {
                                     <div class="stage-tools">
-                                        <ActionForm action=actions.reorder>
+                                        <ApiForm action=actions.reorder>
                                             <input type="hidden" name="pipeline_id" value=pipeline_id />
                                             <input type="hidden" name="stage_ids" value=move || order.with(|o| swapped(o, index(), -1)) />
                                             <NoJsNext href=here_up />
                                             <button type="submit" class="button small icon" disabled=move || index() == 0
                                                 aria-label=up_label>"↑"</button>
-                                        </ActionForm>
-                                        <ActionForm action=actions.reorder>
+                                        </ApiForm>
+                                        <ApiForm action=actions.reorder>
                                             <input type="hidden" name="pipeline_id" value=pipeline_id />
                                             <input type="hidden" name="stage_ids" value=move || order.with(|o| swapped(o, index(), 1)) />
                                             <NoJsNext href=here_down />
                                             <button type="submit" class="button small icon" disabled={move || index() >= last()}
                                                 aria-label=down_label>"↓"</button>
-                                        </ActionForm>
+                                        </ApiForm>
                                         <details class="menu danger-menu">
                                             <summary class="button small danger" aria-label=delete_label>"✕"</summary>
                                             <div class="menu-panel">
                                                 <p>{delete_text}</p>
-                                                <ActionForm action=actions.delete_stage>
+                                                <ApiForm action=actions.delete_stage>
                                                     <input type="hidden" name="id" value=sid />
                                                     <NoJsNext href=here_delete />
                                                     <button type="submit" class="button danger">"Yes, delete"</button>
-                                                </ActionForm>
+                                                </ApiForm>
                                             </div>
                                         </details>
                                     </div>
@@ -291,7 +293,7 @@ fn StageForm(stage: Stage, here: String, actions: Actions) -> impl IntoView {
     let sid = stage.id;
     let field = move |name: &str| format!("stage-{sid}-{name}");
     view! {
-        <ActionForm action=actions.update_stage>
+        <ApiForm action=actions.update_stage>
             <div class="stage-form">
                 <input type="hidden" name="id" value=sid />
                 <NoJsNext href=here />
@@ -313,7 +315,7 @@ fn StageForm(stage: Stage, here: String, actions: Actions) -> impl IntoView {
                 </select>
                 <button type="submit" class="button small">"Save"</button>
             </div>
-        </ActionForm>
+        </ApiForm>
     }
 }
 
@@ -336,7 +338,7 @@ fn AddStageForm(pipeline_id: i64, here: String, actions: Actions) -> impl IntoVi
     let problem = move |name: &'static str| move || error.with(|e| e.as_ref().and_then(|e| e.field_error(name)));
     view! {
         <h3 class="subhead">"Add a stage"</h3>
-        <ActionForm action=actions.add>
+        <ApiForm action=actions.add>
             <input type="hidden" name="pipeline_id" value=pipeline_id />
             <NoJsNext href=here />
             <FormErrors error />
@@ -367,7 +369,7 @@ fn AddStageForm(pipeline_id: i64, here: String, actions: Actions) -> impl IntoVi
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=move || actions.add.pending().get()>"Add stage"</button>
             </div>
-        </ActionForm>
+        </ApiForm>
     }
 }
 

@@ -6,15 +6,15 @@ use leptos_router::components::A;
 
 use crate::api::pipelines::{list_pipelines, CreatePipeline, DeletePipeline, SetDefaultPipeline};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ErrorBox, Field, TextAreaField};
+use crate::ui::components::{use_form_error, ApiForm, ErrorBox, Field, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
 #[component]
 pub fn PipelineListPage() -> impl IntoView {
     let me = use_me();
-    let create = ServerAction::<CreatePipeline>::new();
-    let set_default = ServerAction::<SetDefaultPipeline>::new();
-    let delete = ServerAction::<DeletePipeline>::new();
+    let create = FormAction::<CreatePipeline>::new();
+    let set_default = FormAction::<SetDefaultPipeline>::new();
+    let delete = FormAction::<DeletePipeline>::new();
     let pipelines = Resource::new(
         move || (create.version().get(), set_default.version().get(), delete.version().get()),
         |_| list_pipelines(),
@@ -67,22 +67,22 @@ pub fn PipelineListPage() -> impl IntoView {
                                                 <td class="row-actions">
                                                     <A href=format!("/deals/board?pipeline={id}")>"Board"</A>
                                                     {(can_edit && !p.is_default).then(|| view! {
-                                                        <ActionForm action=set_default>
+                                                        <ApiForm action=set_default>
                                                             <input type="hidden" name="id" value=id />
                                                             <input type="hidden" name="next" value="/pipelines" />
                                                             <button type="submit" class="button small">"Make default"</button>
-                                                        </ActionForm>
+                                                        </ApiForm>
                                                     })}
                                                     {(can_delete && !p.is_default).then(|| view! {
                                                         <details class="menu danger-menu">
                                                             <summary class="button small danger">"Delete…"</summary>
                                                             <div class="menu-panel">
                                                                 <p>{delete_text}</p>
-                                                                <ActionForm action=delete>
+                                                                <ApiForm action=delete>
                                                                     <input type="hidden" name="id" value=id />
                                                                     <input type="hidden" name="next" value="/pipelines" />
                                                                     <button type="submit" class="button danger">"Yes, delete"</button>
-                                                                </ActionForm>
+                                                                </ApiForm>
                                                             </div>
                                                         </details>
                                                     })}
@@ -101,7 +101,7 @@ pub fn PipelineListPage() -> impl IntoView {
         {can_create.then(|| view! {
             <section class="card">
                 <h2>"New pipeline"</h2>
-                <ActionForm action=create>
+                <ApiForm action=create>
                     <input type="hidden" name="next" value="/pipelines/{id}" />
                     <FormErrors error=create_error />
                     <div class="form-grid">
@@ -113,7 +113,7 @@ pub fn PipelineListPage() -> impl IntoView {
                     <div class="form-actions">
                         <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create pipeline"</button>
                     </div>
-                </ActionForm>
+                </ApiForm>
             </section>
         })}
     }

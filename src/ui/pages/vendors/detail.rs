@@ -10,7 +10,7 @@ use super::{stars, status_class};
 use crate::api::vendors::{get_vendor, DeleteVendor, UpdateVendor};
 use crate::domain::vendor::Vendor;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, use_form_error, ErrorBox};
+use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 use crate::ui::pages::issues::RelatedIssues;
 use crate::ui::pages::orders::RelatedOrders;
@@ -22,8 +22,8 @@ pub fn VendorDetailPage() -> impl IntoView {
     let can_edit = me.can("vendors", "edit");
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
-    let update = ServerAction::<UpdateVendor>::new();
-    let delete = ServerAction::<DeleteVendor>::new();
+    let update = FormAction::<UpdateVendor>::new();
+    let delete = FormAction::<DeleteVendor>::new();
     // Reload after successful changes only: a refused edit must keep what the user typed.
     let saved_version = move || update.value().with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|v| v.version));
     let vendor = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_vendor(id));
@@ -43,7 +43,7 @@ pub fn VendorDetailPage() -> impl IntoView {
                             {can_edit.then(|| view! {
                                 <section class="card">
                                     <h2>"Edit"</h2>
-                                    <ActionForm action=update>
+                                    <ApiForm action=update>
                                         <input type="hidden" name="id" value=v.id />
                                         <input type="hidden" name="version" value=v.version />
                                         <FormErrors error=update_error />
@@ -52,7 +52,7 @@ pub fn VendorDetailPage() -> impl IntoView {
                                             <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
                                             {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
                                         </div>
-                                    </ActionForm>
+                                    </ApiForm>
                                 </section>
                             })}
                         </div>
@@ -69,7 +69,7 @@ pub fn VendorDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn Header(v: Vendor, delete: ServerAction<DeleteVendor>) -> impl IntoView {
+fn Header(v: Vendor, delete: FormAction<DeleteVendor>) -> impl IntoView {
     let me = use_me();
     let subtitle = [v.fields.company.clone(), Some(v.fields.vendor_type.label().to_owned())]
         .into_iter()
@@ -89,11 +89,11 @@ fn Header(v: Vendor, delete: ServerAction<DeleteVendor>) -> impl IntoView {
                         <summary class="button danger">"Delete…"</summary>
                         <div class="menu-panel">
                             <p>"Delete this vendor? This cannot be undone. A vendor with orders or payments is kept: set it inactive instead."</p>
-                            <ActionForm action=delete>
+                            <ApiForm action=delete>
                                 <input type="hidden" name="id" value=v.id />
                                 <input type="hidden" name="next" value="/vendors" />
                                 <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ActionForm>
+                            </ApiForm>
                         </div>
                     </details>
                 })}

@@ -8,7 +8,7 @@ use crate::api::vendors::CreateVendor;
 use crate::domain::vendor::{VendorFields, VendorStatus, VendorType};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, Field, SelectField, TextAreaField};
+use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField, TextAreaField};
 
 /// The editable fields of a vendor (defaults when creating one).
 #[component]
@@ -44,7 +44,7 @@ pub fn VendorFieldset(fields: VendorFields, #[prop(into)] error: Signal<Option<A
 
 #[component]
 pub fn VendorNewPage() -> impl IntoView {
-    let create = ServerAction::<CreateVendor>::new();
+    let create = FormAction::<CreateVendor>::new();
     let error = use_form_error(create.value(), "/api/vendors/create");
     view! {
         <Title text="New vendor" />
@@ -53,7 +53,7 @@ pub fn VendorNewPage() -> impl IntoView {
             <A href="/vendors">"← All vendors"</A>
         </div>
         <section class="card">
-            <ActionForm action=create>
+            <ApiForm action=create>
                 <input type="hidden" name="next" value="/vendors/{id}" />
                 <FormErrors error />
                 <VendorFieldset fields=VendorFields::default() error />
@@ -61,7 +61,7 @@ pub fn VendorNewPage() -> impl IntoView {
                     <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create vendor"</button>
                     <A href="/vendors">"Cancel"</A>
                 </div>
-            </ActionForm>
+            </ApiForm>
         </section>
     }
     .into_any()
