@@ -87,7 +87,7 @@
       item.append(element('p', { textContent: 'Pending: waiting for the connection.' }));
       return item;
     }
-    item.append(element('p', { className: 'outbox-refusal', role: 'alert', textContent: `Not saved: ${refusal(change.refusal)}` }));
+    item.append(element('p', { className: 'outbox-refusal', role: 'alert', textContent: `Not saved: ${refusal(change.refusal, Boolean(change.changed))}` }));
     item.append(correctionForm(change, fields));
     return item;
   }
@@ -163,10 +163,15 @@
   }
 
   /** Why the server refused a change: a stale edit (409), a deleted record (404), bad fields (422)… */
-  function refusal(answer) {
+  function refusal(answer, changed) {
     if (answer.status === 422) return 'some fields need attention.';
     if (answer.status === 404) return 'the record no longer exists or is not visible to you. Your values are below.';
-    if (answer.status === 409) return `${answer.error || 'it was changed by someone else'}. Open the record to see what changed; your values are below.`;
+    if (answer.status === 409) {
+      // The server's sentence ends with "; reload and try again": the panel offers better.
+      const what = answer.error?.split(';')[0] || 'it was changed by someone else';
+      const next = changed ? ', or apply your changes to the current version' : '; your values are below';
+      return `${what}. Open the record to see what changed${next}.`;
+    }
     return `${answer.error || `the server answered ${answer.status}`}. Your values are below.`;
   }
 

@@ -169,6 +169,9 @@ test('offline: edits of one record on its saved page all apply; a stale one goes
     await p.context.setOffline(false);
     const refused = outboxPanel(p).locator('.outbox-refused', { hasText: `Changes to customer #${customer.id}` });
     await refused.getByRole('alert').filter({ hasText: 'changed by someone else' }).waitFor({ timeout: 20_000 });
+    assert.match(await refused.getByRole('alert').textContent(),
+      /^Not saved: this customer was changed by someone else\. Open the record to see what changed, or apply your changes to the current version\.$/,
+      'the refusal points to the panel, not to reloading');
     assert.deepEqual(await refused.locator('input').evaluateAll((inputs) => inputs.map((i) => [i.name, i.value])), [['email', email]],
       'the correction form shows the field the user changed');
     assert.equal((await apiGet(p, '/api/customers/get', { id: customer.id })).email ?? null, null, 'the stale edit did not apply');
