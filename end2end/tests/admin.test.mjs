@@ -1,10 +1,11 @@
 // Roles and the client portal (issue 5): a permission ticked in the roles matrix is saved and
 // applies; a customer's contact invited from the customer's page signs in to the portal, sees
-// only their orders and raises an issue about one.
+// only their orders and raises an issue about one. A pipeline's stages are reordered with the
+// arrows (forms posted in the background) and by dragging a row, and the order is saved.
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { apiGet, apiPost, BASE_URL, closeBrowser, signUp, unique, withPage } from './helpers.mjs';
+import { apiGet, apiPost, BASE_URL, closeBrowser, signUp, syntheticDrag, unique, withPage } from './helpers.mjs';
 
 after(closeBrowser);
 
@@ -103,17 +104,7 @@ test('pipelines: stages reordered with the arrows and by dragging a row; the ord
     await p.until(async () => (await rows.first().locator('input[name="name"]').inputValue()) === before[1], 'the row moved up on the page');
 
     // The drag: the last row dropped on the first one.
-    await page.evaluate(() => {
-      const items = document.querySelectorAll('ol.stage-list > li.stage-row');
-      const [to, from] = [items[0], items[items.length - 1]];
-      const dataTransfer = new DataTransfer();
-      const fire = (el, type) => el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer }));
-      fire(from, 'dragstart');
-      fire(to, 'dragenter');
-      fire(to, 'dragover');
-      fire(to, 'drop');
-      fire(from, 'dragend');
-    });
+    await syntheticDrag(page, 'ol.stage-list > li.stage-row:last-child', 'ol.stage-list > li.stage-row:first-child');
     const dragged = [swapped[swapped.length - 1], ...swapped.slice(0, -1)];
     await p.until(async () => JSON.stringify(await names()) === JSON.stringify(dragged), `saved after the drag: ${dragged}`);
 

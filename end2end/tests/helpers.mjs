@@ -398,3 +398,21 @@ export async function submitOffline(p, scope, button, count) {
   await scope.getByRole('status').filter({ hasText: 'Saved offline' }).waitFor();
   await outboxPanel(p).getByRole('heading', { name: `Pending changes (${count})` }).waitFor();
 }
+
+/**
+ * Drags the element at `from` onto the one at `to` with synthetic HTML5 drag events sharing one
+ * DataTransfer (dragstart, dragenter, dragover, drop, dragend), as a real drag would fire them.
+ */
+export async function syntheticDrag(page, from, to) {
+  await page.evaluate(([fromSel, toSel]) => {
+    const source = document.querySelector(fromSel);
+    const target = document.querySelector(toSel);
+    const dataTransfer = new DataTransfer();
+    const fire = (el, type) => el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer }));
+    fire(source, 'dragstart');
+    fire(target, 'dragenter');
+    fire(target, 'dragover');
+    fire(target, 'drop');
+    fire(source, 'dragend');
+  }, [from, to]);
+}

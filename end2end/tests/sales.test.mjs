@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { apiGet, apiPost, closeBrowser, signUp, unique, withPage } from './helpers.mjs';
+import { apiGet, apiPost, closeBrowser, signUp, syntheticDrag, unique, withPage } from './helpers.mjs';
 
 after(closeBrowser);
 
@@ -84,17 +84,8 @@ async function dragCard(p, dealId, stage) {
     if (await moved()) return 'mouse';
     await new Promise((r) => setTimeout(r, 100));
   }
-  await page.evaluate(([cardSel, colSel]) => {
-    const from = document.querySelector(cardSel);
-    const to = document.querySelector(colSel);
-    const dataTransfer = new DataTransfer();
-    const fire = (el, type) => el.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer }));
-    fire(from, 'dragstart');
-    fire(to, 'dragenter');
-    fire(to, 'dragover');
-    fire(to, 'drop');
-    fire(from, 'dragend');
-  }, [`li.deal-card[aria-labelledby="deal-${dealId}-title"]`, `section.board-column[aria-labelledby="stage-${stage.id}-title"] .board-column-head`]);
+  await syntheticDrag(page, `li.deal-card[aria-labelledby="deal-${dealId}-title"]`,
+    `section.board-column[aria-labelledby="stage-${stage.id}-title"] .board-column-head`);
   return 'synthetic';
 }
 
