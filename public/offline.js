@@ -87,14 +87,16 @@
       item.append(element('p', { textContent: 'Pending: waiting for the connection.' }));
       return item;
     }
-    item.append(element('p', { className: 'outbox-refusal', role: 'alert', textContent: `Not saved: ${refusal(change.refusal, Boolean(change.changed))}` }));
-    item.append(correctionForm(change, fields));
+    // A stale edit whose changed fields are known can go on top of what someone else saved.
+    const applicable = change.refusal.status === 409 && Boolean(change.changed);
+    item.append(element('p', { className: 'outbox-refusal', role: 'alert', textContent: `Not saved: ${refusal(change.refusal, applicable)}` }));
+    item.append(correctionForm(change, fields, applicable));
     return item;
   }
 
   /** The user's input (the fields filled in, and any the server named), editable, with
-   *  "Send again" and "Discard". */
-  function correctionForm(change, fields) {
+   *  "Send again", "Discard" and, when `applicable`, "Apply my changes to the current version". */
+  function correctionForm(change, fields, applicable) {
     const form = element('form', { className: 'outbox-form' });
     for (const [name, value] of fields) {
       const problems = change.refusal.details?.[name];
@@ -109,9 +111,7 @@
     }
     const discard = element('button', { type: 'button', className: 'button', textContent: 'Discard' });
     discard.addEventListener('click', () => post({ type: 'discard', id: change.id }));
-    // A stale edit whose changed fields are known can go on top of what someone else saved.
-    const stale = change.refusal.status === 409 && change.changed;
-    const apply = stale ? element('button', { type: 'button', className: 'button', textContent: 'Apply my changes to the current version' }) : null;
+    const apply = applicable ? element('button', { type: 'button', className: 'button', textContent: 'Apply my changes to the current version' }) : null;
     form.append(element('div', { className: 'form-actions' }, [
       element('button', { type: 'submit', className: 'button primary', textContent: 'Send again' }),
       apply ?? '',
@@ -163,13 +163,13 @@
   }
 
   /** Why the server refused a change: a stale edit (409), a deleted record (404), bad fields (422)… */
-  function refusal(answer, changed) {
+  function refusal(answer, applicable) {
     if (answer.status === 422) return 'some fields need attention.';
     if (answer.status === 404) return 'the record no longer exists or is not visible to you. Your values are below.';
     if (answer.status === 409) {
       // The server's sentence ends with "; reload and try again": the panel offers better.
       const what = answer.error?.split(';')[0] || 'it was changed by someone else';
-      const next = changed ? ', or apply your changes to the current version' : '; your values are below';
+      const next = applicable ? ', or apply your changes to the current version' : '; your values are below';
       return `${what}. Open the record to see what changed${next}.`;
     }
     return `${answer.error || `the server answered ${answer.status}`}. Your values are below.`;
