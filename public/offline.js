@@ -7,8 +7,7 @@
 //   changed meanwhile can instead be applied to the record's current version);
 // - tells the service worker which fields each edit form's submission changed, so that an
 //   edit queued offline sends only those;
-// - while offline, links load whole pages (the service worker has them saved), and while
-//   online, pages reached inside the app are saved too;
+// - while offline, links load whole pages (the service worker has them saved);
 // - reloads when a server of another version answers (a new deploy).
 
 (() => {
@@ -233,10 +232,10 @@
     return option === (marked.at(-1) ?? select.options[0]);
   }
 
-  // ---- offline navigation, saving pages reached inside the app ----
+  // ---- offline navigation ----
 
-  // Offline, a link loads the whole page: the service worker has the page saved, while the
-  // app would ask for its data, which may not have been saved.
+  // Offline, a link loads the whole page from the service worker (its saved copy, else the
+  // offline page) instead of being swapped in by nav.js.
   addEventListener('click', (event) => {
     const link = event.target.closest?.('a[href]');
     if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
@@ -244,14 +243,6 @@
     event.preventDefault();
     location.assign(link.href);
   }, true);
-
-  // Online, a page reached inside the app is saved as a whole page as well (once the address
-  // has settled: typing in a search box changes it on every key).
-  let saving = null;
-  window.navigation?.addEventListener('currententrychange', () => {
-    clearTimeout(saving);
-    saving = setTimeout(() => navigator.onLine && post({ type: 'remember', url: location.href }), 1000);
-  });
 
   addEventListener('online', () => { state.unreachable = false; render(); post({ type: 'replay' }); });
   addEventListener('offline', render);

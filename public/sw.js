@@ -20,7 +20,7 @@ const PAGES = `tgc-pages-${VERSION}`;
 /** Pages and API reads kept (the least recently fetched go first). */
 const RECENT = 100;
 /** Files kept from installation on (the /pkg/ files come from the page: see 'precache'). */
-const SHELL = ['/offline.html', '/offline.js', '/favicon.svg'];
+const SHELL = ['/offline.html', '/offline.js', '/nav.js', '/favicon.svg'];
 /** The changes that go to the outbox when the network is down. */
 const QUEUEABLE = /^\/api\/(?:(?:customers|leads|deals|activities)\/(?:create|update)|customers\/add_note)$/;
 
@@ -63,7 +63,6 @@ self.addEventListener('message', (event) => {
   const message = event.data || {};
   const handlers = {
     precache: () => caches.open(ASSETS).then((cache) => cache.addAll(message.urls.filter((u) => u.startsWith('/pkg/')))),
-    remember: () => fetch(message.url).then((response) => save(message.url, response)),
     outbox: () => broadcast(),
     replay: () => replay(),
     edited: async () => noteEdit(message),
@@ -93,7 +92,7 @@ async function networkFirst(event, url) {
   try {
     const response = await fetch(request);
     tell(event.clientId, { type: 'version', version: response.headers.get('x-app-version') });
-    if (request.mode === 'navigate' || url.pathname.startsWith('/api/') || SHELL.includes(url.pathname)) {
+    if (isPage(request) || url.pathname.startsWith('/api/') || SHELL.includes(url.pathname)) {
       event.waitUntil(save(request.url, response.clone()).catch(() => {}));
     }
     return response;
@@ -102,16 +101,23 @@ async function networkFirst(event, url) {
     if (saved) {
       const savedAt = saved.headers.get('x-saved-at') || '';
       tell(event.clientId, { type: 'stale', url: request.url, savedAt });
-      return request.mode === 'navigate' ? markedPage(saved, savedAt) : saved;
+      return isPage(request) ? markedPage(saved, savedAt) : saved;
     }
     if (request.mode === 'navigate') return offlinePage();
     throw err;
   }
 }
 
-/** Keeps a successful answer, with the time it was saved, among the recent ones. */
+/** A page load: the browser's, or one of the app's in-page navigations (public/nav.js). */
+function isPage(request) {
+  return request.mode === 'navigate' || request.headers.get('x-app-navigation') === '1';
+}
+
+/** Keeps a successful answer, with the time it was saved, among the recent ones (under the
+ *  address it finally came from, after any redirect). */
 async function save(url, response) {
-  if (!response.ok || response.redirected) return;
+  if (!response.ok) return;
+  if (response.redirected) url = response.url;
   const headers = new Headers(response.headers);
   headers.delete('content-encoding');
   headers.delete('content-length');
@@ -159,6 +165,8 @@ async function sendOrQueue(event) {
       tell(event.clientId, { type: 'version', version: response.headers.get('x-app-version') });
       takeEdit(url, body); // sent as it is: its note is not needed
       event.waitUntil(rememberVersion(url, body, response.clone()).catch(() => {}));
+      // A form sent by nav.js: the page it was redirected to is the record's latest state.
+      if (isPage(request)) event.waitUntil(save(response.url, response.clone()).catch(() => {}));
       return response;
     } catch {
       // offline: queued below

@@ -5,7 +5,7 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::ui::layout::{provide_initial_caller, AppLayout};
+use crate::ui::layout::AppLayout;
 use crate::ui::pages::activities::{ActivityDetailPage, ActivityListPage, ActivityNewPage};
 use crate::ui::pages::analytics::AnalyticsPage;
 use crate::ui::pages::auth::{ForgotPasswordPage, LoginPage, SignupPage};
@@ -40,8 +40,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <script src="/offline.js" defer nonce=use_nonce()></script>
+                <script src="/nav.js" defer nonce=use_nonce()></script>
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -56,7 +57,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    provide_initial_caller();
     view! {
         <Title formatter=|page: String| if page.is_empty() { "Too Good CRM".to_owned() } else { format!("{page} · Too Good CRM") } />
         <Router>

@@ -13,6 +13,7 @@ use crate::error::AppError;
 /// `email`, `first_name`, `last_name` and an initial `password` (passed on to them by you);
 /// an existing user (by email) keeps their password and gains the portal membership. Needs
 /// `customers:edit` on that customer; someone already a member of the organization is 409.
+/// `next` may use `{email}` (URL-encoded).
 #[server(prefix = "/api", endpoint = "portal/invite", input = PostUrl, output = Json)]
 pub async fn invite_portal_user(
     customer_id: i64,
@@ -78,6 +79,7 @@ pub async fn invite_portal_user(
         .ok_or(AppError::Internal)?;
     tx.commit().await?;
     tracing::info!(user_id, customer_id, "portal member invited");
-    ctx::redirect_to(next.as_deref());
+    let encoded: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
+    ctx::redirect_to(next.map(|n| n.replace("{email}", &encoded)).as_deref());
     Ok(invited)
 }

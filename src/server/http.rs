@@ -87,7 +87,7 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Resolves the caller of a page request before the page renders: the layout is then given
-/// who is signed in (`SignedIn`, also serialized into the page for the browser) instead of
+/// who is signed in (`SignedIn`) instead of
 /// loading it in a resource around every page, and the page's own server functions reuse the
 /// caller (`KnownCaller`).
 async fn resolve_caller(State(state): State<AppState>, mut req: Request, next: Next) -> Response {

@@ -117,7 +117,8 @@ both!(the_no_js_move_form_moves_the_deal_and_comes_back_to_the_board, |app| asyn
     assert_eq!(d.json["stage_id"], negotiation);
     assert_eq!(d.json["probability"], 75, "probability follows the stage");
     let r = app.send(common::page(&board, Some(&cookie))).await;
-    let column = r.text.split("Negotiation").nth(1).unwrap_or_default();
+    let column = r.text.split(&format!("aria-labelledby=\"stage-{negotiation}-title\"")).nth(1).unwrap_or_default();
+    let column = column.split("</section>").next().unwrap_or_default();
     assert!(column.contains("Walked over"), "the card is in its new column");
     assert!(r.text.contains(&format!("<option value=\"{negotiation}\" selected")), "its select shows the new stage");
 

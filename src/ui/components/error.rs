@@ -1,5 +1,5 @@
-//! Showing errors: a callout for whole-page errors, and the error of a form post, whether it
-//! came back to the running app or (without JavaScript) in the redirected URL.
+//! Showing errors: a callout for whole-page errors, and the error a refused form post came back
+//! with (in the address the server redirected the browser to).
 
 use leptos::prelude::*;
 use leptos::server_fn::error::ServerFnUrlError;
@@ -28,20 +28,6 @@ pub fn ErrorBox(err: AppError) -> impl IntoView {
             {signed_out.then(|| view! { <a href="/login">"Sign in"</a> })}
         </div>
     }
-}
-
-/// The error of the last submission of a form posting to `path`: from the action's value
-/// when the app is running, else from the redirected URL after a plain HTML post.
-pub fn use_form_error<T, V>(value: V, path: &'static str) -> Signal<Option<AppError>>
-where
-    T: 'static,
-    V: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-{
-    let from_url = use_url_error(path);
-    Signal::derive(move || match value.with(|v| v.as_ref().map(|r| r.as_ref().err().cloned())) {
-        Some(result) => result,
-        None => from_url.get(),
-    })
 }
 
 /// The error a plain HTML post to `path` was redirected back with (`?__path=..&__err=..`).

@@ -1,6 +1,7 @@
 //! Messages about what just happened: a readable sentence for any error, a summary callout
 //! listing every field problem (for forms repeated on a page, where a field name alone is
-//! ambiguous), and whether the app has hydrated (for behaviour that needs JavaScript).
+//! ambiguous), the `next` field of forms, and whether an island has hydrated (for behaviour
+//! that needs JavaScript).
 
 use leptos::prelude::*;
 
@@ -36,17 +37,17 @@ pub fn ErrorSummary(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoV
     move || error.get().map(|err| view! { <div class="callout callout-error" role="alert">{describe(&err)}</div> })
 }
 
-/// `false` during server rendering and hydration, `true` once the app runs in the browser.
+/// In an island: `false` during server rendering and hydration, `true` once it runs in the
+/// browser.
 pub fn use_hydrated() -> ReadSignal<bool> {
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
     hydrated
 }
 
-/// The `next` field of a plain form: where the server redirects the browser after the post.
-/// Present only until the app runs: then forms post in the background and the page stays put.
+/// The `next` field of a form: where the server redirects the browser after the post (the
+/// page it came from when there is none).
 #[component]
-pub fn NoJsNext(#[prop(into)] href: String) -> impl IntoView {
-    let hydrated = use_hydrated();
-    move || (!hydrated.get()).then(|| view! { <input type="hidden" name="next" value=href.clone() /> })
+pub fn NextField(#[prop(into)] href: String) -> impl IntoView {
+    view! { <input type="hidden" name="next" value=href /> }
 }

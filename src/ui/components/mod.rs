@@ -13,9 +13,9 @@ pub mod time;
 pub mod timeline;
 
 pub use api_form::{ApiForm, FormAction};
-pub use error::{use_form_error, use_url_error, ErrorBox};
+pub use error::{use_url_error, ErrorBox};
 pub use export::ExportLink;
-pub use feedback::{describe, use_hydrated, ErrorSummary, NoJsNext};
-pub use filters::{sets, use_filter_setter, AssigneeFilter, FilterSetter, SelectFilter};
+pub use feedback::{describe, use_hydrated, ErrorSummary, NextField};
+pub use filters::{AssigneeFilter, SelectFilter};
 pub use form::{Field, FormErrors, SelectField, TextAreaField};
 pub use sort_header::SortHeader;

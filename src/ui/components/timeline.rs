@@ -2,14 +2,13 @@
 //! small "log activity" form. Creates its own resources, so place it at the top level of a
 //! page (never inside a `Suspense`/`Transition` child).
 
-use leptos::html::Form;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::activities::{list_activities, CompleteActivity, CreateActivity};
 use crate::domain::activity::{Activity, ActivityQuery, ActivityStatus, ActivityType};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, use_form_error, ApiForm, Field, FormAction, NoJsNext, SelectField, TextAreaField};
+use crate::ui::components::{time, ApiForm, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// The kind of record a timeline belongs to.
@@ -115,7 +114,6 @@ pub fn TimelineEntry(a: Activity, complete: Option<FormAction<CompleteActivity>>
             {complete.filter(|_| open).map(|complete| view! {
                 <ApiForm action=complete attr:class="inline-form">
                     <input type="hidden" name="id" value=id />
-                    <NoJsNext href=format!("/activities/{id}") />
                     <button type="submit" class="button small">"Mark done"</button>
                 </ApiForm>
             })}
@@ -135,8 +133,8 @@ pub fn Timeline(about: About, #[prop(into)] id: Signal<i64>) -> impl IntoView {
     let create = FormAction::<CreateActivity>::new();
     let complete = FormAction::<CompleteActivity>::new();
     let activities = Resource::new(
-        move || (id.get(), create.version().get(), complete.version().get()),
-        move |(id, _, _)| {
+        move || id.get(),
+        move |id| {
             let id = Some(id.to_string());
             let mut q = ActivityQuery { page_size: Some(SHOWN.to_string()), ..Default::default() };
             match about {
@@ -147,16 +145,7 @@ pub fn Timeline(about: About, #[prop(into)] id: Signal<i64>) -> impl IntoView {
             list_activities(q)
         },
     );
-    let error = use_form_error(create.value(), "/api/activities/create");
-    let form = NodeRef::<Form>::new();
-    // Clear the form once the activity is saved (never when it was refused).
-    Effect::new(move |_| {
-        if matches!(create.value().get(), Some(Ok(_))) {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-        }
-    });
+    let error = create.error();
     let here = move || format!("{}/{}", about.path(), id.get());
     view! {
         <section class="card notes" aria-label="Activity timeline">
@@ -164,7 +153,7 @@ pub fn Timeline(about: About, #[prop(into)] id: Signal<i64>) -> impl IntoView {
             {can_create.then(|| view! {
                 <details class="log-activity" open=move || error.get().is_some()>
                     <summary class="button">"Log activity…"</summary>
-                    <ApiForm action=create node_ref=form>
+                    <ApiForm action=create>
                         <input type="hidden" name=about.field() value=move || id.get() />
                         <input type="hidden" name="next" value=here />
                         <FormErrors error />
@@ -178,7 +167,7 @@ pub fn Timeline(about: About, #[prop(into)] id: Signal<i64>) -> impl IntoView {
                             <Field label="Duration (minutes)" name="duration_minutes" id="log-duration" kind="number" error />
                             <TextAreaField label="Description" name="description" id="log-description" rows=3 error />
                         </div>
-                        <button type="submit" class="button primary" disabled=move || create.pending().get()>"Log activity"</button>
+                        <button type="submit" class="button primary">"Log activity"</button>
                     </ApiForm>
                 </details>
             })}

@@ -1,6 +1,5 @@
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
-use leptos::reactive::owner::Owner;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
@@ -53,35 +52,9 @@ fn portal_page(page: &str, path: &str) -> bool {
     }
 }
 
-/// Who is signed in, as the server resolved it before rendering a page (server only; the
-/// browser gets it through [`InitialCaller`]).
+/// Who is signed in, as the server resolved it before rendering a page (`server/http.rs`).
 #[derive(Clone)]
 pub struct SignedIn(pub Result<Me, AppError>);
-
-/// The caller the server rendered the page for: serialized into the page and read back when
-/// the browser hydrates it, so that [`AppLayout`] knows the caller without a resource. Pages
-/// created inside a `Suspense` are created more than once on the server (each time with new
-/// resources that load again), so the layout must not wait for the caller in one.
-#[derive(Clone, Copy)]
-pub struct InitialCaller(StoredValue<Option<Result<Me, AppError>>>);
-
-/// Creates the [`InitialCaller`] in the order [`SharedValue`]s need: the same on both sides.
-pub fn provide_initial_caller() {
-    let known = SharedValue::new(|| use_context::<SignedIn>().map(|s| s.0));
-    provide_context(InitialCaller(StoredValue::new(known.into_inner())));
-}
-
-impl InitialCaller {
-    /// The caller the page was rendered for. The browser uses it once, for the layout it
-    /// hydrates; a layout mounted later (after signing in within the app, say) loads the caller.
-    fn take(self) -> Option<Result<Me, AppError>> {
-        if cfg!(feature = "ssr") {
-            return self.0.get_value();
-        }
-        let hydrating = Owner::current_shared_context().is_some_and(|sc| sc.during_hydration());
-        self.0.try_update_value(Option::take).flatten().filter(|_| hydrating)
-    }
-}
 
 /// The frame of signed-in pages; signed-out visitors are redirected to the sign-in page.
 #[component]
@@ -94,7 +67,7 @@ pub fn AppLayout() -> impl IntoView {
         Err(AppError::Unauthorized(_)) => EitherOf3::B(view! { <Redirect path="/login" /> }),
         Err(err) => EitherOf3::C(view! { <main class="content"><ErrorBox err /></main> }),
     };
-    if let Some(known) = use_context::<InitialCaller>().and_then(InitialCaller::take) {
+    if let Some(SignedIn(known)) = use_context::<SignedIn>() {
         return signed_in(known).into_any();
     }
     let me = Resource::new_blocking(|| (), |_| current_user());

@@ -3,5 +3,5 @@
 mod app_layout;
 mod auth_card;
 
-pub use app_layout::{provide_initial_caller, use_me, use_my_organizations, AppLayout, SignedIn};
+pub use app_layout::{use_me, use_my_organizations, AppLayout, SignedIn};
 pub use auth_card::AuthCard;

@@ -6,13 +6,13 @@ use leptos_router::components::A;
 
 use crate::api::auth::{Login, Register};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ApiForm, Field, FormAction};
+use crate::ui::components::{ApiForm, Field, FormAction};
 use crate::ui::layout::AuthCard;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = FormAction::<Login>::new();
-    let error = use_form_error(login.value(), "/api/auth/login");
+    let error = login.error();
     view! {
         <Title text="Sign in" />
         <AuthCard title="Sign in">
@@ -21,9 +21,7 @@ pub fn LoginPage() -> impl IntoView {
                 <FormErrors error />
                 <Field label="Email" name="email" kind="email" required=true autocomplete="username" error />
                 <Field label="Password" name="password" kind="password" required=true autocomplete="current-password" error />
-                <button type="submit" class="button primary wide" disabled=move || login.pending().get()>
-                    {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
-                </button>
+                <button type="submit" class="button primary wide">"Sign in"</button>
             </ApiForm>
             <p class="auth-links">
                 <A href="/forgot-password">"Forgot your password?"</A>
@@ -37,7 +35,7 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let register = FormAction::<Register>::new();
-    let error = use_form_error(register.value(), "/api/auth/register");
+    let error = register.error();
     view! {
         <Title text="Sign up" />
         <AuthCard title="Create your account">
@@ -51,7 +49,7 @@ pub fn SignupPage() -> impl IntoView {
                 <Field label="Email" name="email" kind="email" required=true autocomplete="email" error />
                 <Field label="Password (8+ characters)" name="password" kind="password" required=true autocomplete="new-password" error />
                 <Field label="Organization name" name="organization_name" required=true autocomplete="organization" error />
-                <button type="submit" class="button primary wide" disabled=move || register.pending().get()>
+                <button type="submit" class="button primary wide">
                     "Create account"
                 </button>
             </ApiForm>

@@ -34,8 +34,8 @@ pub fn DashboardPage() -> impl IntoView {
     let can_complete = me.can("activities", "edit");
     let complete = FormAction::<CompleteActivity>::new();
     let my_day = Resource::new(
-        move || (can_activities, complete.version().get()),
-        |(can, _)| async move {
+        move || can_activities,
+        |can| async move {
             if can {
                 get_my_day().await.map(Some)
             } else {

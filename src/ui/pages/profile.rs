@@ -5,16 +5,16 @@ use leptos_meta::Title;
 
 use crate::api::auth::{ChangePassword, UpdateProfile};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ApiForm, Field, FormAction};
+use crate::ui::components::{ApiForm, Field, FormAction};
 use crate::ui::layout::use_me;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let me = use_me();
     let update = FormAction::<UpdateProfile>::new();
-    let update_error = use_form_error(update.value(), "/api/users/update_profile");
+    let update_error = update.error();
     let password = FormAction::<ChangePassword>::new();
-    let password_error = use_form_error(password.value(), "/api/auth/change_password");
+    let password_error = password.error();
     let user = me.user;
     view! {
         <Title text="Profile" />
@@ -30,7 +30,6 @@ pub fn ProfilePage() -> impl IntoView {
                     <Field label="Time zone" name="time_zone" value=user.time_zone.clone() error=update_error />
                 </div>
                 <button type="submit" class="button primary">"Save profile"</button>
-                {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
             </ApiForm>
         </section>
         <section class="card">
@@ -42,7 +41,6 @@ pub fn ProfilePage() -> impl IntoView {
                     <Field label="New password (8+ characters)" name="new_password" kind="password" required=true autocomplete="new-password" error=password_error />
                 </div>
                 <button type="submit" class="button primary">"Change password"</button>
-                {move || matches!(password.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Password changed; your other sessions were signed out."</span> })}
             </ApiForm>
         </section>
         <section class="card">

@@ -13,7 +13,7 @@ use crate::api::roles::{list_roles, AssignMemberRole, CreateRole, DeleteRole, Se
 use crate::domain::permission::OWNER;
 use crate::domain::role::{permission_groups, Role};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ApiForm, ErrorBox, Field, FormAction};
+use crate::ui::components::{ApiForm, ErrorBox, Field, FormAction};
 use crate::ui::layout::use_me;
 
 const HERE: &str = "/settings/roles";
@@ -27,15 +27,12 @@ pub fn RolesPage() -> impl IntoView {
     let create = FormAction::<CreateRole>::new();
     let delete = FormAction::<DeleteRole>::new();
     let assign = FormAction::<AssignMemberRole>::new();
-    let roles = Resource::new(
-        move || (save.version().get(), create.version().get(), delete.version().get(), assign.version().get()),
-        |_| list_roles(),
-    );
-    let members = Resource::new(move || assign.version().get(), |_| list_members());
-    let save_error = use_form_error(save.value(), "/api/roles/set_permissions");
-    let create_error = use_form_error(create.value(), "/api/roles/create");
-    let delete_error = use_form_error(delete.value(), "/api/roles/delete");
-    let assign_error = use_form_error(assign.value(), "/api/roles/assign_member");
+    let roles = Resource::new(|| (), |_| list_roles());
+    let members = Resource::new(|| (), |_| list_members());
+    let save_error = save.error();
+    let create_error = create.error();
+    let delete_error = delete.error();
+    let assign_error = assign.error();
 
     view! {
         <Title text="Roles & permissions" />
@@ -56,7 +53,6 @@ pub fn RolesPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-            {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="saved" role="status">"Saved."</p> })}
         </section>
         {can_edit.then(|| view! {
             <section class="card">
@@ -69,7 +65,7 @@ pub fn RolesPage() -> impl IntoView {
                         <Field label="Name" name="name" required=true error=create_error />
                         <Field label="Description" name="description" error=create_error />
                     </div>
-                    <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create role"</button>
+                    <button type="submit" class="button primary">"Create role"</button>
                 </ApiForm>
             </section>
         })}
@@ -135,7 +131,7 @@ fn Matrix(
                             <ApiForm action=save attr:id=form_id(role)>
                                 <input type="hidden" name="role_id" value=id />
                                 <input type="hidden" name="next" value=HERE />
-                                <button type="submit" class="button small" disabled=move || save.pending().get()>"Save"</button>
+                                <button type="submit" class="button small">"Save"</button>
                             </ApiForm>
                         }.into_any()
                     } else {

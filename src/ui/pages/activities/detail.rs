@@ -11,7 +11,7 @@ use crate::api::employees::employee_choices;
 use crate::domain::activity::Activity;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::timeline::{details, status_class};
-use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction};
+use crate::ui::components::{time, ApiForm, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 
 /// The actions of the page, created once and shared by its parts.
@@ -36,14 +36,7 @@ pub fn ActivityDetailPage() -> impl IntoView {
         cancel: FormAction::new(),
         delete: FormAction::new(),
     };
-    // Reload after successful changes only: a refused edit must keep what the user typed.
-    let saved_version = move || {
-        [actions.update.value(), actions.complete.value(), actions.cancel.value()]
-            .iter()
-            .filter_map(|v| v.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|a| a.version)))
-            .max()
-    };
-    let activity = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_activity(id));
+    let activity = Resource::new(move || id.get(), get_activity);
     // Only those who see everyone's activities may assign them to someone else.
     let employees = Resource::new(
         move || sees_all,
@@ -55,10 +48,10 @@ pub fn ActivityDetailPage() -> impl IntoView {
             }
         },
     );
-    let update_error = use_form_error(actions.update.value(), "/api/activities/update");
-    let complete_error = use_form_error(actions.complete.value(), "/api/activities/complete");
-    let cancel_error = use_form_error(actions.cancel.value(), "/api/activities/cancel");
-    let delete_error = use_form_error(actions.delete.value(), "/api/activities/delete");
+    let update_error = actions.update.error();
+    let complete_error = actions.complete.error();
+    let cancel_error = actions.cancel.error();
+    let delete_error = actions.delete.error();
 
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading activity…"</p> }>
@@ -79,10 +72,9 @@ pub fn ActivityDetailPage() -> impl IntoView {
                                         <input type="hidden" name="id" value=a.id />
                                         <input type="hidden" name="version" value=a.version />
                                         <FormErrors error=update_error />
-                                        <ActivityFieldset fields=a.fields.clone() employees=employees.unwrap_or_default() error=update_error />
+                                        <ActivityFieldset fields=a.fields.clone() employees=employees.unwrap_or_default() error=update_error.get_untracked() />
                                         <div class="form-actions">
-                                            <button type="submit" class="button primary" disabled=move || actions.update.pending().get()>"Save changes"</button>
-                                            {move || matches!(actions.update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                            <button type="submit" class="button primary">"Save changes"</button>
                                         </div>
                                     </ApiForm>
                                 </section>
@@ -120,12 +112,12 @@ fn Header(a: Activity, actions: Actions) -> impl IntoView {
                     <ApiForm action=actions.complete>
                         <input type="hidden" name="id" value=id />
                         <input type="hidden" name="next" value=next_complete />
-                        <button type="submit" class="button primary" disabled=move || actions.complete.pending().get()>"Complete"</button>
+                        <button type="submit" class="button primary">"Complete"</button>
                     </ApiForm>
                     <ApiForm action=actions.cancel>
                         <input type="hidden" name="id" value=id />
                         <input type="hidden" name="next" value=next_cancel />
-                        <button type="submit" class="button" disabled=move || actions.cancel.pending().get()>"Cancel activity"</button>
+                        <button type="submit" class="button">"Cancel activity"</button>
                     </ApiForm>
                 })}
                 {me.can("activities", "delete").then(|| view! {

@@ -16,16 +16,17 @@ use crate::domain::activity::{ActivityFields, ActivityPriority, ActivityStatus, 
 use crate::domain::employee::EmployeeChoice;
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, use_hydrated, ApiForm, Field, FormAction, SelectField, TextAreaField};
+use crate::ui::components::{use_hydrated, ApiForm, Field, FormAction, SelectField, TextAreaField};
 
 /// The editable fields of an activity. `employees`: the choices for "assigned to" (none: the
 /// field is left out and the server assigns the caller).
-#[component]
+#[island]
 pub fn ActivityFieldset(
     fields: ActivityFields,
     employees: Vec<EmployeeChoice>,
-    #[prop(into)] error: Signal<Option<AppError>>,
+    error: Option<AppError>,
 ) -> impl IntoView {
+    let error = Signal::stored(error);
     let f = fields;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let id = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
@@ -109,7 +110,7 @@ pub fn ActivityFieldset(
 #[component]
 pub fn ActivityNewPage() -> impl IntoView {
     let create = FormAction::<CreateActivity>::new();
-    let error = use_form_error(create.value(), "/api/activities/create");
+    let error = create.error();
     let employees = Resource::new(|| (), |_| employee_choices());
     let query = use_query_map();
     // A link from a customer, lead or deal page fills in the record (`?lead_id=3`).
@@ -141,9 +142,9 @@ pub fn ActivityNewPage() -> impl IntoView {
                             <ApiForm action=create>
                                 <input type="hidden" name="next" value="/activities/{id}" />
                                 <FormErrors error />
-                                <ActivityFieldset fields=prefill employees error />
+                                <ActivityFieldset fields=prefill employees error=error.get_untracked() />
                                 <div class="form-actions">
-                                    <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create activity"</button>
+                                    <button type="submit" class="button primary">"Create activity"</button>
                                     <A href="/activities">"Cancel"</A>
                                 </div>
                             </ApiForm>

@@ -11,9 +11,7 @@ use crate::domain::activity::{ActivityQuery, ActivityStatus, ActivityType};
 use crate::domain::list::ListParams;
 use crate::ui::components::pagination::Pagination;
 use crate::ui::components::timeline::status_class;
-use crate::ui::components::{
-    sets, time, use_filter_setter, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader,
-};
+use crate::ui::components::{time, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -37,7 +35,6 @@ pub fn ActivityListPage() -> impl IntoView {
         })
     });
     let activities = Resource::new(move || filters.get(), list_activities);
-    let set = use_filter_setter("/activities", &[]);
     let initial = filters.get_untracked();
     let sees_all = me.can("activities", "view_all");
     // Filters on a linked record come from links (a timeline's "all activities"): kept as they are.
@@ -55,25 +52,25 @@ pub fn ActivityListPage() -> impl IntoView {
                 {me.can("activities", "create").then(|| view! { <A href="/activities/new" attr:class="button primary">"New activity"</A> })}
             </div>
         </div>
-        <form class="filters" method="get" action="/activities" role="search" on:submit=|ev| ev.prevent_default()>
+        <form class="filters" method="get" action="/activities" role="search" data-live="">
             {links.into_iter().filter_map(|(k, v)| v.map(|v| view! { <input type="hidden" name=k value=v /> })).collect_view()}
             <div class="field">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Title or description"
-                    value=initial.search.clone() on:input=sets(set, "search") />
+                    value=initial.search.clone() />
             </div>
             <SelectFilter label="Type" name="activity_type" options=ActivityType::options(ActivityType::ALL)
-                current=initial.activity_type.clone() set />
+                current=initial.activity_type.clone() />
             <SelectFilter label="Status" name="status" options=ActivityStatus::options(ActivityStatus::ALL)
-                current=initial.status.clone() set />
-            {sees_all.then(|| view! { <AssigneeFilter current=initial.assigned_to.clone() set /> })}
+                current=initial.status.clone() />
+            {sees_all.then(|| view! { <AssigneeFilter current=initial.assigned_to.clone() /> })}
             <div class="field">
                 <label for="from">"Scheduled from"</label>
-                <input id="from" type="date" name="from" value=initial.from.clone() on:change=sets(set, "from") />
+                <input id="from" type="date" name="from" value=initial.from.clone() />
             </div>
             <div class="field">
                 <label for="to">"to"</label>
-                <input id="to" type="date" name="to" value=initial.to.clone() on:change=sets(set, "to") />
+                <input id="to" type="date" name="to" value=initial.to.clone() />
             </div>
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
         </form>

@@ -1,6 +1,5 @@
 //! One customer: summary, status actions, edit form, notes.
 
-use leptos::html::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -18,7 +17,7 @@ use crate::domain::customer::{Customer, CustomerStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::timeline::{About, Timeline};
-use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction, TextAreaField};
+use crate::ui::components::{time, ApiForm, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 use crate::ui::pages::deals::CustomerDeals;
 use crate::ui::pages::issues::RelatedIssues;
@@ -34,18 +33,11 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let deactivate = FormAction::<DeactivateCustomer>::new();
     let add_note = FormAction::<AddCustomerNote>::new();
     let delete = FormAction::<DeleteCustomer>::new();
-    // Reload after successful changes only: a refused edit must keep what the user typed.
-    let saved_version = move || {
-        [update.value(), activate.value(), deactivate.value()]
-            .iter()
-            .filter_map(|v| v.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|c| c.version)))
-            .max()
-    };
-    let customer = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_customer(id));
-    let notes = Resource::new(move || (id.get(), add_note.version().get()), |(id, _)| list_customer_notes(id));
+    let customer = Resource::new(move || id.get(), get_customer);
+    let notes = Resource::new(move || id.get(), list_customer_notes);
     let employees = Resource::new(|| (), |_| employee_choices());
-    let update_error = use_form_error(update.value(), "/api/customers/update");
-    let delete_error = use_form_error(delete.value(), "/api/customers/delete");
+    let update_error = update.error();
+    let delete_error = delete.error();
 
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading customer…"</p> }>
@@ -65,8 +57,7 @@ pub fn CustomerDetailPage() -> impl IntoView {
                                     <FormErrors error=update_error />
                                     <CustomerFieldset fields=c.fields.clone() employees=employees.unwrap_or_default() error=update_error />
                                     <div class="form-actions">
-                                        <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
-                                        {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                        <button type="submit" class="button primary">"Save changes"</button>
                                     </div>
                                 </ApiForm>
                             </section>
@@ -179,25 +170,16 @@ fn Notes(
     add_note: FormAction<AddCustomerNote>,
     notes: Resource<Result<Vec<crate::domain::customer::CustomerNote>, crate::error::AppError>>,
 ) -> impl IntoView {
-    let error = use_form_error(add_note.value(), "/api/customers/add_note");
-    let form = NodeRef::<Form>::new();
-    // Clear the note box once the note is saved (never when it was refused).
-    Effect::new(move |_| {
-        if matches!(add_note.value().get(), Some(Ok(_))) {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-        }
-    });
+    let error = add_note.error();
     view! {
         <section class="card notes">
             <h2>"Notes"</h2>
-            <ApiForm action=add_note node_ref=form>
+            <ApiForm action=add_note>
                 <input type="hidden" name="customer_id" value=move || customer_id.get() />
                 <input type="hidden" name="next" value=move || format!("/customers/{}", customer_id.get()) />
                 <FormErrors error />
                 <TextAreaField label="Add a note" name="body" rows=3 required=true error />
-                <button type="submit" class="button primary" disabled=move || add_note.pending().get()>"Add note"</button>
+                <button type="submit" class="button primary">"Add note"</button>
             </ApiForm>
             <Transition fallback=|| view! { <p class="loading">"Loading notes…"</p> }>
                 {move || Suspend::new(async move {

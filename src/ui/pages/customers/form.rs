@@ -10,7 +10,7 @@ use crate::domain::customer::{CustomerFields, CustomerStatus, CustomerType};
 use crate::domain::employee::EmployeeChoice;
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField, TextAreaField};
+use crate::ui::components::{ApiForm, Field, FormAction, SelectField, TextAreaField};
 
 /// The editable fields of a customer (defaults when creating one).
 #[component]
@@ -52,7 +52,7 @@ pub fn CustomerFieldset(
 #[component]
 pub fn CustomerNewPage() -> impl IntoView {
     let create = FormAction::<CreateCustomer>::new();
-    let error = use_form_error(create.value(), "/api/customers/create");
+    let error = create.error();
     let employees = Resource::new(|| (), |_| employee_choices());
     view! {
         <Title text="New customer" />
@@ -71,7 +71,7 @@ pub fn CustomerNewPage() -> impl IntoView {
                     })}
                 </Suspense>
                 <div class="form-actions">
-                    <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create customer"</button>
+                    <button type="submit" class="button primary">"Create customer"</button>
                     <A href="/customers">"Cancel"</A>
                 </div>
             </ApiForm>

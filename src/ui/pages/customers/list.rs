@@ -12,7 +12,7 @@ use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::Pagination;
 use crate::ui::components::time;
-use crate::ui::components::{sets, use_filter_setter, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -32,9 +32,6 @@ pub fn CustomerListPage() -> impl IntoView {
     });
     let customers = Resource::new(move || filters.get(), list_customers);
 
-    // With the app running, filters apply as you type or choose; without it, the form submits.
-    let set = use_filter_setter("/customers", &[]);
-
     let initial = filters.get_untracked();
     view! {
         <Title text="Customers" />
@@ -46,17 +43,17 @@ pub fn CustomerListPage() -> impl IntoView {
                 {me.can("customers", "create").then(|| view! { <A href="/customers/new" attr:class="button primary">"New customer"</A> })}
             </div>
         </div>
-        <form class="filters" method="get" action="/customers" role="search" on:submit=|ev| ev.prevent_default()>
+        <form class="filters" method="get" action="/customers" role="search" data-live="">
             <div class="field">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Name, email, company or phone"
-                    value=initial.search.clone() on:input=sets(set, "search") />
+                    value=initial.search.clone() />
             </div>
             <SelectFilter label="Status" name="status" options=CustomerStatus::options(CustomerStatus::ALL)
-                current=initial.status.clone() set />
+                current=initial.status.clone() />
             <SelectFilter label="Type" name="customer_type" options=CustomerType::options(CustomerType::ALL)
-                current=initial.customer_type.clone() set />
-            <AssigneeFilter current=initial.assigned_to.clone() set />
+                current=initial.customer_type.clone() />
+            <AssigneeFilter current=initial.assigned_to.clone() />
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
         </form>
         <Transition fallback=|| view! { <p class="loading">"Loading customers…"</p> }>

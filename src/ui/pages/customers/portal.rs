@@ -1,11 +1,12 @@
 //! Portal access on a customer's page: invite one of their contacts to the client portal.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::api::portal::InvitePortalUser;
 use crate::domain::permission;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ApiForm, Field, FormAction};
+use crate::ui::components::{ApiForm, Field, FormAction};
 use crate::ui::layout::use_me;
 
 /// Shown to those who may grant the portal (the Customer role's permissions and
@@ -16,7 +17,9 @@ pub fn PortalAccess(#[prop(into)] customer_id: Signal<i64>) -> impl IntoView {
     let portal_role = permission::system_role_permissions(permission::CUSTOMER);
     let allowed = me.can("customers", "edit") && permission::beyond(&me.permissions, &portal_role).is_empty();
     let invite = FormAction::<InvitePortalUser>::new();
-    let error = use_form_error(invite.value(), "/api/portal/invite");
+    let error = invite.error();
+    // Set by the redirect after an invitation (`next` below).
+    let invited = use_query_map().with_untracked(|q| q.get("invited"));
     allowed.then(|| {
         view! {
             <section class="card">
@@ -27,7 +30,7 @@ pub fn PortalAccess(#[prop(into)] customer_id: Signal<i64>) -> impl IntoView {
                 </p>
                 <ApiForm action=invite>
                     <input type="hidden" name="customer_id" value=move || customer_id.get() />
-                    <input type="hidden" name="next" value=move || format!("/customers/{}", customer_id.get()) />
+                    <input type="hidden" name="next" value=move || format!("/customers/{}?invited={{email}}", customer_id.get()) />
                     <FormErrors error />
                     <div class="form-grid">
                         <Field label="Email" name="email" id="portal-email" kind="email" required=true error />
@@ -37,10 +40,8 @@ pub fn PortalAccess(#[prop(into)] customer_id: Signal<i64>) -> impl IntoView {
                             autocomplete="new-password" error />
                     </div>
                     <div class="form-actions">
-                        <button type="submit" class="button" disabled=move || invite.pending().get()>"Invite to the portal"</button>
-                        {move || invite.value().get().and_then(Result::ok).map(|m| view! {
-                            <span class="saved" role="status">{format!("{} can now sign in.", m.email)}</span>
-                        })}
+                        <button type="submit" class="button">"Invite to the portal"</button>
+                        {invited.map(|email| view! { <span class="saved" role="status">{format!("{email} can now sign in.")}</span> })}
                     </div>
                 </ApiForm>
             </section>

@@ -8,7 +8,7 @@ use leptos::html::Select;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::{board_url, days_text, deals_url};
 use crate::api::deals::get_board;
@@ -16,6 +16,7 @@ use crate::api::pipelines::list_pipelines;
 use crate::domain::deal::{Board, DealCard, DealStatus};
 use crate::domain::money;
 use crate::domain::pipeline::{Stage, StageKind};
+use crate::error::AppError;
 use crate::ui::components::{describe, use_url_error, ErrorBox};
 use crate::ui::layout::use_me;
 use crate::ui::pages::pipelines::pipeline_options;
@@ -28,6 +29,7 @@ pub fn DealBoardPage() -> impl IntoView {
     let board = Resource::new(move || pipeline.get(), get_board);
     let can_move = me.can("deals", "edit");
     let can_create = me.can("deals", "create");
+    let url_error = use_url_error("/api/deals/move");
     let list_href = move || deals_url(&[("pipeline", pipeline.get().map(|p| p.to_string()).unwrap_or_default())]);
     view! {
         <Title text="Deal board" />
@@ -51,7 +53,7 @@ pub fn DealBoardPage() -> impl IntoView {
                             <A href=format!("/pipelines/{}", b.pipeline.id)>"Add stages"</A>
                         </div>
                     }.into_any(),
-                    Ok(b) => view! { <BoardView board=b can_move can_create /> }.into_any(),
+                    Ok(b) => view! { <BoardView board=b can_move can_create url_error=url_error.get_untracked() /> }.into_any(),
                     Err(err) => view! { <ErrorBox err /> }.into_any(),
                 }
             })}
@@ -59,20 +61,15 @@ pub fn DealBoardPage() -> impl IntoView {
     }
 }
 
-/// A select of the organization's pipelines; the board follows the choice (a GET form
-/// without JavaScript).
+/// A select of the organization's pipelines; the board follows the choice (a live GET form,
+/// see `public/nav.js`).
 #[component]
 fn PipelineSwitcher(current: Memo<Option<i64>>) -> impl IntoView {
     let pipelines = Resource::new(|| (), |_| list_pipelines());
-    let navigate = use_navigate();
-    let on_change = move |ev| {
-        let id: String = event_target_value(&ev);
-        navigate(&board_url(id.parse().ok()), Default::default());
-    };
     view! {
-        <form class="pipeline-switcher" method="get" action="/deals/board" on:submit=|ev| ev.prevent_default()>
+        <form class="pipeline-switcher" method="get" action="/deals/board" data-live="">
             <label for="board-pipeline" class="sr-only">"Pipeline"</label>
-            <select id="board-pipeline" name="pipeline" on:change=on_change>
+            <select id="board-pipeline" name="pipeline">
                 <Suspense fallback=|| ()>
                     {move || {
                         let chosen = current.get_untracked();
@@ -112,8 +109,8 @@ struct Notice {
     text: String,
 }
 
-#[component]
-fn BoardView(board: Board, can_move: bool, can_create: bool) -> impl IntoView {
+#[island]
+fn BoardView(board: Board, can_move: bool, can_create: bool, url_error: Option<AppError>) -> impl IntoView {
     let pipeline_id = board.pipeline.id;
     let here = StoredValue::new(board_url(Some(pipeline_id)));
     let stages = StoredValue::new(board.columns.iter().map(|c| (c.stage.id, c.stage.name.clone())).collect::<Vec<_>>());
@@ -173,10 +170,10 @@ fn BoardView(board: Board, can_move: bool, can_create: bool) -> impl IntoView {
         here,
         stages,
     };
-    // A move refused without JavaScript comes back in the URL (shown until the next move).
-    let url_error = use_url_error("/api/deals/move");
+    // `url_error`: a move refused to the plain Move form (without JavaScript), from the page's
+    // address; shown until the next move.
     view! {
-        {move || url_error.get().filter(|_| notice.with(Option::is_none)).map(|err| view! {
+        {move || url_error.clone().filter(|_| notice.with(Option::is_none)).map(|err| view! {
             <div class="callout callout-error" role="alert">{format!("The deal was not moved: {}", sentence(&describe(&err)))}</div>
         })}
         <p class="board-notice" class:callout=move || notice.with(|n| n.as_ref().is_some_and(|n| n.error))
@@ -265,8 +262,8 @@ fn Column(stage: Stage, ctx: BoardCtx, can_create: bool, pipeline_id: i64) -> im
                     <Card card stage_id ctx />
                 </For>
             </ol>
-            {move || (more() > 0).then(|| view! { <A href=more_href.clone() attr:class="board-more">{format!("+{} more", more())}</A> })}
-            {can_create.then(|| view! { <A href=new_href attr:class="board-add">"+ Add a deal"</A> })}
+            {move || (more() > 0).then(|| view! { <a href=more_href.clone() class="board-more">{format!("+{} more", more())}</a> })}
+            {can_create.then(|| view! { <a href=new_href class="board-add">"+ Add a deal"</a> })}
         </section>
     }
     // Erased: the board nests columns in cards in forms deeper than the compiler's type limit.
@@ -298,8 +295,7 @@ fn Card(card: DealCard, stage_id: i64, ctx: BoardCtx) -> impl IntoView {
             }
         }
     };
-    // Plain links (the router still handles them in the app): an `<A>` costs two memos per
-    // link, and a board has hundreds of cards.
+    // Plain links: the board is an island, where there is no router for an `<A>`.
     let customer = card.customer_name.clone().map(|name| match card.customer_id {
         Some(cid) => view! { <a href=format!("/customers/{cid}")>{name}</a> }.into_any(),
         None => name.into_any(),
@@ -352,22 +348,16 @@ fn Card(card: DealCard, stage_id: i64, ctx: BoardCtx) -> impl IntoView {
 
 /// Marks the drag as a move of `id` (browsers need some data to start a drag).
 fn start_drag(ev: &DragEvent, id: i64) {
-    #[cfg(feature = "hydrate")]
     if let Some(dt) = ev.data_transfer() {
         let _ = dt.set_data("text/plain", &id.to_string());
         dt.set_effect_allowed("move");
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (ev, id);
 }
 
 fn set_drop_effect(ev: &DragEvent) {
-    #[cfg(feature = "hydrate")]
     if let Some(dt) = ev.data_transfer() {
         dt.set_drop_effect("move");
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = ev;
 }
 
 /// Where a card was before a move, to put it back if the server refuses the move.

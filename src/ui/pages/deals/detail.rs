@@ -15,7 +15,7 @@ use crate::domain::money;
 use crate::domain::pipeline::Pipeline;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::timeline::{About, Timeline};
-use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction, TextAreaField};
+use crate::ui::components::{time, ApiForm, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -30,18 +30,11 @@ pub fn DealDetailPage() -> impl IntoView {
     let lost = FormAction::<MarkDealLost>::new();
     let reopen = FormAction::<ReopenDeal>::new();
     let delete = FormAction::<DeleteDeal>::new();
-    // Reload after successful changes only: a refused edit must keep what the user typed.
-    let saved_version = move || {
-        [update.value(), move_deal.value(), won.value(), lost.value(), reopen.value()]
-            .iter()
-            .filter_map(|v| v.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|d| d.version)))
-            .max()
-    };
-    let deal = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_deal(id));
+    let deal = Resource::new(move || id.get(), get_deal);
     let pipelines = Resource::new(|| (), |_| list_pipelines());
     let employees = Resource::new(|| (), |_| employee_choices());
     let customers = Resource::new(move || can_list_customers, customer_choice);
-    let update_error = use_form_error(update.value(), "/api/deals/update");
+    let update_error = update.error();
     let actions = Actions { move_deal, won, lost, reopen, delete };
 
     view! {
@@ -70,8 +63,7 @@ pub fn DealDetailPage() -> impl IntoView {
                                         <DealFieldset fields=d.fields.clone() customer_name=d.customer_name.clone().unwrap_or_default()
                                             customers employees error=update_error />
                                         <div class="form-actions">
-                                            <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
-                                            {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                            <button type="submit" class="button primary">"Save changes"</button>
                                         </div>
                                     </ApiForm>
                                 </section>
@@ -99,12 +91,7 @@ struct Actions {
 /// The error of the last refused move, won, reopen or delete (a refused "lost" shows at its form).
 #[component]
 fn ActionErrors(actions: Actions) -> impl IntoView {
-    let errors = [
-        use_form_error(actions.move_deal.value(), "/api/deals/move"),
-        use_form_error(actions.won.value(), "/api/deals/won"),
-        use_form_error(actions.reopen.value(), "/api/deals/reopen"),
-        use_form_error(actions.delete.value(), "/api/deals/delete"),
-    ];
+    let errors = [actions.move_deal.error(), actions.won.error(), actions.reopen.error(), actions.delete.error()];
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     view! { <FormErrors error /> }
 }
@@ -114,7 +101,7 @@ fn Header(d: Deal, actions: Actions) -> impl IntoView {
     let me = use_me();
     let can_edit = me.can("deals", "edit");
     let here = format!("/deals/{}", d.id);
-    let lost_error = use_form_error(actions.lost.value(), "/api/deals/lost");
+    let lost_error = actions.lost.error();
     let (here_won, here_lost) = (here.clone(), here.clone());
     let status_actions = match d.status {
         DealStatus::Open => view! {
@@ -225,7 +212,7 @@ fn MoveCard(d: Deal, pipeline: Option<Pipeline>, actions: Actions) -> impl IntoV
                                 view! { <option value=s.id.to_string() selected=is>{format!("{} ({}%)", s.name, s.probability)}</option> }
                             }).collect_view()}
                         </select>
-                        <button type="submit" class="button" disabled=move || actions.move_deal.pending().get()>"Move"</button>
+                        <button type="submit" class="button">"Move"</button>
                     </div>
                 </ApiForm>
             </section>

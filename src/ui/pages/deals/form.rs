@@ -15,7 +15,7 @@ use crate::domain::employee::EmployeeChoice;
 use crate::domain::pipeline::Pipeline;
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, use_hydrated, ApiForm, Field, FormAction, SelectField, TextAreaField};
+use crate::ui::components::{use_hydrated, ApiForm, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// Most customers offered in the customer select; beyond that the form asks for an id.
@@ -115,13 +115,14 @@ fn ProbabilityField(value: String, #[prop(into)] error: Signal<Option<AppError>>
 
 /// Pipeline and stage selects. Without JavaScript every pipeline's stages are offered (the
 /// server refuses a stage of another pipeline); once the app runs, only the chosen pipeline's.
-#[component]
+#[island]
 pub fn PipelineStageFields(
     pipelines: Vec<Pipeline>,
     pipeline: Option<i64>,
     stage: Option<i64>,
-    #[prop(into)] error: Signal<Option<AppError>>,
+    error: Option<AppError>,
 ) -> impl IntoView {
+    let error = Signal::stored(error);
     let hydrated = use_hydrated();
     let initial = pipeline
         .filter(|id| pipelines.iter().any(|p| p.id == *id))
@@ -183,7 +184,7 @@ pub fn DealNewPage() -> impl IntoView {
     let can_list_customers = me.can("customers", "view");
     let query = use_query_map();
     let create = FormAction::<CreateDeal>::new();
-    let error = use_form_error(create.value(), "/api/deals/create");
+    let error = create.error();
     let employees = Resource::new(|| (), |_| employee_choices());
     let pipelines = Resource::new(|| (), |_| list_pipelines());
     let customers = Resource::new(move || can_list_customers, customer_choice);
@@ -208,14 +209,14 @@ pub fn DealNewPage() -> impl IntoView {
                         let fields = DealFields { customer_id: customer, ..DealFields::default() };
                         view! {
                             <div class="form-grid">
-                                <PipelineStageFields pipelines pipeline stage error />
+                                <PipelineStageFields pipelines pipeline stage error=error.get_untracked() />
                             </div>
                             <DealFieldset fields customers employees creating=true error />
                         }
                     })}
                 </Suspense>
                 <div class="form-actions">
-                    <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create deal"</button>
+                    <button type="submit" class="button primary">"Create deal"</button>
                     <A href=back>"Cancel"</A>
                 </div>
             </ApiForm>

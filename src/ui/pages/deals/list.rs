@@ -12,7 +12,7 @@ use crate::domain::deal::{DealPriority, DealQuery, DealStatus};
 use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{sets, time, use_filter_setter, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{time, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -40,9 +40,6 @@ pub fn DealListPage() -> impl IntoView {
     let deals = Resource::new(move || filters.get(), list_deals);
     let pipelines = Resource::new(|| (), |_| list_pipelines());
 
-    // With the app running, filters apply as you type or choose; without it, the form submits.
-    // Choosing another pipeline clears the stage (it belongs to the previous pipeline).
-    let set = use_filter_setter("/deals", &[("pipeline", "stage")]);
     let initial = filters.get_untracked();
     let board_link = move || board_url(filters.with(|f| f.pipeline.as_deref().and_then(|p| p.parse().ok())));
     view! {
@@ -55,11 +52,11 @@ pub fn DealListPage() -> impl IntoView {
                 {me.can("deals", "create").then(|| view! { <A href="/deals/new" attr:class="button primary">"New deal"</A> })}
             </div>
         </div>
-        <form class="filters filters-deals" method="get" action="/deals" role="search" on:submit=|ev| ev.prevent_default()>
+        <form class="filters filters-deals" method="get" action="/deals" role="search" data-live="">
             <div class="field">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Title or customer"
-                    value=initial.search.clone() on:input=sets(set, "search") />
+                    value=initial.search.clone() />
             </div>
             <Suspense fallback=|| ()>
                 {move || {
@@ -77,7 +74,7 @@ pub fn DealListPage() -> impl IntoView {
                         view! {
                             <div class="field">
                                 <label for="pipeline">"Pipeline"</label>
-                                <select id="pipeline" name="pipeline" on:change=sets(set, "pipeline")>
+                                <select id="pipeline" name="pipeline" data-clears="stage">
                                     <option value="">"All"</option>
                                     {pipelines.iter().map(|p| {
                                         let id = p.id.to_string();
@@ -88,8 +85,7 @@ pub fn DealListPage() -> impl IntoView {
                             </div>
                             <div class="field">
                                 <label for="stage">"Stage"</label>
-                                <select id="stage" name="stage" on:change=sets(set, "stage")
-                                    prop:value=move || filters.with(|f| f.stage.clone().unwrap_or_default())>
+                                <select id="stage" name="stage">
                                     <option value="">"Any"</option>
                                     {stage_groups}
                                 </select>
@@ -99,9 +95,9 @@ pub fn DealListPage() -> impl IntoView {
                 }}
             </Suspense>
             <SelectFilter label="Status" name="status" options=DealStatus::options(DealStatus::ALL)
-                current=initial.status.clone() set />
+                current=initial.status.clone() />
             <SelectFilter label="Priority" name="priority" options=DealPriority::options(DealPriority::ALL)
-                current=initial.priority.clone() set />
+                current=initial.priority.clone() />
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
         </form>
         <Transition fallback=|| view! { <p class="loading">"Loading deals…"</p> }>

@@ -11,7 +11,7 @@ use crate::api::employees::{employee_choices, get_employee, DeleteEmployee, Term
 use crate::domain::employee::{Employee, EmployeeStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction};
+use crate::ui::components::{time, ApiForm, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -24,17 +24,11 @@ pub fn EmployeeDetailPage() -> impl IntoView {
     let update = FormAction::<UpdateEmployee>::new();
     let terminate = FormAction::<TerminateEmployee>::new();
     let delete = FormAction::<DeleteEmployee>::new();
-    // Reload after successful changes only: a refused edit must keep what the user typed.
-    let saved_version = move || {
-        let updated = update.value().with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|v| v.version));
-        let terminated = terminate.value().with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|v| v.version));
-        (updated, terminated)
-    };
-    let employee = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_employee(id));
-    let managers = Resource::new(saved_version, |_| employee_choices());
-    let update_error = use_form_error(update.value(), "/api/employees/update");
-    let terminate_error = use_form_error(terminate.value(), "/api/employees/terminate");
-    let delete_error = use_form_error(delete.value(), "/api/employees/delete");
+    let employee = Resource::new(move || id.get(), get_employee);
+    let managers = Resource::new(|| (), |_| employee_choices());
+    let update_error = update.error();
+    let terminate_error = terminate.error();
+    let delete_error = delete.error();
 
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading employee…"</p> }>
@@ -56,8 +50,7 @@ pub fn EmployeeDetailPage() -> impl IntoView {
                                         <EmployeeFieldset fields=e.fields.clone() status=e.status
                                             managers=managers.unwrap_or_default() id=e.id salary error=update_error />
                                         <div class="form-actions">
-                                            <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
-                                            {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                            <button type="submit" class="button primary">"Save changes"</button>
                                         </div>
                                     </ApiForm>
                                 </section>
@@ -75,7 +68,7 @@ pub fn EmployeeDetailPage() -> impl IntoView {
                                             <p class="muted">"Leave empty for today."</p>
                                         </div>
                                         <div class="form-actions">
-                                            <button type="submit" class="button danger" disabled=move || terminate.pending().get()>"Terminate employee"</button>
+                                            <button type="submit" class="button danger">"Terminate employee"</button>
                                         </div>
                                     </ApiForm>
                                 </section>

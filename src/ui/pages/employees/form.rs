@@ -9,7 +9,7 @@ use crate::api::employees::{employee_choices, CreateEmployee};
 use crate::domain::employee::{EmployeeChoice, EmployeeFields, EmployeeStatus, EmploymentType};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField};
+use crate::ui::components::{ApiForm, Field, FormAction, SelectField};
 use crate::ui::layout::use_me;
 
 /// The editable fields of an employee (defaults when creating one). `id` is the employee being
@@ -64,7 +64,7 @@ pub fn EmployeeNewPage() -> impl IntoView {
     let me = use_me();
     let salary = sees_salaries(&me);
     let create = FormAction::<CreateEmployee>::new();
-    let error = use_form_error(create.value(), "/api/employees/create");
+    let error = create.error();
     let managers = Resource::new(|| (), |_| employee_choices());
     view! {
         <Title text="New employee" />
@@ -86,7 +86,7 @@ pub fn EmployeeNewPage() -> impl IntoView {
                     })}
                 </Suspense>
                 <div class="form-actions">
-                    <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create employee"</button>
+                    <button type="submit" class="button primary">"Create employee"</button>
                     <A href="/employees">"Cancel"</A>
                 </div>
             </ApiForm>

@@ -12,7 +12,7 @@ use crate::domain::employee::{EmployeeQuery, EmployeeStatus, EmploymentType};
 use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::{encode, Pagination};
-use crate::ui::components::{sets, use_filter_setter, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -34,9 +34,6 @@ pub fn EmployeeListPage() -> impl IntoView {
     });
     let employees = Resource::new(move || filters.get(), list_employees);
     let departments = Resource::new(|| (), |_| list_departments());
-
-    // With the app running, filters apply as you type or choose; without it, the form submits.
-    let set = use_filter_setter("/employees", &[]);
 
     let initial = filters.get_untracked();
     view! {
@@ -68,15 +65,15 @@ pub fn EmployeeListPage() -> impl IntoView {
                 })
             })}
         </Suspense>
-        <form class="filters" method="get" action="/employees" role="search" on:submit=|ev| ev.prevent_default()>
+        <form class="filters" method="get" action="/employees" role="search" data-live="">
             <div class="field">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Name, email, code or job title"
-                    value=initial.search.clone() on:input=sets(set, "search") />
+                    value=initial.search.clone() />
             </div>
             <div class="field">
                 <label for="department">"Department"</label>
-                <select id="department" name="department" on:change=sets(set, "department")>
+                <select id="department" name="department">
                     <option value="">"Any"</option>
                     <Suspense fallback=|| ()>
                         {move || {
@@ -92,9 +89,9 @@ pub fn EmployeeListPage() -> impl IntoView {
                 </select>
             </div>
             <SelectFilter label="Status" name="status" options=EmployeeStatus::options(EmployeeStatus::ALL)
-                current=initial.status.clone() set />
+                current=initial.status.clone() />
             <SelectFilter label="Employment" name="employment_type" options=EmploymentType::options(EmploymentType::ALL)
-                current=initial.employment_type.clone() set />
+                current=initial.employment_type.clone() />
             {initial.manager_id.clone().map(|m| view! { <input type="hidden" name="manager_id" value=m /> })}
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
         </form>

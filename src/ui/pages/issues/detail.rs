@@ -1,6 +1,5 @@
 //! One issue: summary, resolve (with notes) and reopen, edit form, delete, comments.
 
-use leptos::html::Form;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -14,7 +13,7 @@ use crate::api::issues::{
 use crate::domain::issue::{Issue, IssueComment, IssueStatus};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction, TextAreaField};
+use crate::ui::components::{time, ApiForm, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// The actions of the page, created once and shared by its parts.
@@ -40,17 +39,10 @@ pub fn IssueDetailPage() -> impl IntoView {
         delete: FormAction::new(),
     };
     let add_comment = FormAction::<AddIssueComment>::new();
-    // Reload after successful changes only: a refused edit must keep what the user typed.
-    let saved_version = move || {
-        [actions.update.value(), actions.resolve.value(), actions.reopen.value()]
-            .iter()
-            .filter_map(|v| v.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|i| i.version)))
-            .max()
-    };
-    let issue = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_issue(id));
-    let comments = Resource::new(move || (id.get(), add_comment.version().get()), |(id, _)| list_issue_comments(id));
+    let issue = Resource::new(move || id.get(), get_issue);
+    let comments = Resource::new(move || id.get(), list_issue_comments);
     let choices = Resource::new(move || can, issue_choices);
-    let update_error = use_form_error(actions.update.value(), "/api/issues/update");
+    let update_error = actions.update.error();
 
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading issue…"</p> }>
@@ -76,8 +68,7 @@ pub fn IssueDetailPage() -> impl IntoView {
                                         <FormErrors error=update_error />
                                         <IssueFieldset fields links choices error=update_error />
                                         <div class="form-actions">
-                                            <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
-                                            {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                            <button type="submit" class="button primary">"Save changes"</button>
                                         </div>
                                     </ApiForm>
                                 </section>
@@ -109,10 +100,7 @@ pub fn IssueDetailPage() -> impl IntoView {
 /// The error of the last refused reopen or delete (a refused resolve shows at its form).
 #[component]
 fn ActionErrors(actions: Actions) -> impl IntoView {
-    let errors = [
-        use_form_error(actions.reopen.value(), "/api/issues/reopen"),
-        use_form_error(actions.delete.value(), "/api/issues/delete"),
-    ];
+    let errors = [actions.reopen.error(), actions.delete.error()];
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     view! { <FormErrors error /> }
 }
@@ -122,7 +110,7 @@ fn Header(i: Issue, actions: Actions) -> impl IntoView {
     let me = use_me();
     let can_edit = me.can("issues", "edit");
     let here = format!("/issues/{}", i.id);
-    let resolve_error = use_form_error(actions.resolve.value(), "/api/issues/resolve");
+    let resolve_error = actions.resolve.error();
     let resolve = (can_edit && i.fields.status.can_resolve()).then(|| {
         let here = here.clone();
         view! {
@@ -134,7 +122,7 @@ fn Header(i: Issue, actions: Actions) -> impl IntoView {
                         <input type="hidden" name="next" value=here />
                         <FormErrors error=resolve_error />
                         <TextAreaField label="Resolution notes" name="resolution_notes" rows=3 error=resolve_error />
-                        <button type="submit" class="button won" disabled=move || actions.resolve.pending().get()>"Mark resolved"</button>
+                        <button type="submit" class="button won">"Mark resolved"</button>
                     </ApiForm>
                 </div>
             </details>
@@ -146,7 +134,7 @@ fn Header(i: Issue, actions: Actions) -> impl IntoView {
             <ApiForm action=actions.reopen>
                 <input type="hidden" name="id" value=i.id />
                 <input type="hidden" name="next" value=here />
-                <button type="submit" class="button" disabled=move || actions.reopen.pending().get()>"Reopen"</button>
+                <button type="submit" class="button">"Reopen"</button>
             </ApiForm>
         }
     });
@@ -234,27 +222,18 @@ fn Comments(
     comments: Resource<Result<Vec<IssueComment>, AppError>>,
 ) -> impl IntoView {
     let me = use_me();
-    let error = use_form_error(add_comment.value(), "/api/issues/comment");
-    let form = NodeRef::<Form>::new();
-    // Clear the comment box once the comment is saved (never when it was refused).
-    Effect::new(move |_| {
-        if matches!(add_comment.value().get(), Some(Ok(_))) {
-            if let Some(form) = form.get() {
-                form.reset();
-            }
-        }
-    });
+    let error = add_comment.error();
     let can_comment = me.can("issues", "create");
     view! {
         <section class="card notes" aria-labelledby="issue-comments-title">
             <h2 id="issue-comments-title">"Comments"</h2>
             {can_comment.then(|| view! {
-                <ApiForm action=add_comment node_ref=form>
+                <ApiForm action=add_comment>
                     <input type="hidden" name="issue_id" value=move || issue_id.get() />
                     <input type="hidden" name="next" value=move || format!("/issues/{}", issue_id.get()) />
                     <FormErrors error />
                     <TextAreaField label="Add a comment" name="body" rows=3 required=true error />
-                    <button type="submit" class="button primary" disabled=move || add_comment.pending().get()>"Add comment"</button>
+                    <button type="submit" class="button primary">"Add comment"</button>
                 </ApiForm>
             })}
             <Transition fallback=|| view! { <p class="loading">"Loading comments…"</p> }>

@@ -11,7 +11,7 @@ use crate::domain::employee::EmployeeChoice;
 use crate::domain::issue::{IssueCategory, IssueFields, IssuePriority, IssueStatus};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField, TextAreaField};
+use crate::ui::components::{ApiForm, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::{customer_choice, id_param, order_choice, vendor_choice, Choice, RefField};
 
@@ -109,7 +109,7 @@ pub fn IssueNewPage() -> impl IntoView {
     let can = issue_choice_rights();
     let query = use_query_map();
     let create = FormAction::<CreateIssue>::new();
-    let error = use_form_error(create.value(), "/api/issues/create");
+    let error = create.error();
     let choices = Resource::new(move || can, issue_choices);
     let param = move |key: &str| query.with_untracked(|q| id_param(q.get(key)));
     let (order, vendor, customer) = (param("order"), param("vendor"), param("customer"));
@@ -137,7 +137,7 @@ pub fn IssueNewPage() -> impl IntoView {
                     })}
                 </Suspense>
                 <div class="form-actions">
-                    <button type="submit" class="button primary" disabled=move || create.pending().get()>"Raise issue"</button>
+                    <button type="submit" class="button primary">"Raise issue"</button>
                     <A href=back>"Cancel"</A>
                 </div>
             </ApiForm>

@@ -10,9 +10,7 @@ use crate::api::issues::list_issues;
 use crate::domain::issue::{IssueCategory, IssuePriority, IssueQuery, IssueStatus};
 use crate::domain::list::ListParams;
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{
-    sets, time, use_filter_setter, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader,
-};
+use crate::ui::components::{time, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::PartyFilters;
 
@@ -37,9 +35,6 @@ pub fn IssueListPage() -> impl IntoView {
     });
     let issues = Resource::new(move || filters.get(), list_issues);
 
-    // With the app running, filters apply as you type or choose; without it, the form submits.
-    let set = use_filter_setter("/issues", &[]);
-
     let initial = filters.get_untracked();
     view! {
         <Title text="Issues" />
@@ -50,22 +45,22 @@ pub fn IssueListPage() -> impl IntoView {
                 {me.can("issues", "create").then(|| view! { <A href="/issues/new" attr:class="button primary">"New issue"</A> })}
             </div>
         </div>
-        <form class="filters filters-ops" method="get" action="/issues" role="search" on:submit=|ev| ev.prevent_default()>
+        <form class="filters filters-ops" method="get" action="/issues" role="search" data-live="">
             <div class="field filter-search">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Number, title or description"
-                    value=initial.search.clone() on:input=sets(set, "search") />
+                    value=initial.search.clone() />
             </div>
             // Kept by the plain form: the order filter comes from an order's page.
             {initial.order.clone().map(|o| view! { <input type="hidden" name="order" value=o /> })}
-            <PartyFilters vendor=initial.vendor.clone() customer=initial.customer.clone() set />
+            <PartyFilters vendor=initial.vendor.clone() customer=initial.customer.clone() />
             <SelectFilter label="Priority" name="priority" options=IssuePriority::options(IssuePriority::ALL)
-                current=initial.priority.clone() set />
+                current=initial.priority.clone() />
             <SelectFilter label="Category" name="category" options=IssueCategory::options(IssueCategory::ALL)
-                current=initial.category.clone() set />
+                current=initial.category.clone() />
             <SelectFilter label="Status" name="status" options=IssueStatus::options(IssueStatus::ALL)
-                current=initial.status.clone() set />
-            <AssigneeFilter current=initial.assigned_to.clone() set />
+                current=initial.status.clone() />
+            <AssigneeFilter current=initial.assigned_to.clone() />
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
         </form>
         <Transition fallback=|| view! { <p class="loading">"Loading issues…"</p> }>

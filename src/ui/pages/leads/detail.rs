@@ -16,7 +16,7 @@ use crate::domain::lead::{Lead, LeadStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::timeline::{About, Timeline};
-use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, Field, FormAction, SelectField, TextAreaField};
+use crate::ui::components::{time, ApiForm, ErrorBox, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// The actions of the page, created once and shared by its parts.
@@ -44,24 +44,11 @@ pub fn LeadDetailPage() -> impl IntoView {
         delete: FormAction::new(),
         convert: FormAction::new(),
     };
-    // Reload after successful changes only: a refused edit must keep what the user typed.
-    let saved_version = move || {
-        [
-            actions.update.value(),
-            actions.qualify.value(),
-            actions.disqualify.value(),
-            actions.score.value(),
-            actions.assign.value(),
-        ]
-        .iter()
-        .filter_map(|v| v.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|l| l.version)))
-        .max()
-    };
-    let lead = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_lead(id));
+    let lead = Resource::new(move || id.get(), get_lead);
     let employees = Resource::new(|| (), |_| employee_choices());
-    let update_error = use_form_error(actions.update.value(), "/api/leads/update");
-    let delete_error = use_form_error(actions.delete.value(), "/api/leads/delete");
-    let qualify_error = use_form_error(actions.qualify.value(), "/api/leads/qualify");
+    let update_error = actions.update.error();
+    let delete_error = actions.delete.error();
+    let qualify_error = actions.qualify.error();
 
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading lead…"</p> }>
@@ -87,8 +74,7 @@ pub fn LeadDetailPage() -> impl IntoView {
                                         <FormErrors error=update_error />
                                         <LeadFieldset fields=l.fields.clone() status=l.status employees=None error=update_error />
                                         <div class="form-actions">
-                                            <button type="submit" class="button primary" disabled=move || actions.update.pending().get()>"Save changes"</button>
-                                            {move || matches!(actions.update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                            <button type="submit" class="button primary">"Save changes"</button>
                                         </div>
                                     </ApiForm>
                                 </section>
@@ -107,7 +93,7 @@ pub fn LeadDetailPage() -> impl IntoView {
 fn Header(l: Lead, actions: Actions) -> impl IntoView {
     let me = use_me();
     let here = format!("/leads/{}", l.id);
-    let disqualify_error = use_form_error(actions.disqualify.value(), "/api/leads/disqualify");
+    let disqualify_error = actions.disqualify.error();
     let can_edit = me.can("leads", "edit") && l.status != LeadStatus::Converted;
     let subtitle = [l.fields.job_title.clone(), l.fields.company.clone()].into_iter().flatten().collect::<Vec<_>>();
     let id = l.id;
@@ -117,12 +103,12 @@ fn Header(l: Lead, actions: Actions) -> impl IntoView {
             <ApiForm action=actions.qualify>
                 <input type="hidden" name="id" value=id />
                 <input type="hidden" name="next" value=next />
-                <button type="submit" class="button" disabled=move || actions.qualify.pending().get()>"Qualify"</button>
+                <button type="submit" class="button">"Qualify"</button>
             </ApiForm>
         }
     });
     let next = here;
-    let convert_error = use_form_error(actions.convert.value(), "/api/leads/convert");
+    let convert_error = actions.convert.error();
     let convert_form = (can_edit && me.can("customers", "create")).then(|| {
         let value = l.fields.estimated_value.map(|v| v.to_string()).unwrap_or_default();
         let deal_title = format!("{} deal", l.fields.company.clone().unwrap_or_else(|| l.fields.full_name()));
@@ -144,7 +130,7 @@ fn Header(l: Lead, actions: Actions) -> impl IntoView {
                             <Field label="Deal title" name="deal_title" value=deal_title error=convert_error />
                             <Field label="Deal value" name="deal_value" value=value error=convert_error />
                         })}
-                        <button type="submit" class="button primary" disabled=move || actions.convert.pending().get()>"Yes, convert"</button>
+                        <button type="submit" class="button primary">"Yes, convert"</button>
                     </ApiForm>
                 </div>
             </details>
@@ -159,7 +145,7 @@ fn Header(l: Lead, actions: Actions) -> impl IntoView {
                         <input type="hidden" name="id" value=id />
                         <input type="hidden" name="next" value=next />
                         <TextAreaField label="Why is this lead not a fit?" name="reason" rows=3 required=true error=disqualify_error />
-                        <button type="submit" class="button danger" disabled=move || actions.disqualify.pending().get()>"Disqualify"</button>
+                        <button type="submit" class="button danger">"Disqualify"</button>
                     </ApiForm>
                 </div>
             </details>
@@ -250,8 +236,8 @@ fn Work(l: Lead, employees: Vec<EmployeeChoice>, actions: Actions) -> impl IntoV
     let me = use_me();
     let next_score = format!("/leads/{}", l.id);
     let next_assign = next_score.clone();
-    let score_error = use_form_error(actions.score.value(), "/api/leads/update_score");
-    let assign_error = use_form_error(actions.assign.value(), "/api/leads/assign");
+    let score_error = actions.score.error();
+    let assign_error = actions.assign.error();
     let employee_options: Vec<(String, String)> = employees.iter().map(|e| (e.id.to_string(), e.label())).collect();
     me.can("leads", "edit").then(|| {
         view! {
@@ -263,7 +249,7 @@ fn Work(l: Lead, employees: Vec<EmployeeChoice>, actions: Actions) -> impl IntoV
                     <FormErrors error=score_error />
                     <div class="inline-form">
                         <Field label="Score (0–100)" name="score" kind="number" value=l.fields.score.to_string() required=true error=score_error />
-                        <button type="submit" class="button" disabled=move || actions.score.pending().get()>"Set score"</button>
+                        <button type="submit" class="button">"Set score"</button>
                     </div>
                 </ApiForm>
                 <ApiForm action=actions.assign>
@@ -273,7 +259,7 @@ fn Work(l: Lead, employees: Vec<EmployeeChoice>, actions: Actions) -> impl IntoV
                     <div class="inline-form">
                         <SelectField label="Assigned to" name="assigned_to" value=l.fields.assigned_to.map(|a| a.to_string()).unwrap_or_default()
                             blank="Nobody" options=employee_options error=assign_error />
-                        <button type="submit" class="button" disabled=move || actions.assign.pending().get()>"Assign"</button>
+                        <button type="submit" class="button">"Assign"</button>
                     </div>
                 </ApiForm>
             </section>

@@ -10,7 +10,7 @@ use crate::domain::employee::EmployeeChoice;
 use crate::domain::lead::{LeadFields, LeadSource, LeadStatus};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField, TextAreaField};
+use crate::ui::components::{ApiForm, Field, FormAction, SelectField, TextAreaField};
 
 /// Statuses a form may offer: the current one and those an update may set (a converted lead
 /// keeps its status; qualify and disqualify have their own buttons).
@@ -71,7 +71,7 @@ pub fn LeadFieldset(
 #[component]
 pub fn LeadNewPage() -> impl IntoView {
     let create = FormAction::<CreateLead>::new();
-    let error = use_form_error(create.value(), "/api/leads/create");
+    let error = create.error();
     let employees = Resource::new(|| (), |_| employee_choices());
     view! {
         <Title text="New lead" />
@@ -90,7 +90,7 @@ pub fn LeadNewPage() -> impl IntoView {
                     })}
                 </Suspense>
                 <div class="form-actions">
-                    <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create lead"</button>
+                    <button type="submit" class="button primary">"Create lead"</button>
                     <A href="/leads">"Cancel"</A>
                 </div>
             </ApiForm>

@@ -12,7 +12,7 @@ use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::Pagination;
 use crate::ui::components::time;
-use crate::ui::components::{sets, use_filter_setter, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -34,9 +34,6 @@ pub fn LeadListPage() -> impl IntoView {
     });
     let leads = Resource::new(move || filters.get(), list_leads);
 
-    // With the app running, filters apply as you type or choose; without it, the form submits.
-    let set = use_filter_setter("/leads", &[]);
-
     let initial = filters.get_untracked();
     view! {
         <Title text="Leads" />
@@ -48,17 +45,17 @@ pub fn LeadListPage() -> impl IntoView {
                 {me.can("leads", "create").then(|| view! { <A href="/leads/new" attr:class="button primary">"New lead"</A> })}
             </div>
         </div>
-        <form class="filters" method="get" action="/leads" role="search" on:submit=|ev| ev.prevent_default()>
+        <form class="filters" method="get" action="/leads" role="search" data-live="">
             <div class="field">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Name, email or company"
-                    value=initial.search.clone() on:input=sets(set, "search") />
+                    value=initial.search.clone() />
             </div>
             <SelectFilter label="Status" name="status" options=LeadStatus::options(LeadStatus::ALL)
-                current=initial.status.clone() set />
+                current=initial.status.clone() />
             <SelectFilter label="Source" name="source" options=LeadSource::options(LeadSource::ALL)
-                current=initial.source.clone() set />
-            <AssigneeFilter current=initial.assigned_to.clone() set />
+                current=initial.source.clone() />
+            <AssigneeFilter current=initial.assigned_to.clone() />
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
         </form>
         <Transition fallback=|| view! { <p class="loading">"Loading leads…"</p> }>

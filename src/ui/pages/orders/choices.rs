@@ -10,7 +10,6 @@ use crate::domain::customer::CustomerQuery;
 use crate::domain::order::OrderQuery;
 use crate::domain::vendor::VendorQuery;
 use crate::error::AppError;
-use crate::ui::components::FilterSetter;
 use crate::ui::layout::use_me;
 
 /// Most records offered in a select; beyond that the form asks for an id.
@@ -129,37 +128,29 @@ pub fn RefField(
 }
 
 /// A list filter for a related record (`key` is the query parameter): a select when the
-/// records can be listed, else an id input. `on_change` applies it at once when the app runs.
+/// records can be listed, else an id input.
 #[component]
-pub fn RefFilter<F>(
+pub fn RefFilter(
     label: &'static str,
     key: &'static str,
     choice: Choice,
     current: Option<String>,
     #[prop(default = "Any")] any: &'static str,
-    on_change: F,
-) -> impl IntoView
-where
-    F: Fn(String) + Clone + Send + Sync + 'static,
-{
+) -> impl IntoView {
     let input = match choice {
-        Choice::List(list) => {
-            let on_change = on_change.clone();
-            view! {
-                <select id=key name=key on:change=move |ev| on_change(event_target_value(&ev))>
-                    <option value="">{any}</option>
-                    {list.into_iter().map(|(i, l)| {
-                        let v = i.to_string();
-                        let is = current.as_deref() == Some(v.as_str());
-                        view! { <option value=v selected=is>{l}</option> }
-                    }).collect_view()}
-                </select>
-            }
-            .into_any()
+        Choice::List(list) => view! {
+            <select id=key name=key>
+                <option value="">{any}</option>
+                {list.into_iter().map(|(i, l)| {
+                    let v = i.to_string();
+                    let is = current.as_deref() == Some(v.as_str());
+                    view! { <option value=v selected=is>{l}</option> }
+                }).collect_view()}
+            </select>
         }
+        .into_any(),
         Choice::Id => view! {
-            <input id=key name=key type="text" inputmode="numeric" placeholder="Id" value=current
-                on:change=move |ev| on_change(event_target_value(&ev)) />
+            <input id=key name=key type="text" inputmode="numeric" placeholder="Id" value=current />
         }
         .into_any(),
     };
@@ -174,7 +165,7 @@ where
 /// The vendor and customer filters of an operations list, each shown to those who may list
 /// that kind of record.
 #[component]
-pub fn PartyFilters(vendor: Option<String>, customer: Option<String>, set: FilterSetter) -> impl IntoView {
+pub fn PartyFilters(vendor: Option<String>, customer: Option<String>) -> impl IntoView {
     let me = use_me();
     let (can_vendors, can_customers) = (me.can("vendors", "view"), me.can("customers", "view"));
     let vendors = Resource::new(move || can_vendors, vendor_choice);
@@ -187,12 +178,10 @@ pub fn PartyFilters(vendor: Option<String>, customer: Option<String>, set: Filte
                     let (vendors, customers) = (vendors.await, customers.await);
                     view! {
                         {can_vendors.then(|| view! {
-                            <RefFilter label="Vendor" key="vendor" choice=vendors current=vendor
-                                on_change=move |v| set.run(("vendor", v)) />
+                            <RefFilter label="Vendor" key="vendor" choice=vendors current=vendor />
                         })}
                         {can_customers.then(|| view! {
-                            <RefFilter label="Customer" key="customer" choice=customers current=customer
-                                on_change=move |v| set.run(("customer", v)) />
+                            <RefFilter label="Customer" key="customer" choice=customers current=customer />
                         })}
                     }
                 })

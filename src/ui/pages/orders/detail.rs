@@ -15,7 +15,7 @@ use crate::api::orders::{get_order, CancelOrder, CompleteOrder, DeleteOrder, Upd
 use crate::domain::money;
 use crate::domain::order::{Order, OrderStatus};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction};
+use crate::ui::components::{time, ApiForm, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 use crate::ui::pages::issues::RelatedIssues;
 use crate::ui::pages::payments::RelatedPayments;
@@ -43,18 +43,11 @@ pub fn OrderDetailPage() -> impl IntoView {
         cancel: FormAction::new(),
         delete: FormAction::new(),
     };
-    // Reload after successful changes only: a refused edit must keep what the user typed.
-    let saved_version = move || {
-        [actions.update.value(), actions.complete.value(), actions.cancel.value()]
-            .iter()
-            .filter_map(|v| v.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|o| o.version)))
-            .max()
-    };
-    let order = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_order(id));
+    let order = Resource::new(move || id.get(), get_order);
     let employees = Resource::new(|| (), |_| employee_choices());
     let vendors = Resource::new(move || can_vendors, vendor_choice);
     let customers = Resource::new(move || can_customers, customer_choice);
-    let update_error = use_form_error(actions.update.value(), "/api/orders/update");
+    let update_error = actions.update.error();
 
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading order…"</p> }>
@@ -84,8 +77,7 @@ pub fn OrderDetailPage() -> impl IntoView {
                                             <FormErrors error=update_error />
                                             <OrderFieldset data vendors customers employees org_currency error=update_error />
                                             <div class="form-actions">
-                                                <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
-                                                {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                                <button type="submit" class="button primary">"Save changes"</button>
                                             </div>
                                         </ApiForm>
                                     </section>
@@ -131,11 +123,7 @@ pub fn OrderDetailPage() -> impl IntoView {
 /// The error of the last refused complete, cancel or delete.
 #[component]
 fn ActionErrors(actions: Actions) -> impl IntoView {
-    let errors = [
-        use_form_error(actions.complete.value(), "/api/orders/complete"),
-        use_form_error(actions.cancel.value(), "/api/orders/cancel"),
-        use_form_error(actions.delete.value(), "/api/orders/delete"),
-    ];
+    let errors = [actions.complete.error(), actions.cancel.error(), actions.delete.error()];
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     view! { <FormErrors error /> }
 }
@@ -151,7 +139,7 @@ fn Header(o: Order, actions: Actions) -> impl IntoView {
             <ApiForm action=actions.complete>
                 <input type="hidden" name="id" value=o.id />
                 <input type="hidden" name="next" value=here_complete />
-                <button type="submit" class="button won" disabled=move || actions.complete.pending().get()>"Complete"</button>
+                <button type="submit" class="button won">"Complete"</button>
             </ApiForm>
             <details class="menu danger-menu">
                 <summary class="button">"Cancel order…"</summary>

@@ -14,7 +14,7 @@ use crate::domain::employee::EmployeeChoice;
 use crate::domain::order::{OrderFields, OrderItem, OrderStatus, OrderType};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField, TextAreaField};
+use crate::ui::components::{ApiForm, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// What an order form is filled with.
@@ -42,9 +42,8 @@ pub fn OrderFieldset(
     let OrderFormData { fields: o, items, vendor_name, customer_name, creating } = data;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let employee_options: Vec<(String, String)> = employees.iter().map(|e| (e.id.to_string(), e.label())).collect();
-    let currency = RwSignal::new(if creating { String::new() } else { o.currency.clone() });
+    let currency = if creating { String::new() } else { o.currency.clone() };
     let order_date = if creating { String::new() } else { o.order_date.to_string() };
-    let currency_problem = Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_error("currency"))));
     let date_problem = Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_error("order_date"))));
     view! {
         <div class="form-grid">
@@ -69,16 +68,9 @@ pub fn OrderFieldset(
             </div>
             <Field label="Delivery date" name="delivery_date" kind="date"
                 value=o.delivery_date.map(|d| d.to_string()).unwrap_or_default() error />
-            <div class="field" class:invalid=move || currency_problem.get().is_some()>
-                <label for="f-currency">"Currency"</label>
-                <input id="f-currency" name="currency" type="text" maxlength="3" autocomplete="off"
-                    value=currency.get_untracked() placeholder=org_currency.clone()
-                    on:input=move |ev| currency.set(event_target_value(&ev)) aria-describedby="f-currency-error" />
-                <p class="field-error" id="f-currency-error">{move || currency_problem.get()}</p>
-            </div>
             <TextAreaField label="Description" name="description" value=text(&o.description) rows=3 error />
         </div>
-        <ItemsEditor items currency fallback_currency=org_currency error />
+        <ItemsEditor items currency fallback_currency=org_currency error=error.get_untracked() />
     }
     .into_any()
 }
@@ -90,7 +82,7 @@ pub fn OrderNewPage() -> impl IntoView {
     let org_currency = me.organization.as_ref().map(|o| o.currency.clone()).unwrap_or_else(|| "USD".into());
     let query = use_query_map();
     let create = FormAction::<CreateOrder>::new();
-    let error = use_form_error(create.value(), "/api/orders/create");
+    let error = create.error();
     let employees = Resource::new(|| (), |_| employee_choices());
     let vendors = Resource::new(move || can_vendors, vendor_choice);
     let customers = Resource::new(move || can_customers, customer_choice);
@@ -130,7 +122,7 @@ pub fn OrderNewPage() -> impl IntoView {
                     }}
                 </Suspense>
                 <div class="form-actions">
-                    <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create order"</button>
+                    <button type="submit" class="button primary">"Create order"</button>
                     <A href=back>"Cancel"</A>
                 </div>
             </ApiForm>

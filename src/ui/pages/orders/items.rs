@@ -75,15 +75,18 @@ impl Row {
     }
 }
 
-/// The items table. `currency` is the order's (as typed in its form); `fallback_currency`
-/// applies while that field is empty.
-#[component]
+/// The order's currency and its items table, totalled in the currency typed
+/// (`fallback_currency` while that field is empty).
+#[island]
 pub fn ItemsEditor(
     items: Vec<OrderItem>,
-    #[prop(into)] currency: Signal<String>,
+    currency: String,
     fallback_currency: String,
-    #[prop(into)] error: Signal<Option<AppError>>,
+    error: Option<AppError>,
 ) -> impl IntoView {
+    let currency = RwSignal::new(currency);
+    let error = Signal::stored(error);
+    let currency_problem = Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_error("currency"))));
     let hydrated = use_hydrated();
     let initial: Vec<Row> = items
         .iter()
@@ -133,6 +136,13 @@ pub fn ItemsEditor(
     view! {
         <fieldset class="items-editor">
             <legend>"Items"</legend>
+            <div class="field items-currency" class:invalid=move || currency_problem.get().is_some()>
+                <label for="f-currency">"Currency"</label>
+                <input id="f-currency" name="currency" type="text" maxlength="3" autocomplete="off"
+                    value=currency.get_untracked() placeholder=fallback.get_value()
+                    on:input=move |ev| currency.set(event_target_value(&ev)) aria-describedby="f-currency-error" />
+                <p class="field-error" id="f-currency-error">{move || currency_problem.get()}</p>
+            </div>
             <div class="table-scroll">
                 <table class="table items-table">
                     <thead>

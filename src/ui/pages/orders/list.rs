@@ -12,7 +12,7 @@ use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::domain::order::{OrderQuery, OrderStatus, OrderType};
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{sets, use_filter_setter, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -36,9 +36,6 @@ pub fn OrderListPage() -> impl IntoView {
     });
     let orders = Resource::new(move || filters.get(), list_orders);
 
-    // With the app running, filters apply as you type or choose; without it, the form submits.
-    let set = use_filter_setter("/orders", &[]);
-
     let initial = filters.get_untracked();
     view! {
         <Title text="Orders" />
@@ -49,25 +46,25 @@ pub fn OrderListPage() -> impl IntoView {
                 {me.can("orders", "create").then(|| view! { <A href="/orders/new" attr:class="button primary">"New order"</A> })}
             </div>
         </div>
-        <form class="filters filters-ops" method="get" action="/orders" role="search" on:submit=|ev| ev.prevent_default()>
+        <form class="filters filters-ops" method="get" action="/orders" role="search" data-live="">
             <div class="field filter-search">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Number, title or description"
-                    value=initial.search.clone() on:input=sets(set, "search") />
+                    value=initial.search.clone() />
             </div>
-            <PartyFilters vendor=initial.vendor.clone() customer=initial.customer.clone() set />
+            <PartyFilters vendor=initial.vendor.clone() customer=initial.customer.clone() />
             <SelectFilter label="Type" name="order_type" options=OrderType::options(OrderType::ALL)
-                current=initial.order_type.clone() set />
+                current=initial.order_type.clone() />
             <SelectFilter label="Status" name="status" options=OrderStatus::options(OrderStatus::ALL)
-                current=initial.status.clone() set />
-            <AssigneeFilter current=initial.assigned_to.clone() set />
+                current=initial.status.clone() />
+            <AssigneeFilter current=initial.assigned_to.clone() />
             <div class="field">
                 <label for="date_from">"Ordered from"</label>
-                <input id="date_from" type="date" name="date_from" value=initial.date_from.clone() on:change=sets(set, "date_from") />
+                <input id="date_from" type="date" name="date_from" value=initial.date_from.clone() />
             </div>
             <div class="field">
                 <label for="date_to">"Ordered to"</label>
-                <input id="date_to" type="date" name="date_to" value=initial.date_to.clone() on:change=sets(set, "date_to") />
+                <input id="date_to" type="date" name="date_to" value=initial.date_to.clone() />
             </div>
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
         </form>

@@ -11,7 +11,7 @@ use crate::api::payments::{get_payment, DeletePayment, FailPayment, ProcessPayme
 use crate::domain::money;
 use crate::domain::payment::{Payment, PaymentStatus};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction, TextAreaField};
+use crate::ui::components::{time, ApiForm, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// The actions of the page, created once and shared by its parts.
@@ -36,16 +36,9 @@ pub fn PaymentDetailPage() -> impl IntoView {
         fail: FormAction::new(),
         delete: FormAction::new(),
     };
-    // Reload after successful changes only: a refused edit must keep what the user typed.
-    let saved_version = move || {
-        [actions.update.value(), actions.process.value(), actions.fail.value()]
-            .iter()
-            .filter_map(|v| v.with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|p| p.version)))
-            .max()
-    };
-    let payment = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_payment(id));
+    let payment = Resource::new(move || id.get(), get_payment);
     let choices = Resource::new(move || can, payment_choices);
-    let update_error = use_form_error(actions.update.value(), "/api/payments/update");
+    let update_error = actions.update.error();
 
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading payment…"</p> }>
@@ -71,8 +64,7 @@ pub fn PaymentDetailPage() -> impl IntoView {
                                         <FormErrors error=update_error />
                                         <PaymentFieldset fields links choices error=update_error />
                                         <div class="form-actions">
-                                            <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
-                                            {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                            <button type="submit" class="button primary">"Save changes"</button>
                                         </div>
                                     </ApiForm>
                                 </section>
@@ -103,10 +95,7 @@ pub fn PaymentDetailPage() -> impl IntoView {
 /// The error of the last refused process or delete (a refused "failed" shows at its form).
 #[component]
 fn ActionErrors(actions: Actions) -> impl IntoView {
-    let errors = [
-        use_form_error(actions.process.value(), "/api/payments/process"),
-        use_form_error(actions.delete.value(), "/api/payments/delete"),
-    ];
+    let errors = [actions.process.error(), actions.delete.error()];
     let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     view! { <FormErrors error /> }
 }
@@ -116,14 +105,14 @@ fn Header(p: Payment, actions: Actions) -> impl IntoView {
     let me = use_me();
     let can_edit = me.can("payments", "edit");
     let here = format!("/payments/{}", p.id);
-    let fail_error = use_form_error(actions.fail.value(), "/api/payments/mark_failed");
+    let fail_error = actions.fail.error();
     let process = (can_edit && p.fields.status.can_process()).then(|| {
         let here = here.clone();
         view! {
             <ApiForm action=actions.process>
                 <input type="hidden" name="id" value=p.id />
                 <input type="hidden" name="next" value=here />
-                <button type="submit" class="button won" disabled=move || actions.process.pending().get()>"Process"</button>
+                <button type="submit" class="button won">"Process"</button>
             </ApiForm>
         }
     });

@@ -11,7 +11,7 @@ use crate::domain::money;
 use crate::domain::payment::{PaymentFields, PaymentMethod, PaymentStatus, PaymentType};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField, TextAreaField};
+use crate::ui::components::{ApiForm, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::{customer_choice, id_param, order_choice, vendor_choice, Choice, RefField};
 
@@ -120,7 +120,7 @@ pub fn PaymentNewPage() -> impl IntoView {
     let can = (me.can("orders", "view"), me.can("vendors", "view"), me.can("customers", "view"));
     let query = use_query_map();
     let create = FormAction::<CreatePayment>::new();
-    let error = use_form_error(create.value(), "/api/payments/create");
+    let error = create.error();
     let choices = Resource::new(move || can, payment_choices);
     let param = move |key: &str| query.with_untracked(|q| id_param(q.get(key)));
     let (order, vendor, customer) = (param("order"), param("vendor"), param("customer"));
@@ -154,7 +154,7 @@ pub fn PaymentNewPage() -> impl IntoView {
                     })}
                 </Suspense>
                 <div class="form-actions">
-                    <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create payment"</button>
+                    <button type="submit" class="button primary">"Create payment"</button>
                     <A href=back>"Cancel"</A>
                 </div>
             </ApiForm>

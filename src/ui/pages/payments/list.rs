@@ -11,7 +11,7 @@ use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::domain::payment::{PaymentMethod, PaymentQuery, PaymentStatus, PaymentType};
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{sets, use_filter_setter, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::PartyFilters;
 
@@ -38,9 +38,6 @@ pub fn PaymentListPage() -> impl IntoView {
     });
     let payments = Resource::new(move || filters.get(), list_payments);
 
-    // With the app running, filters apply as you type or choose; without it, the form submits.
-    let set = use_filter_setter("/payments", &[]);
-
     let initial = filters.get_untracked();
     let overdue = initial.overdue.as_deref() == Some("true");
     view! {
@@ -52,33 +49,32 @@ pub fn PaymentListPage() -> impl IntoView {
                 {me.can("payments", "create").then(|| view! { <A href="/payments/new" attr:class="button primary">"New payment"</A> })}
             </div>
         </div>
-        <form class="filters filters-ops" method="get" action="/payments" role="search" on:submit=|ev| ev.prevent_default()>
+        <form class="filters filters-ops" method="get" action="/payments" role="search" data-live="">
             <div class="field filter-search">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Payment, invoice or reference number, transaction id"
-                    value=initial.search.clone() on:input=sets(set, "search") />
+                    value=initial.search.clone() />
             </div>
             // Kept by the plain form: the order filter comes from an order's page.
             {initial.order.clone().map(|o| view! { <input type="hidden" name="order" value=o /> })}
-            <PartyFilters vendor=initial.vendor.clone() customer=initial.customer.clone() set />
+            <PartyFilters vendor=initial.vendor.clone() customer=initial.customer.clone() />
             <SelectFilter label="Direction" name="payment_type" options=PaymentType::options(PaymentType::ALL)
-                current=initial.payment_type.clone() set />
+                current=initial.payment_type.clone() />
             <SelectFilter label="Method" name="payment_method" options=PaymentMethod::options(PaymentMethod::ALL)
-                current=initial.payment_method.clone() set />
+                current=initial.payment_method.clone() />
             <SelectFilter label="Status" name="status" options=PaymentStatus::options(PaymentStatus::ALL)
-                current=initial.status.clone() set />
+                current=initial.status.clone() />
             <div class="field">
                 <label for="due_from">"Due from"</label>
-                <input id="due_from" type="date" name="due_from" value=initial.due_from.clone() on:change=sets(set, "due_from") />
+                <input id="due_from" type="date" name="due_from" value=initial.due_from.clone() />
             </div>
             <div class="field">
                 <label for="due_to">"Due to"</label>
-                <input id="due_to" type="date" name="due_to" value=initial.due_to.clone() on:change=sets(set, "due_to") />
+                <input id="due_to" type="date" name="due_to" value=initial.due_to.clone() />
             </div>
             <div class="field filter-check">
                 <label class="checkbox">
-                    <input type="checkbox" name="overdue" value="true" checked=overdue
-                        on:change=move |ev| set.run(("overdue", if event_target_checked(&ev) { "true".into() } else { String::new() })) />
+                    <input type="checkbox" name="overdue" value="true" checked=overdue />
                     "Overdue only"
                 </label>
             </div>

@@ -4,6 +4,7 @@
 
 use leptos::ev::DragEvent;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -16,7 +17,7 @@ use crate::domain::pipeline::{Pipeline, Stage, StageKind};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::{
-    use_form_error, ApiForm, ErrorBox, ErrorSummary, Field, FormAction, NoJsNext, SelectField, TextAreaField,
+    ApiForm, ErrorBox, ErrorSummary, Field, FormAction, NextField, SelectField, TextAreaField,
 };
 use crate::ui::layout::use_me;
 
@@ -43,15 +44,7 @@ pub fn PipelineDetailPage() -> impl IntoView {
         delete_stage: FormAction::new(),
         reorder: FormAction::new(),
     };
-    // Reload after successful changes only: a refused change keeps what the user typed.
-    let saved = RwSignal::new(0_u32);
-    reload_on_success(actions.update.value(), saved);
-    reload_on_success(actions.set_default.value(), saved);
-    reload_on_success(actions.add.value(), saved);
-    reload_on_success(actions.update_stage.value(), saved);
-    reload_on_success(actions.delete_stage.value(), saved);
-    reload_on_success(actions.reorder.value(), saved);
-    let pipeline = Resource::new(move || (id.get(), saved.get()), |(id, _)| get_pipeline(id));
+    let pipeline = Resource::new(move || id.get(), get_pipeline);
 
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading pipeline…"</p> }>
@@ -72,23 +65,10 @@ pub fn PipelineDetailPage() -> impl IntoView {
     }
 }
 
-/// Counts the successful submissions of an action into `saved`.
-fn reload_on_success<T, V>(value: V, saved: RwSignal<u32>)
-where
-    T: 'static,
-    V: With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if value.with(|v| matches!(v, Some(Ok(_)))) {
-            saved.update(|n| *n += 1);
-        }
-    });
-}
-
 #[component]
 fn Header(p: Pipeline, actions: Actions) -> impl IntoView {
     let me = use_me();
-    let error = use_form_error(actions.set_default.value(), "/api/pipelines/set_default");
+    let error = actions.set_default.error();
     let here = format!("/pipelines/{}", p.id);
     view! {
         <div class="page-header">
@@ -102,7 +82,7 @@ fn Header(p: Pipeline, actions: Actions) -> impl IntoView {
                 {(me.can("pipelines", "edit") && !p.is_default).then(|| view! {
                     <ApiForm action=actions.set_default>
                         <input type="hidden" name="id" value=p.id />
-                        <NoJsNext href=here.clone() />
+                        <NextField href=here.clone() />
                         <button type="submit" class="button">"Make default"</button>
                     </ApiForm>
                 })}
@@ -115,7 +95,7 @@ fn Header(p: Pipeline, actions: Actions) -> impl IntoView {
 #[component]
 fn PipelineForm(p: Pipeline, actions: Actions) -> impl IntoView {
     let me = use_me();
-    let error = use_form_error(actions.update.value(), "/api/pipelines/update");
+    let error = actions.update.error();
     let here = format!("/pipelines/{}", p.id);
     let status_options = vec![("true".to_owned(), "Active".to_owned()), ("false".to_owned(), "Inactive".to_owned())];
     me.can("pipelines", "edit").then(|| {
@@ -124,14 +104,13 @@ fn PipelineForm(p: Pipeline, actions: Actions) -> impl IntoView {
                 <h2>"Pipeline"</h2>
                 <ApiForm action=actions.update>
                     <input type="hidden" name="id" value=p.id />
-                    <NoJsNext href=here />
+                    <NextField href=here />
                     <FormErrors error />
                     <Field label="Name" name="name" value=p.name.clone() required=true error />
                     <TextAreaField label="Description" name="description" rows=3 value=p.description.clone().unwrap_or_default() error />
                     <SelectField label="Status" name="is_active" value=p.is_active.to_string() options=status_options error />
                     <div class="form-actions">
-                        <button type="submit" class="button primary" disabled=move || actions.update.pending().get()>"Save"</button>
-                        {move || matches!(actions.update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                        <button type="submit" class="button primary">"Save"</button>
                     </div>
                 </ApiForm>
             </section>
@@ -144,10 +123,10 @@ fn ids(stages: &[Stage]) -> String {
     stages.iter().map(|s| s.id.to_string()).collect::<Vec<_>>().join(",")
 }
 
-/// `order` with the stage `id` moved to the place of `target`.
-fn moved(order: &[Stage], id: i64, target: i64) -> Option<Vec<Stage>> {
-    let from = order.iter().position(|s| s.id == id)?;
-    let to = order.iter().position(|s| s.id == target)?;
+/// `order` (stage ids) with `id` moved to the place of `target`.
+fn moved(order: &[i64], id: i64, target: i64) -> Option<Vec<i64>> {
+    let from = order.iter().position(|s| *s == id)?;
+    let to = order.iter().position(|s| *s == target)?;
     if from == to {
         return None;
     }
@@ -172,118 +151,180 @@ fn Stages(p: Pipeline, actions: Actions) -> impl IntoView {
     let can_edit = me.can("pipelines", "edit");
     let pipeline_id = p.id;
     let here = format!("/pipelines/{pipeline_id}");
-    let original = StoredValue::new(p.stages.clone());
-    let order = RwSignal::new(p.stages.clone());
-    let dragging = RwSignal::new(None::<i64>);
-    let over = RwSignal::new(None::<i64>);
-    // A refused reorder puts the rows back where the server has them.
-    Effect::new(move |_| {
-        if matches!(actions.reorder.value().get(), Some(Err(_))) {
-            order.set(original.get_value());
-        }
-    });
-    let errors = [
-        use_form_error(actions.update_stage.value(), "/api/pipelines/update_stage"),
-        use_form_error(actions.delete_stage.value(), "/api/pipelines/delete_stage"),
-        use_form_error(actions.reorder.value(), "/api/pipelines/reorder_stages"),
-    ];
+    let errors = [actions.update_stage.error(), actions.delete_stage.error(), actions.reorder.error()];
     let error: Signal<Option<AppError>> = Signal::derive(move || errors.iter().find_map(|e| e.get()));
-    let row_here = here.clone();
-    let drop_on = move |target: i64| {
-        let Some(id) = dragging.get_untracked() else { return };
-        dragging.set(None);
-        over.set(None);
-        if let Some(new_order) = order.with_untracked(|o| moved(o, id, target)) {
-            let stage_ids = ids(&new_order);
-            order.set(new_order);
-            actions.reorder.send(&[("pipeline_id", &pipeline_id.to_string()), ("stage_ids", &stage_ids)]);
-        }
-    };
+    let last = p.stages.len().saturating_sub(1);
+    let rows = p
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(index, stage)| {
+            let sid = stage.id;
+            let name = stage.name.clone();
+            let tools = can_edit.then(|| {
+                let up = swapped(&p.stages, index, -1);
+                let down = swapped(&p.stages, index, 1);
+                let (first, final_) = (index == 0, index >= last);
+                let (here_up, here_down, here_delete) = (here.clone(), here.clone(), here.clone());
+                view! {
+                    <div class="stage-tools">
+                        <ReorderArrow action=actions.reorder pipeline_id stage_ids=up here=here_up
+                            label=format!("Move {name} up") text="↑" disabled=first />
+                        <ReorderArrow action=actions.reorder pipeline_id stage_ids=down here=here_down
+                            label=format!("Move {name} down") text="↓" disabled=final_ />
+                        <details class="menu danger-menu">
+                            <summary class="button small danger" aria-label=format!("Delete {name}")>"✕"</summary>
+                            <div class="menu-panel">
+                                <p>{format!("Delete the stage “{name}”? A stage with deals cannot be deleted.")}</p>
+                                <ApiForm action=actions.delete_stage>
+                                    <input type="hidden" name="id" value=sid />
+                                    <NextField href=here_delete />
+                                    <button type="submit" class="button danger">"Yes, delete"</button>
+                                </ApiForm>
+                            </div>
+                        </details>
+                    </div>
+                }
+            });
+            let body = if can_edit {
+                view! { <StageForm stage=stage.clone() here=here.clone() actions /> }.into_any()
+            } else {
+                view! { <StageSummary stage=stage.clone() /> }.into_any()
+            };
+            view! {
+                <li class="stage-row" data-stage=sid draggable=can_edit.then_some("true")>
+                    {can_edit.then_some(view! { <span class="drag-handle" aria-hidden="true" title="Drag to reorder">"⠿"</span> })}
+                    {body}
+                    {tools}
+                </li>
+            }
+        })
+        .collect_view();
+    let list = view! { <ol class="stage-list" aria-label="Stages in order">{rows}</ol> };
     view! {
         <section class="card">
             <h2>"Stages"</h2>
             {can_edit.then(|| view! { <p class="muted">"Drag a row by its handle, or use the arrows, to change the order."</p> })}
             <ErrorSummary error />
-            <ol class="stage-list" aria-label="Stages in order">
-                <For each=move || order.get() key=|s| s.id let:stage>
-                    {
-                        let sid = stage.id;
-                        let index = move || order.with(|o| o.iter().position(|s| s.id == sid).unwrap_or(0));
-                        let last = move || order.with(|o| o.len().saturating_sub(1));
-                        let name = stage.name.clone();
-                        let up_label = format!("Move {name} up");
-                        let down_label = format!("Move {name} down");
-                        let delete_label = format!("Delete {name}");
-                        let delete_text = format!("Delete the stage “{name}”? A stage with deals cannot be deleted.");
-                        let (here, here_up, here_down, here_delete) =
-                            (row_here.clone(), row_here.clone(), row_here.clone(), row_here.clone());
-                        view! {
-                            <li class="stage-row"
-                                draggable=can_edit.then_some("true")
-                                class:dragging=move || dragging.get() == Some(sid)
-                                class:drop-target=move || over.get() == Some(sid) && dragging.get().is_some_and(|d| d != sid)
-                                on:dragstart=move |ev: DragEvent| {
-                                    start_drag(&ev, sid);
-                                    dragging.set(Some(sid));
-                                }
-                                on:dragend=move |_| {
-                                    dragging.set(None);
-                                    over.set(None);
-                                }
-                                on:dragover=move |ev: DragEvent| {
-                                    if dragging.get_untracked().is_some() {
-                                        ev.prevent_default();
-                                        if over.get_untracked() != Some(sid) {
-                                            over.set(Some(sid));
-                                        }
-                                    }
-                                }
-                                on:drop=move |ev: DragEvent| {
-                                    ev.prevent_default();
-                                    drop_on(sid);
-                                }>
-                                {can_edit.then_some(view! { <span class="drag-handle" aria-hidden="true" title="Drag to reorder">"⠿"</span> })}
-                                {if can_edit {
-                                    view! { <StageForm stage=stage.clone() here actions /> }.into_any()
-                                } else {
-                                    view! { <StageSummary stage=stage.clone() /> }.into_any()
-                                }}
-                                {can_edit.then(|| view! {
-                                    <div class="stage-tools">
-                                        <ApiForm action=actions.reorder>
-                                            <input type="hidden" name="pipeline_id" value=pipeline_id />
-                                            <input type="hidden" name="stage_ids" value=move || order.with(|o| swapped(o, index(), -1)) />
-                                            <NoJsNext href=here_up />
-                                            <button type="submit" class="button small icon" disabled=move || index() == 0
-                                                aria-label=up_label>"↑"</button>
-                                        </ApiForm>
-                                        <ApiForm action=actions.reorder>
-                                            <input type="hidden" name="pipeline_id" value=pipeline_id />
-                                            <input type="hidden" name="stage_ids" value=move || order.with(|o| swapped(o, index(), 1)) />
-                                            <NoJsNext href=here_down />
-                                            <button type="submit" class="button small icon" disabled={move || index() >= last()}
-                                                aria-label=down_label>"↓"</button>
-                                        </ApiForm>
-                                        <details class="menu danger-menu">
-                                            <summary class="button small danger" aria-label=delete_label>"✕"</summary>
-                                            <div class="menu-panel">
-                                                <p>{delete_text}</p>
-                                                <ApiForm action=actions.delete_stage>
-                                                    <input type="hidden" name="id" value=sid />
-                                                    <NoJsNext href=here_delete />
-                                                    <button type="submit" class="button danger">"Yes, delete"</button>
-                                                </ApiForm>
-                                            </div>
-                                        </details>
-                                    </div>
-                                })}
-                            </li>
-                        }
-                    }
-                </For>
-            </ol>
+            {if can_edit {
+                view! { <StageDrag pipeline_id here=here.clone()>{list}</StageDrag> }.into_any()
+            } else {
+                list.into_any()
+            }}
             {can_edit.then(|| view! { <AddStageForm pipeline_id here=here.clone() actions /> })}
         </section>
+    }
+}
+
+/// An up or down button: posts the order with this stage swapped with its neighbour.
+#[component]
+fn ReorderArrow(
+    action: FormAction<ReorderStages>,
+    pipeline_id: i64,
+    stage_ids: String,
+    here: String,
+    label: String,
+    text: &'static str,
+    disabled: bool,
+) -> impl IntoView {
+    view! {
+        <ApiForm action>
+            <input type="hidden" name="pipeline_id" value=pipeline_id />
+            <input type="hidden" name="stage_ids" value=stage_ids />
+            <NextField href=here />
+            <button type="submit" class="button small icon" disabled=disabled aria-label=label>{text}</button>
+        </ApiForm>
+    }
+}
+
+/// Drag and drop of the stage rows among its children (`li[data-stage]`): dropping a row on
+/// another moves it there at once and posts the new order with a hidden form, like the
+/// arrows' forms (the page that comes back shows the order the server kept).
+#[island]
+fn StageDrag(pipeline_id: i64, here: String, children: Children) -> impl IntoView {
+    let dragging = StoredValue::new(None::<i64>);
+    let form = NodeRef::<leptos::html::Form>::new();
+    let order = NodeRef::<leptos::html::Input>::new();
+    let url = <ReorderStages as ServerFn>::url();
+    view! {
+        <div class="stage-drag"
+            on:dragstart=move |ev: DragEvent| {
+                if let Some((_, id)) = drag::row(&ev) {
+                    drag::start(&ev, id);
+                    dragging.set_value(Some(id));
+                }
+            }
+            on:dragover=move |ev: DragEvent| {
+                if dragging.get_value().is_some() && drag::row(&ev).is_some() {
+                    ev.prevent_default();
+                }
+            }
+            on:dragend=move |_| dragging.set_value(None)
+            on:drop=move |ev: DragEvent| {
+                ev.prevent_default();
+                let (Some(id), Some((target, target_id))) = (dragging.get_value(), drag::row(&ev)) else { return };
+                dragging.set_value(None);
+                if let (Some(ids), Some(form), Some(order)) = (drag::reordered(&target, id, target_id), form.get(), order.get()) {
+                    order.set_value(&ids);
+                    let _ = form.request_submit();
+                }
+            }>
+            {children()}
+            <form method="post" action=url node_ref=form hidden>
+                <input type="hidden" name="pipeline_id" value=pipeline_id />
+                <input type="hidden" name="stage_ids" node_ref=order />
+                <NextField href=here />
+            </form>
+        </div>
+    }
+}
+
+/// The DOM side of [`StageDrag`].
+mod drag {
+    use leptos::ev::DragEvent;
+
+    /// The stage row the event happened in, and its stage id.
+    pub fn row(ev: &DragEvent) -> Option<(web_sys::Element, i64)> {
+        use wasm_bindgen::JsCast;
+        let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+        let row = target.closest("li[data-stage]").ok()??;
+        let id = row.get_attribute("data-stage")?.parse().ok()?;
+        Some((row, id))
+    }
+
+    /// Marks the drag as a move of stage `id` (browsers need some data to start a drag).
+    pub fn start(ev: &DragEvent, id: i64) {
+        if let Some(dt) = ev.data_transfer() {
+            let _ = dt.set_data("text/plain", &id.to_string());
+            dt.set_effect_allowed("move");
+        }
+    }
+
+    /// Moves row `id` to the place of `target` (row `target_id`) and returns the new order
+    /// (comma-separated ids, as `reorder_stages` takes it); `None` when nothing moves.
+    pub fn reordered(target: &web_sys::Element, id: i64, target_id: i64) -> Option<String> {
+        let list = target.parent_element()?;
+        let rows = list.query_selector_all(":scope > li[data-stage]").ok()?;
+        let mut ids = Vec::new();
+        let mut dragged = None;
+        for i in 0..rows.length() {
+            let row: web_sys::Element = wasm_bindgen::JsCast::dyn_into(rows.item(i)?).ok()?;
+            let row_id: i64 = row.get_attribute("data-stage")?.parse().ok()?;
+            if row_id == id {
+                dragged = Some(row);
+            }
+            ids.push(row_id);
+        }
+        let new_order = super::moved(&ids, id, target_id)?;
+        // Shown at once; the page the post brings back has the order the server kept.
+        let dragged = dragged?;
+        let before = if new_order.iter().position(|r| *r == id) > new_order.iter().position(|r| *r == target_id) {
+            target.next_sibling()
+        } else {
+            Some(target.clone().into())
+        };
+        let _ = list.insert_before(&dragged, before.as_ref());
+        Some(new_order.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
     }
 }
 
@@ -296,7 +337,7 @@ fn StageForm(stage: Stage, here: String, actions: Actions) -> impl IntoView {
         <ApiForm action=actions.update_stage>
             <div class="stage-form">
                 <input type="hidden" name="id" value=sid />
-                <NoJsNext href=here />
+                <NextField href=here />
                 <label class="sr-only" for=field("color")>{format!("Colour of {}", stage.name)}</label>
                 <input type="color" id=field("color") name="color" value=stage.color.clone() class="stage-color" />
                 <label class="sr-only" for=field("name")>"Name"</label>
@@ -334,13 +375,13 @@ fn StageSummary(stage: Stage) -> impl IntoView {
 
 #[component]
 fn AddStageForm(pipeline_id: i64, here: String, actions: Actions) -> impl IntoView {
-    let error = use_form_error(actions.add.value(), "/api/pipelines/add_stage");
+    let error = actions.add.error();
     let problem = move |name: &'static str| move || error.with(|e| e.as_ref().and_then(|e| e.field_error(name)));
     view! {
         <h3 class="subhead">"Add a stage"</h3>
         <ApiForm action=actions.add>
             <input type="hidden" name="pipeline_id" value=pipeline_id />
-            <NoJsNext href=here />
+            <NextField href=here />
             <FormErrors error />
             <div class="form-grid">
                 <div class="field" class:invalid=move || problem("name")().is_some()>
@@ -367,21 +408,10 @@ fn AddStageForm(pipeline_id: i64, here: String, actions: Actions) -> impl IntoVi
                 </div>
             </div>
             <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || actions.add.pending().get()>"Add stage"</button>
+                <button type="submit" class="button primary">"Add stage"</button>
             </div>
         </ApiForm>
     }
-}
-
-/// Marks the drag as a move of stage `id` (browsers need some data to start a drag).
-fn start_drag(ev: &DragEvent, id: i64) {
-    #[cfg(feature = "hydrate")]
-    if let Some(dt) = ev.data_transfer() {
-        let _ = dt.set_data("text/plain", &id.to_string());
-        dt.set_effect_allowed("move");
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (ev, id);
 }
 
 #[cfg(test)]
@@ -405,9 +435,9 @@ mod tests {
     #[test]
     fn reorders_list_every_stage_once() {
         let s = stages(&[1, 2, 3, 4]);
-        assert_eq!(ids(&moved(&s, 4, 1).unwrap()), "4,1,2,3");
-        assert_eq!(ids(&moved(&s, 1, 3).unwrap()), "2,3,1,4");
-        assert!(moved(&s, 2, 2).is_none());
+        assert_eq!(moved(&[1, 2, 3, 4], 4, 1).unwrap(), [4, 1, 2, 3]);
+        assert_eq!(moved(&[1, 2, 3, 4], 1, 3).unwrap(), [2, 3, 1, 4]);
+        assert!(moved(&[1, 2, 3, 4], 2, 2).is_none());
         assert_eq!(swapped(&s, 0, -1), "1,2,3,4");
         assert_eq!(swapped(&s, 1, -1), "2,1,3,4");
         assert_eq!(swapped(&s, 3, 1), "1,2,3,4");

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use crate::api::pipelines::{list_pipelines, CreatePipeline, DeletePipeline, SetDefaultPipeline};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ApiForm, ErrorBox, Field, FormAction, TextAreaField};
+use crate::ui::components::{ApiForm, ErrorBox, Field, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -15,13 +15,10 @@ pub fn PipelineListPage() -> impl IntoView {
     let create = FormAction::<CreatePipeline>::new();
     let set_default = FormAction::<SetDefaultPipeline>::new();
     let delete = FormAction::<DeletePipeline>::new();
-    let pipelines = Resource::new(
-        move || (create.version().get(), set_default.version().get(), delete.version().get()),
-        |_| list_pipelines(),
-    );
-    let create_error = use_form_error(create.value(), "/api/pipelines/create");
-    let default_error = use_form_error(set_default.value(), "/api/pipelines/set_default");
-    let delete_error = use_form_error(delete.value(), "/api/pipelines/delete");
+    let pipelines = Resource::new(|| (), |_| list_pipelines());
+    let create_error = create.error();
+    let default_error = set_default.error();
+    let delete_error = delete.error();
     let list_error = Signal::derive(move || default_error.get().or_else(|| delete_error.get()));
     let (can_create, can_edit, can_delete) =
         (me.can("pipelines", "create"), me.can("pipelines", "edit"), me.can("pipelines", "delete"));
@@ -111,7 +108,7 @@ pub fn PipelineListPage() -> impl IntoView {
                         <TextAreaField label="Description" name="description" rows=2 error=create_error />
                     </div>
                     <div class="form-actions">
-                        <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create pipeline"</button>
+                        <button type="submit" class="button primary">"Create pipeline"</button>
                     </div>
                 </ApiForm>
             </section>

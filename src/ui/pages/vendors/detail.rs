@@ -10,7 +10,7 @@ use super::{stars, status_class};
 use crate::api::vendors::{get_vendor, DeleteVendor, UpdateVendor};
 use crate::domain::vendor::Vendor;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, use_form_error, ApiForm, ErrorBox, FormAction};
+use crate::ui::components::{time, ApiForm, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 use crate::ui::pages::issues::RelatedIssues;
 use crate::ui::pages::orders::RelatedOrders;
@@ -24,11 +24,9 @@ pub fn VendorDetailPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
     let update = FormAction::<UpdateVendor>::new();
     let delete = FormAction::<DeleteVendor>::new();
-    // Reload after successful changes only: a refused edit must keep what the user typed.
-    let saved_version = move || update.value().with(|r| r.as_ref().and_then(|r| r.as_ref().ok()).map(|v| v.version));
-    let vendor = Resource::new(move || (id.get(), saved_version()), |(id, _)| get_vendor(id));
-    let update_error = use_form_error(update.value(), "/api/vendors/update");
-    let delete_error = use_form_error(delete.value(), "/api/vendors/delete");
+    let vendor = Resource::new(move || id.get(), get_vendor);
+    let update_error = update.error();
+    let delete_error = delete.error();
 
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading vendor…"</p> }>
@@ -49,8 +47,7 @@ pub fn VendorDetailPage() -> impl IntoView {
                                         <FormErrors error=update_error />
                                         <VendorFieldset fields=v.fields.clone() error=update_error />
                                         <div class="form-actions">
-                                            <button type="submit" class="button primary" disabled=move || update.pending().get()>"Save changes"</button>
-                                            {move || matches!(update.value().get(), Some(Ok(_))).then(|| view! { <span class="saved" role="status">"Saved."</span> })}
+                                            <button type="submit" class="button primary">"Save changes"</button>
                                         </div>
                                     </ApiForm>
                                 </section>

@@ -8,7 +8,7 @@ use crate::api::vendors::CreateVendor;
 use crate::domain::vendor::{VendorFields, VendorStatus, VendorType};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_form_error, ApiForm, Field, FormAction, SelectField, TextAreaField};
+use crate::ui::components::{ApiForm, Field, FormAction, SelectField, TextAreaField};
 
 /// The editable fields of a vendor (defaults when creating one).
 #[component]
@@ -45,7 +45,7 @@ pub fn VendorFieldset(fields: VendorFields, #[prop(into)] error: Signal<Option<A
 #[component]
 pub fn VendorNewPage() -> impl IntoView {
     let create = FormAction::<CreateVendor>::new();
-    let error = use_form_error(create.value(), "/api/vendors/create");
+    let error = create.error();
     view! {
         <Title text="New vendor" />
         <div class="page-header">
@@ -58,7 +58,7 @@ pub fn VendorNewPage() -> impl IntoView {
                 <FormErrors error />
                 <VendorFieldset fields=VendorFields::default() error />
                 <div class="form-actions">
-                    <button type="submit" class="button primary" disabled=move || create.pending().get()>"Create vendor"</button>
+                    <button type="submit" class="button primary">"Create vendor"</button>
                     <A href="/vendors">"Cancel"</A>
                 </div>
             </ApiForm>

@@ -10,7 +10,7 @@ use crate::api::vendors::{list_vendor_types, list_vendors};
 use crate::domain::list::ListParams;
 use crate::domain::vendor::{VendorQuery, VendorStatus, VendorType};
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{sets, time, use_filter_setter, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{time, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -30,9 +30,6 @@ pub fn VendorListPage() -> impl IntoView {
     let vendors = Resource::new(move || filters.get(), list_vendors);
     let types = Resource::new(|| (), |_| list_vendor_types());
 
-    // With the app running, filters apply as you type or choose; without it, the form submits.
-    let set = use_filter_setter("/vendors", &[]);
-
     let initial = filters.get_untracked();
     view! {
         <Title text="Vendors" />
@@ -43,15 +40,15 @@ pub fn VendorListPage() -> impl IntoView {
                 {me.can("vendors", "create").then(|| view! { <A href="/vendors/new" attr:class="button primary">"New vendor"</A> })}
             </div>
         </div>
-        <form class="filters" method="get" action="/vendors" role="search" on:submit=|ev| ev.prevent_default()>
+        <form class="filters" method="get" action="/vendors" role="search" data-live="">
             <div class="field">
                 <label for="search">"Search"</label>
                 <input id="search" type="search" name="search" placeholder="Name, company or email"
-                    value=initial.search.clone() on:input=sets(set, "search") />
+                    value=initial.search.clone() />
             </div>
             <div class="field">
                 <label for="vendor_type">"Type"</label>
-                <select id="vendor_type" name="vendor_type" on:change=sets(set, "vendor_type")>
+                <select id="vendor_type" name="vendor_type">
                     <option value="">"Any"</option>
                     <Suspense fallback=|| ()>
                         {move || {
@@ -72,7 +69,7 @@ pub fn VendorListPage() -> impl IntoView {
                 </select>
             </div>
             <SelectFilter label="Status" name="status" options=VendorStatus::options(VendorStatus::ALL)
-                current=initial.status.clone() set />
+                current=initial.status.clone() />
             <noscript><button type="submit" class="button">"Apply"</button></noscript>
         </form>
         <Transition fallback=|| view! { <p class="loading">"Loading vendors…"</p> }>
