@@ -141,7 +141,7 @@
     const again = document.forms[index];
     if (!again) return;
     if (refused) restoreValues(again, typed);
-    else if (response.ok && location.pathname === before) say(again, 'status', 'Saved.', 'saved');
+    else if (request.method === 'POST' && response.ok && location.pathname === before) say(again, 'status', 'Saved.', 'saved');
   }
 
   /** Loads a page and swaps it in. */
