@@ -2,6 +2,7 @@
 
 pub mod api_form;
 pub mod chart;
+pub mod drag;
 pub mod error;
 pub mod export;
 pub mod feedback;

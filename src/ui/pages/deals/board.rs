@@ -17,6 +17,7 @@ use crate::domain::deal::{Board, DealCard, DealStatus};
 use crate::domain::money;
 use crate::domain::pipeline::{Stage, StageKind};
 use crate::error::AppError;
+use crate::ui::components::drag::{set_drop_effect, start_drag};
 use crate::ui::components::{describe, use_url_error, ErrorBox};
 use crate::ui::layout::use_me;
 use crate::ui::pages::pipelines::pipeline_options;
@@ -344,20 +345,6 @@ fn Card(card: DealCard, stage_id: i64, ctx: BoardCtx) -> impl IntoView {
         </li>
     }
     .into_any()
-}
-
-/// Marks the drag as a move of `id` (browsers need some data to start a drag).
-fn start_drag(ev: &DragEvent, id: i64) {
-    if let Some(dt) = ev.data_transfer() {
-        let _ = dt.set_data("text/plain", &id.to_string());
-        dt.set_effect_allowed("move");
-    }
-}
-
-fn set_drop_effect(ev: &DragEvent) {
-    if let Some(dt) = ev.data_transfer() {
-        dt.set_drop_effect("move");
-    }
 }
 
 /// Where a card was before a move, to put it back if the server refuses the move.

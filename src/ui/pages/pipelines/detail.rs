@@ -15,6 +15,7 @@ use crate::api::pipelines::{
 };
 use crate::domain::pipeline::{Pipeline, Stage, StageKind};
 use crate::error::AppError;
+use crate::ui::components::drag::{set_drop_effect, start_drag};
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::{
     ApiForm, ErrorBox, ErrorSummary, Field, FormAction, NextField, SelectField, TextAreaField,
@@ -249,22 +250,31 @@ fn StageDrag(pipeline_id: i64, here: String, children: Children) -> impl IntoVie
     view! {
         <div class="stage-drag"
             on:dragstart=move |ev: DragEvent| {
-                if let Some((_, id)) = drag::row(&ev) {
-                    drag::start(&ev, id);
+                if let Some((row, id)) = rows::at(&ev) {
+                    start_drag(&ev, id);
                     dragging.set_value(Some(id));
+                    rows::mark(&row, "dragging");
                 }
             }
             on:dragover=move |ev: DragEvent| {
-                if dragging.get_value().is_some() && drag::row(&ev).is_some() {
+                if let (Some(id), Some((row, target))) = (dragging.get_value(), rows::at(&ev)) {
                     ev.prevent_default();
+                    set_drop_effect(&ev);
+                    if target != id {
+                        rows::mark(&row, "drop-target");
+                    }
                 }
             }
-            on:dragend=move |_| dragging.set_value(None)
+            on:dragend=move |ev: DragEvent| {
+                dragging.set_value(None);
+                rows::clear(&ev);
+            }
             on:drop=move |ev: DragEvent| {
                 ev.prevent_default();
-                let (Some(id), Some((target, target_id))) = (dragging.get_value(), drag::row(&ev)) else { return };
+                rows::clear(&ev);
+                let (Some(id), Some((target, target_id))) = (dragging.get_value(), rows::at(&ev)) else { return };
                 dragging.set_value(None);
-                if let (Some(ids), Some(form), Some(order)) = (drag::reordered(&target, id, target_id), form.get(), order.get()) {
+                if let (Some(ids), Some(form), Some(order)) = (rows::reordered(&target, id, target_id), form.get(), order.get()) {
                     order.set_value(&ids);
                     let _ = form.request_submit();
                 }
@@ -279,51 +289,56 @@ fn StageDrag(pipeline_id: i64, here: String, children: Children) -> impl IntoVie
     }
 }
 
-/// The DOM side of [`StageDrag`].
-mod drag {
+/// The stage rows of [`StageDrag`] in the DOM (`li[data-stage]`).
+mod rows {
     use leptos::ev::DragEvent;
+    use wasm_bindgen::JsCast;
+    use web_sys::Element;
 
     /// The stage row the event happened in, and its stage id.
-    pub fn row(ev: &DragEvent) -> Option<(web_sys::Element, i64)> {
-        use wasm_bindgen::JsCast;
-        let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+    pub fn at(ev: &DragEvent) -> Option<(Element, i64)> {
+        let target = ev.target()?.dyn_into::<Element>().ok()?;
         let row = target.closest("li[data-stage]").ok()??;
         let id = row.get_attribute("data-stage")?.parse().ok()?;
         Some((row, id))
     }
 
-    /// Marks the drag as a move of stage `id` (browsers need some data to start a drag).
-    pub fn start(ev: &DragEvent, id: i64) {
-        if let Some(dt) = ev.data_transfer() {
-            let _ = dt.set_data("text/plain", &id.to_string());
-            dt.set_effect_allowed("move");
+    /// The rows of the list `row` is in.
+    fn siblings(row: &Element) -> Vec<Element> {
+        let Some(rows) = row.parent_element().and_then(|list| list.query_selector_all(":scope > li[data-stage]").ok())
+        else {
+            return Vec::new();
+        };
+        (0..rows.length()).filter_map(|i| rows.item(i)?.dyn_into::<Element>().ok()).collect()
+    }
+
+    /// Gives `class` to `row` alone among its list's rows.
+    pub fn mark(row: &Element, class: &str) {
+        for other in siblings(row) {
+            let _ = if other == *row { other.class_list().add_1(class) } else { other.class_list().remove_1(class) };
+        }
+    }
+
+    /// Takes the drag's marks off the rows of the list the event happened in.
+    pub fn clear(ev: &DragEvent) {
+        if let Some((row, _)) = at(ev) {
+            for other in siblings(&row) {
+                let _ = other.class_list().remove_2("dragging", "drop-target");
+            }
         }
     }
 
     /// Moves row `id` to the place of `target` (row `target_id`) and returns the new order
     /// (comma-separated ids, as `reorder_stages` takes it); `None` when nothing moves.
-    pub fn reordered(target: &web_sys::Element, id: i64, target_id: i64) -> Option<String> {
-        let list = target.parent_element()?;
-        let rows = list.query_selector_all(":scope > li[data-stage]").ok()?;
-        let mut ids = Vec::new();
-        let mut dragged = None;
-        for i in 0..rows.length() {
-            let row: web_sys::Element = wasm_bindgen::JsCast::dyn_into(rows.item(i)?).ok()?;
-            let row_id: i64 = row.get_attribute("data-stage")?.parse().ok()?;
-            if row_id == id {
-                dragged = Some(row);
-            }
-            ids.push(row_id);
-        }
+    pub fn reordered(target: &Element, id: i64, target_id: i64) -> Option<String> {
+        let all = siblings(target);
+        let ids: Vec<i64> = all.iter().filter_map(|r| r.get_attribute("data-stage")?.parse().ok()).collect();
         let new_order = super::moved(&ids, id, target_id)?;
         // Shown at once; the page the post brings back has the order the server kept.
-        let dragged = dragged?;
-        let before = if new_order.iter().position(|r| *r == id) > new_order.iter().position(|r| *r == target_id) {
-            target.next_sibling()
-        } else {
-            Some(target.clone().into())
-        };
-        let _ = list.insert_before(&dragged, before.as_ref());
+        let dragged = all.iter().find(|r| r.get_attribute("data-stage").as_deref() == Some(&id.to_string()))?;
+        let after = new_order.iter().position(|r| *r == id) > new_order.iter().position(|r| *r == target_id);
+        let before = if after { target.next_sibling() } else { Some(target.clone().into()) };
+        let _ = target.parent_element()?.insert_before(dragged, before.as_ref());
         Some(new_order.iter().map(i64::to_string).collect::<Vec<_>>().join(","))
     }
 }
