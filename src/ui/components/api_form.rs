@@ -50,6 +50,7 @@ impl<S: ServerFn> Default for FormAction<S> {
 /// A `<form method="post">` to `S`'s endpoint; see the module documentation.
 #[component]
 pub fn ApiForm<S: ServerFn>(action: FormAction<S>, children: Children) -> impl IntoView {
+    // `action` only names the server function (by its type): its endpoint is the form's.
     let _ = action;
     view! { <form action=S::url() method="post">{children()}</form> }
 }
