@@ -1,6 +1,7 @@
-// The app as one page (public/nav.js): links, forms and the back button swap pages in without
-// reloading the document; a refused form comes back with what was typed and the problems
-// named, at the form's own address; the islands of a swapped-in page come to life.
+// The app as one page (public/nav.js): links, forms (a file upload too) and the back button
+// swap pages in without reloading the document; a refused form comes back with what was typed
+// and the problems named, at the form's own address; the islands of a swapped-in page come to
+// life.
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -12,7 +13,7 @@ after(closeBrowser);
 const mark = (p) => p.page.evaluate(() => { window.__e2eDocument = 'kept'; });
 const sameDocument = (p) => p.page.evaluate(() => window.__e2eDocument === 'kept');
 
-test('navigation: links, a refused and an accepted form, back, islands, all without a reload', async (t) => {
+test('navigation: links, a refused and an accepted form, back, islands, an upload, all without a reload', async (t) => {
   await withPage(t, { name: 'navigation' }, async (p) => {
     const page = p.page;
     const name = `Navigating Nora ${unique()}`;
@@ -66,6 +67,19 @@ test('navigation: links, a refused and an accepted form, back, islands, all with
     await p.until(async () => (await editor.locator('.items-total output').innerText()).trim() === 'USD 7.50',
       'the items editor of a swapped-in page totals as you type');
     assert.ok(await sameDocument(p), 'still the same document');
+
+    // A file upload (a multipart form) goes the same way: the import lands on the list.
+    const imported = `Imported Ivo ${unique()}`;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
+    await page.getByRole('link', { name: 'Import CSV' }).click();
+    await page.waitForURL(/\/customers\/import$/);
+    await page.locator('#file').setInputFiles({
+      name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(`name,city\n${imported},Braga\n`),
+    });
+    await page.getByRole('button', { name: 'Import file' }).click();
+    await page.waitForURL(/\/customers$/);
+    await page.locator('table.table tbody').getByRole('link', { name: imported }).waitFor();
+    assert.ok(await sameDocument(p), 'the upload did not reload the document either');
     p.assertNoConsoleErrors({ where: 'navigating' });
   });
 });
