@@ -175,7 +175,16 @@
     if (push && url !== location.href) history.pushState(null, '', url);
     else if (url !== location.href) history.replaceState(null, '', url);
     if (focus) refocus(focus);
-    if (!samePage && !restore) scrollTo(0, 0);
+    if (!samePage) {
+      if (!restore) scrollTo(0, 0);
+      // A new page: its content gets the focus (and screen readers announce it), instead of
+      // the link that was clicked, which is gone.
+      const main = document.getElementById('main');
+      if (main) {
+        main.tabIndex = -1;
+        main.focus({ preventScroll: true });
+      }
+    }
     return true;
   }
 

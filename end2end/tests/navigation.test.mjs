@@ -25,6 +25,7 @@ test('navigation: links, a refused and an accepted form, back, islands, an uploa
     await page.getByRole('heading', { level: 1, name: 'Customers' }).waitFor();
     assert.equal(p.path(), '/customers');
     assert.equal(await page.title(), 'Customers · Too Good CRM');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main', 'the new page has the focus');
     await page.getByRole('link', { name: 'New customer' }).click();
     await page.waitForURL(/\/customers\/new$/);
     await page.locator('#f-name').waitFor();
