@@ -132,6 +132,12 @@
       say(form, 'status', 'Saved offline; it will be sent when the connection returns.');
       return;
     }
+    if (!(response.headers.get('content-type') || '').startsWith('text/html')) {
+      // Not a page (a body too large, say): the form stays as it is.
+      done();
+      say(form, 'error', `The change was not saved (the server answered ${response.status}); nothing was lost: try again.`);
+      return;
+    }
     // A refused change comes back to the form's page with the error in the address.
     const refused = new URL(response.url || request.url).searchParams.has('__err');
     if (!(await show(response, { push: !refused, request }))) {

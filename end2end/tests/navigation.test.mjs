@@ -74,6 +74,14 @@ test('navigation: links, a refused and an accepted form, back, islands, an uploa
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Customers' }).click();
     await page.getByRole('link', { name: 'Import CSV' }).click();
     await page.waitForURL(/\/customers\/import$/);
+    // Too large for the server (over 1 MiB): refused without a page, the form says so and stays.
+    await page.locator('#file').setInputFiles({
+      name: 'huge.csv', mimeType: 'text/csv', buffer: Buffer.from(`name\n${'x'.repeat(1_200_000)}\n`),
+    });
+    await page.getByRole('button', { name: 'Import file' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The change was not saved (the server answered 413)' }).waitFor();
+    assert.equal(p.path(), '/customers/import');
+    p.takeExpectedConsoleErrors(/status of 413/);
     await page.locator('#file').setInputFiles({
       name: 'customers.csv', mimeType: 'text/csv', buffer: Buffer.from(`name,city\n${imported},Braga\n`),
     });
