@@ -132,7 +132,7 @@
       say(form, 'status', 'Saved offline; it will be sent when the connection returns.');
       return;
     }
-    if (!(response.headers.get('content-type') || '').startsWith('text/html')) {
+    if (!isPage(response)) {
       // Not a page (a body too large, say): the form stays as it is.
       done();
       say(form, 'error', `The change was not saved (the server answered ${response.status}); nothing was lost: try again.`);
@@ -166,8 +166,7 @@
   /** Swaps in the page `response` holds; false (and nothing changed) when it holds none. */
   async function show(response, { push, request, restore }) {
     const ticket = ++navigation;
-    const type = response.headers.get('content-type') || '';
-    if (!type.startsWith('text/html')) {
+    if (!isPage(response)) {
       // Not a page (a file, say): let the browser have it.
       if (request.method === 'GET') location.assign(request.url);
       return false;
@@ -192,6 +191,10 @@
       }
     }
     return true;
+  }
+
+  function isPage(response) {
+    return (response.headers.get('content-type') || '').startsWith('text/html');
   }
 
   /** The address to show for a page: without the error of a refused form (`__path`,
@@ -226,7 +229,7 @@
 
   /** The fields a user fills in (not hidden ones, files or buttons). */
   function inputs(form) {
-    return [...form.elements].filter((f) => f.name && !['hidden', 'file', 'submit', 'button', 'reset'].includes(f.type) && f.tagName !== 'BUTTON');
+    return [...form.elements].filter((f) => f.name && !['hidden', 'file', 'submit', 'button', 'reset'].includes(f.type));
   }
 
   function typedValues(form) {

@@ -164,9 +164,10 @@ async function sendOrQueue(event) {
       const response = await fetch(request);
       tell(event.clientId, { type: 'version', version: response.headers.get('x-app-version') });
       takeEdit(url, body); // sent as it is: its note is not needed
-      event.waitUntil(rememberVersion(url, body, response.clone()).catch(() => {}));
-      // A form sent by nav.js: the page it was redirected to is the record's latest state.
-      if (isPage(request)) event.waitUntil(save(response.url, response.clone()).catch(() => {}));
+      // A form sent by nav.js answers with the page it was redirected to, the record's latest
+      // state: kept as such. A JSON answer names the version the edit produced.
+      const kept = isPage(request) ? save(response.url, response.clone()) : rememberVersion(url, body, response.clone());
+      event.waitUntil(kept.catch(() => {}));
       return response;
     } catch {
       // offline: queued below

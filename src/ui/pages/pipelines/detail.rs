@@ -267,12 +267,15 @@ fn StageDrag(pipeline_id: i64, here: String, children: Children) -> impl IntoVie
             }
             on:dragend=move |ev: DragEvent| {
                 dragging.set_value(None);
-                rows::clear(&ev);
+                if let Some((row, _)) = rows::at(&ev) {
+                    rows::clear(&row);
+                }
             }
             on:drop=move |ev: DragEvent| {
                 ev.prevent_default();
-                rows::clear(&ev);
-                let (Some(id), Some((target, target_id))) = (dragging.get_value(), rows::at(&ev)) else { return };
+                let Some((target, target_id)) = rows::at(&ev) else { return };
+                rows::clear(&target);
+                let Some(id) = dragging.get_value() else { return };
                 dragging.set_value(None);
                 if let (Some(ids), Some(form), Some(order)) = (rows::reordered(&target, id, target_id), form.get(), order.get()) {
                     order.set_value(&ids);
@@ -319,12 +322,10 @@ mod rows {
         }
     }
 
-    /// Takes the drag's marks off the rows of the list the event happened in.
-    pub fn clear(ev: &DragEvent) {
-        if let Some((row, _)) = at(ev) {
-            for other in siblings(&row) {
-                let _ = other.class_list().remove_2("dragging", "drop-target");
-            }
+    /// Takes the drag's marks off the rows of `row`'s list.
+    pub fn clear(row: &Element) {
+        for other in siblings(row) {
+            let _ = other.class_list().remove_2("dragging", "drop-target");
         }
     }
 
