@@ -5,6 +5,7 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
+use crate::ui::components::raw_text::page_title;
 use crate::ui::layout::AppLayout;
 use crate::ui::pages::activities::{ActivityDetailPage, ActivityListPage, ActivityNewPage};
 use crate::ui::pages::analytics::AnalyticsPage;
@@ -58,7 +59,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Title formatter=|page: String| if page.is_empty() { "Too Good CRM".to_owned() } else { format!("{page} · Too Good CRM") } />
+        <Title formatter=page_title />
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=LoginPage />

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { apiPost, closeBrowser, signUp, withPage } from './helpers.mjs';
+import { apiGet, apiPost, closeBrowser, signUp, syntheticDrag, withPage } from './helpers.mjs';
 
 after(closeBrowser);
 
@@ -36,6 +36,52 @@ test('security: stored markup shows as text on the list and detail pages and nev
     await p.settle();
     assert.equal(await page.evaluate(() => window.__xss), undefined, 'the payload ran after client-side navigation');
     p.assertNoConsoleErrors({ where: 'client-side navigation' });
+  });
+});
+
+// Text that closes the raw-text elements (<title>, <textarea>, <script>, <style>) and carries
+// markers: none may become an element, on the server's page or after the islands hydrate.
+const CLOSES = (n) => `</title></textarea></script></style><!--"'--><svg onload=__xss=${n}><b id="inj${n}">INJ${n}</b>`;
+
+test('security: text closing <title>, <textarea> and <script> stays text on the detail page and the board', async (t) => {
+  await withPage(t, { name: 'security-raw-text' }, async (p) => {
+    const page = p.page;
+    await signUp(p);
+    const name = `Name ${CLOSES(1)}`;
+    const notes = `Notes ${CLOSES(2)}`;
+    const { body: customer } = await apiPost(p, '/api/customers/create', { name, notes });
+    const board = await apiGet(p, '/api/deals/board');
+    const stage = board.columns[0].stage;
+    const stageName = `Stage ${CLOSES(3)}`;
+    await apiPost(p, '/api/pipelines/update_stage', { id: String(stage.id), name: stageName });
+    const title = `Deal ${CLOSES(4)}`;
+    const { body: deal } = await apiPost(p, '/api/deals/create', {
+      title, customer_id: String(customer.id), stage_id: String(stage.id), value: '10',
+    });
+    const injected = () => page.evaluate(() => ({
+      markers: document.querySelectorAll('[id^="inj"], svg[onload]').length,
+      ran: window.__xss,
+    }));
+
+    await p.goto(`/customers/${customer.id}`);
+    assert.equal(await page.title(), `${name} · Too Good CRM`);
+    assert.equal(await page.locator('#f-notes').inputValue(), notes);
+    await page.getByRole('heading', { level: 1 }).filter({ hasText: name }).waitFor();
+    assert.deepEqual(await injected(), { markers: 0, ran: undefined }, 'markup from the input on the detail page');
+
+    await p.goto('/deals/board');
+    await p.waitForHydration();
+    const card = page.locator(`li.deal-card[aria-labelledby="deal-${deal.id}-title"]`);
+    assert.equal((await page.locator(`#deal-${deal.id}-title`).innerText()).trim(), title);
+    assert.equal((await page.locator(`#stage-${stage.id}-title`).innerText()).startsWith(stageName), true);
+    assert.deepEqual(await injected(), { markers: 0, ran: undefined }, 'markup from the input on the board');
+    // The board island hydrated with these props: a drag still moves the card.
+    const target = board.columns[1].stage;
+    await syntheticDrag(page, `li.deal-card[aria-labelledby="deal-${deal.id}-title"]`,
+      `section.board-column[aria-labelledby="stage-${target.id}-title"] .board-column-head`);
+    await page.locator(`section.board-column[aria-labelledby="stage-${target.id}-title"]`).locator(card).waitFor();
+    assert.deepEqual(await injected(), { markers: 0, ran: undefined }, 'markup from the input after a move');
+    p.assertNoConsoleErrors({ where: 'board with hostile names' });
   });
 });
 

@@ -54,6 +54,22 @@ pub struct Stage {
     pub color: String,
 }
 
+/// The colour a stage gets when none is chosen.
+pub const DEFAULT_STAGE_COLOR: &str = "#64748b";
+
+impl Stage {
+    /// The stage's colour for a CSS value (`style`): only ever a `#rrggbb`. Input is validated
+    /// as one; a row written some other way (by hand, an old import) falls back to the default
+    /// instead of carrying its text into the page's styles.
+    pub fn css_color(&self) -> &str {
+        if is_hex_color(&self.color) {
+            &self.color
+        } else {
+            DEFAULT_STAGE_COLOR
+        }
+    }
+}
+
 /// Pipeline create/update input (text as it arrives). On update, fields not sent stay.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -113,7 +129,7 @@ pub struct StageFields {
 
 impl Default for StageFields {
     fn default() -> Self {
-        StageFields { name: String::new(), probability: 0, kind: StageKind::Open, color: "#64748b".into() }
+        StageFields { name: String::new(), probability: 0, kind: StageKind::Open, color: DEFAULT_STAGE_COLOR.into() }
     }
 }
 

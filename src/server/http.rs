@@ -36,13 +36,23 @@ use crate::version::app_version;
 /// Largest request body accepted (forms and JSON).
 const BODY_LIMIT: usize = 1024 * 1024;
 
+/// The route table of the pages (`app.rs`), generated once per process: generating runs the
+/// app with resource loading suppressed by a process-wide flag (leptos_server), so a page
+/// render starting meanwhile in the same process would wait forever (leptos-rs/leptos#4773).
+/// Tests build many routers at once.
+fn page_routes() -> &'static [AxumRouteListing] {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App))
+}
+
+/// The path of every server-rendered page, as the route table has it (`/customers/:id`).
+pub fn page_paths() -> Vec<String> {
+    page_routes().iter().map(|route| route.path().to_owned()).collect()
+}
+
 /// The whole application: API, server-rendered pages, static files.
 pub fn router(state: AppState) -> Router {
-    // Generated once per process: generating runs the app with resource loading suppressed by
-    // a process-wide flag (leptos_server), so a page render starting meanwhile in the same
-    // process would wait forever (leptos-rs/leptos#4773). Tests build many routers at once.
-    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
-    let routes = ROUTES.get_or_init(|| generate_route_list(App)).clone();
+    let routes = page_routes().to_vec();
     let context_state = state.clone();
     let page_context = move || {
         provide_request_context(&context_state);

@@ -13,6 +13,7 @@ mod deal_pages;
 mod deals;
 mod employees;
 mod fuzz;
+mod hostile_text;
 mod http_auth;
 mod http_customers;
 mod issues;

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::ui::components::TextArea;
 
 /// The problem reported for `name`, if any.
 fn problem(error: Signal<Option<AppError>>, name: &'static str) -> Signal<Option<String>> {
@@ -93,7 +94,7 @@ pub fn TextAreaField(
     view! {
         <div class="field field-wide" class:invalid=move || problem.get().is_some()>
             <label for=id.clone()>{label}{required.then_some(" *")}</label>
-            <textarea id=id name=name rows=rows required=required>{value.unwrap_or_default()}</textarea>
+            <TextArea id name value=value.unwrap_or_default() rows required />
             <p class="field-error">{move || problem.get()}</p>
         </div>
     }

@@ -11,7 +11,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::domain::csv::{ImportReport, ImportRequest, MAX_IMPORT_ROWS};
 use crate::error::AppError;
-use crate::ui::components::{use_url_error, ErrorBox, ErrorSummary};
+use crate::ui::components::{use_url_error, ErrorBox, ErrorSummary, TextArea};
 
 /// `/customers/import`, `/leads/import`: `resource` names the list and the endpoint; `run`
 /// is its import server function (called for the preview only).
@@ -57,7 +57,7 @@ where
             <form method="get" action=format!("/{resource}/import")>
                 <div class="field">
                     <label for="csv">"CSV text"</label>
-                    <textarea id="csv" name="csv" rows="10" class="mono">{initial}</textarea>
+                    <TextArea id="csv".to_owned() name="csv" value=initial rows=10 class="mono" />
                 </div>
                 <div class="form-actions">
                     <button type="submit" class="button primary">"Preview"</button>

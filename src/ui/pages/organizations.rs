@@ -1,11 +1,14 @@
-//! The organizations the user belongs to: switch, create.
+//! The organizations the user belongs to: the current one's details (edited by those with
+//! `organization:edit`), switch, create.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::organizations::{my_organization, UpdateOrganization};
+use crate::domain::organization::Organization;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{use_url_error, ErrorBox, Field};
-use crate::ui::layout::use_my_organizations;
+use crate::ui::components::{use_url_error, ApiForm, ErrorBox, Field, FormAction};
+use crate::ui::layout::{use_me, use_my_organizations};
 
 #[component]
 pub fn OrganizationsPage() -> impl IntoView {
@@ -16,7 +19,9 @@ pub fn OrganizationsPage() -> impl IntoView {
     view! {
         <Title text="Organizations" />
         <div class="page-header"><h1>"Your organizations"</h1></div>
+        <CurrentOrganization />
         <section class="card">
+            <h2>"Switch"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match orgs.await {
@@ -58,5 +63,75 @@ pub fn OrganizationsPage() -> impl IntoView {
                 <button type="submit" class="button primary">"Create organization"</button>
             </form>
         </section>
+    }
+}
+
+/// The current organization's details: a form for those who may edit them, else read-only.
+#[component]
+fn CurrentOrganization() -> impl IntoView {
+    let me = use_me();
+    if me.organization.is_none() || me.is_portal() {
+        return ().into_any();
+    }
+    let editable = me.can("organization", "edit");
+    let org = Resource::new(|| (), |_| my_organization());
+    view! {
+        <section class="card">
+            <h2>"Current organization"</h2>
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match org.await {
+                        Ok(org) if editable => view! { <OrganizationForm org /> }.into_any(),
+                        Ok(org) => view! { <OrganizationDetails org /> }.into_any(),
+                        Err(err) => view! { <ErrorBox err /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}
+
+fn text(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+#[component]
+fn OrganizationForm(org: Organization) -> impl IntoView {
+    let update = FormAction::<UpdateOrganization>::new();
+    let error = update.error();
+    view! {
+        <ApiForm action=update>
+            <FormErrors error />
+            <div class="form-grid">
+                <Field label="Name" name="name" id="org-name" value=org.name.clone() required=true error />
+                <Field label="Industry" name="industry" value=text(&org.industry) error />
+                <Field label="Website" name="website" kind="url" value=text(&org.website) error />
+                <Field label="Email" name="email" kind="email" value=text(&org.email) error />
+                <Field label="Phone" name="phone" kind="tel" value=text(&org.phone) error />
+                <Field label="Address" name="address" value=text(&org.address) error />
+                <Field label="Currency" name="currency" id="org-currency" value=org.currency.clone() error />
+                <Field label="Time zone" name="time_zone" value=org.time_zone.clone() error />
+            </div>
+            <button type="submit" class="button primary">"Save organization"</button>
+        </ApiForm>
+    }
+}
+
+#[component]
+fn OrganizationDetails(org: Organization) -> impl IntoView {
+    let row =
+        |label: &'static str, value: Option<String>| value.map(|value| view! { <dt>{label}</dt><dd>{value}</dd> });
+    view! {
+        <dl class="dl">
+            {row("Name", Some(org.name))}
+            {row("Industry", org.industry)}
+            {row("Website", org.website)}
+            {row("Email", org.email)}
+            {row("Phone", org.phone)}
+            {row("Address", org.address)}
+            {row("Currency", Some(org.currency))}
+            {row("Time zone", Some(org.time_zone))}
+        </dl>
     }
 }

@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::auth::{ChangePassword, UpdateProfile};
+use crate::api::tokens::{list_tokens, RevokeToken};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{ApiForm, Field, FormAction};
+use crate::ui::components::{time, ApiForm, ErrorBox, Field, FormAction};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -28,6 +29,7 @@ pub fn ProfilePage() -> impl IntoView {
                     <Field label="Last name" name="last_name" value=user.last_name.clone() error=update_error />
                     <Field label="Phone" name="phone" kind="tel" value=user.phone.clone().unwrap_or_default() error=update_error />
                     <Field label="Time zone" name="time_zone" value=user.time_zone.clone() error=update_error />
+                    <Field label="Avatar URL" name="avatar_url" kind="url" value=user.avatar_url.clone().unwrap_or_default() error=update_error />
                 </div>
                 <button type="submit" class="button primary">"Save profile"</button>
             </ApiForm>
@@ -43,6 +45,7 @@ pub fn ProfilePage() -> impl IntoView {
                 <button type="submit" class="button primary">"Change password"</button>
             </ApiForm>
         </section>
+        <ApiTokens />
         <section class="card">
             <h2>"Sessions"</h2>
             <p>"Signs you out in every browser and app, this one included. API tokens keep working until they are revoked."</p>
@@ -50,6 +53,49 @@ pub fn ProfilePage() -> impl IntoView {
                 <input type="hidden" name="next" value="/login" />
                 <button type="submit" class="button danger">"Sign out everywhere"</button>
             </form>
+        </section>
+    }
+}
+
+/// The user's API tokens (made with `POST /api/tokens/create`), each with its revoke button.
+#[component]
+fn ApiTokens() -> impl IntoView {
+    let tokens = Resource::new(|| (), |_| list_tokens());
+    let revoke = FormAction::<RevokeToken>::new();
+    let error = revoke.error();
+    view! {
+        <section class="card">
+            <h2>"API tokens"</h2>
+            <p class="muted">"For scripts and apps: " <code>"POST /api/tokens/create"</code> " makes one (see the API in the README)."</p>
+            <FormErrors error />
+            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match tokens.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted">"No API tokens."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="plain-list">
+                                {list.into_iter().map(|t| view! {
+                                    <li class="row-between">
+                                        <span>
+                                            <strong>{t.name}</strong>" · "<code>{format!("{}…", t.prefix)}</code>
+                                            <span class="muted">
+                                                {format!(" · made {}", time::date(t.created_at))}
+                                                {t.last_used_at.map(|at| format!(" · last used {}", time::date_time(at)))}
+                                                {t.expires_at.map(|at| format!(" · expires {}", time::date(at)))}
+                                            </span>
+                                        </span>
+                                        <ApiForm action=revoke>
+                                            <input type="hidden" name="id" value=t.id />
+                                            <button type="submit" class="button danger">"Revoke"</button>
+                                        </ApiForm>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(err) => view! { <ErrorBox err /> }.into_any(),
+                    }
+                })}
+            </Suspense>
         </section>
     }
 }

@@ -124,7 +124,7 @@ fn Matrix(
             let id = role.id;
             view! {
                 <th scope="col" class="matrix-role">
-                    <span class="matrix-role-name">{role.name.clone()}</span>
+                    <span class="matrix-role-name" title=role.description.clone()>{role.name.clone()}</span>
                     <span class="muted small">{format!("{} member(s)", role.member_count)}</span>
                     {if editable(role) {
                         view! {

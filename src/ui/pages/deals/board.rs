@@ -247,7 +247,7 @@ fn Column(stage: Stage, ctx: BoardCtx, can_create: bool, pipeline_id: i64) -> im
                 ctx.dragging.set(None);
                 ctx.over.set(None);
             }>
-            <header class="board-column-head" style=format!("border-top-color: {}", stage.color)>
+            <header class="board-column-head" style=format!("border-top-color: {}", stage.css_color())>
                 <h2 id=title_id>
                     {stage.name.clone()}
                     {kind.map(|class| view! { " " <span class=class>{stage.kind.label()}</span> })}

@@ -13,7 +13,7 @@ use super::kind_class;
 use crate::api::pipelines::{
     get_pipeline, AddStage, DeleteStage, ReorderStages, SetDefaultPipeline, UpdatePipeline, UpdateStage,
 };
-use crate::domain::pipeline::{Pipeline, Stage, StageKind};
+use crate::domain::pipeline::{Pipeline, Stage, StageKind, DEFAULT_STAGE_COLOR};
 use crate::error::AppError;
 use crate::ui::components::drag::{set_drop_effect, start_drag};
 use crate::ui::components::form::FormErrors;
@@ -355,7 +355,7 @@ fn StageForm(stage: Stage, here: String, actions: Actions) -> impl IntoView {
                 <input type="hidden" name="id" value=sid />
                 <NextField href=here />
                 <label class="sr-only" for=field("color")>{format!("Colour of {}", stage.name)}</label>
-                <input type="color" id=field("color") name="color" value=stage.color.clone() class="stage-color" />
+                <input type="color" id=field("color") name="color" value=stage.css_color().to_owned() class="stage-color" />
                 <label class="sr-only" for=field("name")>"Name"</label>
                 <input type="text" id=field("name") name="name" value=stage.name.clone() required maxlength="100" class="stage-name" />
                 <label class="sr-only" for=field("probability")>{format!("Win probability of {} (%)", stage.name)}</label>
@@ -381,7 +381,7 @@ fn StageForm(stage: Stage, here: String, actions: Actions) -> impl IntoView {
 fn StageSummary(stage: Stage) -> impl IntoView {
     view! {
         <div class="stage-form">
-            <span class="stage-swatch" style=format!("background: {}", stage.color) aria-hidden="true"></span>
+            <span class="stage-swatch" style=format!("background: {}", stage.css_color()) aria-hidden="true"></span>
             <span class="stage-name">{stage.name.clone()}</span>
             <span class="stage-probability">{format!("{}%", stage.probability)}</span>
             <span class=kind_class(stage.kind)>{stage.kind.label()}</span>
@@ -419,7 +419,7 @@ fn AddStageForm(pipeline_id: i64, here: String, actions: Actions) -> impl IntoVi
                 </div>
                 <div class="field" class:invalid=move || problem("color")().is_some()>
                     <label for="new-stage-color">"Colour"</label>
-                    <input id="new-stage-color" name="color" type="color" value="#64748b" />
+                    <input id="new-stage-color" name="color" type="color" value=DEFAULT_STAGE_COLOR />
                     <p class="field-error">{problem("color")}</p>
                 </div>
             </div>
