@@ -10,6 +10,8 @@
 //   E2E_BASE_URL    use this running server instead of starting one
 //   E2E_PORT        port for the server it starts (default 3199, or any free port)
 //   E2E_TIMEOUT_MS  bound for the whole run (default 300000 = 5 minutes)
+//   TEST_SMTP_URL, TEST_MAILDEV_URL  a maildev (scripts/maildev.sh): the server it starts
+//                   sends mail there, and the mail test reads it back
 // Arguments: optional substrings of test file names to run only those files.
 // Screenshots and the server log go to end2end/test-results/ (git-ignored).
 
@@ -100,6 +102,8 @@ async function startServer() {
     // Every test signs up and in from 127.0.0.1: the per-address limits would count them all.
     LIMIT_REGISTER_ADDRESS: '1000/10',
     LIMIT_LOGIN_ADDRESS: '1000/15',
+    // Mail goes to the maildev of scripts/test.sh when it runs one (tests read it there).
+    ...(process.env.TEST_SMTP_URL ? { SMTP_URL: process.env.TEST_SMTP_URL } : {}),
   };
   delete env.SEED_DEMO;
   const logFd = openSync(SERVER_LOG, 'w');

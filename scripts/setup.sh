@@ -14,7 +14,7 @@
 #   wasm32-target  rustup target wasm32-unknown-unknown
 #   cargo-leptos   cargo-leptos 0.3.10 (cargo install --locked)
 #   wasm-bindgen   wasm-bindgen-cli = the `wasm-bindgen` version pinned in Cargo.toml
-#   node-tools     end2end/node_modules: binaryen (wasm-opt) + playwright-core,
+#   node-tools     end2end/node_modules: binaryen (wasm-opt), playwright-core, maildev (SMTP for tests),
 #                  pinned in end2end/package.json / package-lock.json
 #   chromium       Debian chromium + chromium-driver (apt)
 #
@@ -193,7 +193,7 @@ step_node_tools() {
     skipped "$step" && return 0
     [ -f end2end/package.json ] || die "end2end/package.json is missing"
     [ -x end2end/node_modules/.bin/wasm-opt ] || ok=no
-    for pkg in binaryen playwright-core; do
+    for pkg in binaryen playwright-core maildev; do
         [ "$(npm_installed "$pkg")" = "$(npm_pin "$pkg")" ] || ok=no
     done
     if [ "$ok" = yes ]; then
@@ -207,7 +207,7 @@ step_node_tools() {
         else
             (cd end2end && npm install --no-audit --no-fund) # creates the lockfile
         fi
-        for pkg in binaryen playwright-core; do
+        for pkg in binaryen playwright-core maildev; do
             [ "$(npm_installed "$pkg")" = "$(npm_pin "$pkg")" ] \
                 || die "npm installed $pkg '$(npm_installed "$pkg")', expected '$(npm_pin "$pkg")'"
         done

@@ -5,7 +5,8 @@
 #   1. setup            scripts/setup.sh (no-op on a warm machine)
 #   2. rust tests       cargo test --features ssr
 #                       unit + repository + HTTP tests; always on SQLite, and
-#                       also on PostgreSQL when TEST_POSTGRES_URL is set
+#                       also on PostgreSQL when TEST_POSTGRES_URL is set; mail
+#                       goes to a maildev started here (scripts/maildev.sh)
 #   3. release build    cargo leptos build --release (server + hydrated wasm)
 #   4. browser tests    node end2end/run.mjs (Debian chromium via playwright-core)
 #
@@ -36,7 +37,10 @@ phase "2/5 lint: cargo fmt --check, cargo clippy -D warnings"
 cargo fmt --check
 cargo clippy --features ssr --all-targets -- -D warnings
 
-phase "3/5 rust tests: cargo test --features ssr [$backends]"
+phase "3/5 rust tests: cargo test --features ssr [$backends, mail through maildev]"
+# shellcheck source=scripts/maildev.sh
+source "$ROOT/scripts/maildev.sh"
+start_maildev
 cargo test --features ssr
 
 # Check before the (slow) release build so a missing file fails fast.

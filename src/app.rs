@@ -9,7 +9,7 @@ use crate::ui::components::raw_text::page_title;
 use crate::ui::layout::AppLayout;
 use crate::ui::pages::activities::{ActivityDetailPage, ActivityListPage, ActivityNewPage};
 use crate::ui::pages::analytics::AnalyticsPage;
-use crate::ui::pages::auth::{ForgotPasswordPage, LoginPage, SignupPage};
+use crate::ui::pages::auth::{ForgotPasswordPage, InvitePage, LoginPage, ResetPasswordPage, SignupPage};
 use crate::ui::pages::customers::{CustomerDetailPage, CustomerImportPage, CustomerListPage, CustomerNewPage};
 use crate::ui::pages::dashboard::DashboardPage;
 use crate::ui::pages::deals::{DealBoardPage, DealDetailPage, DealListPage, DealNewPage};
@@ -19,6 +19,7 @@ use crate::ui::pages::leads::{LeadDetailPage, LeadImportPage, LeadListPage, Lead
 use crate::ui::pages::not_found::NotFoundPage;
 use crate::ui::pages::orders::{OrderDetailPage, OrderListPage, OrderNewPage};
 use crate::ui::pages::organizations::OrganizationsPage;
+use crate::ui::pages::outbox::OutboxPage;
 use crate::ui::pages::payments::{PaymentDetailPage, PaymentListPage, PaymentNewPage};
 use crate::ui::pages::pipelines::{PipelineDetailPage, PipelineListPage};
 use crate::ui::pages::profile::ProfilePage;
@@ -65,6 +66,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/signup") view=SignupPage />
                 <Route path=path!("/forgot-password") view=ForgotPasswordPage />
+                <Route path=path!("/reset-password") view=ResetPasswordPage />
+                <Route path=path!("/invite") view=InvitePage ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=DashboardPage />
                     <Route path=path!("analytics") view=AnalyticsPage />
@@ -88,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("profile") view=ProfilePage />
                     <Route path=path!("organizations") view=OrganizationsPage />
                     <Route path=path!("settings/roles") view=RolesPage />
+                    <Route path=path!("settings/outbox") view=OutboxPage />
                     <Route path=path!("vendors") view=VendorListPage />
                     <Route path=path!("vendors/new") view=VendorNewPage />
                     <Route path=path!("vendors/:id") view=VendorDetailPage />

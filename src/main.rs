@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use leptos::config::get_configuration;
-use too_good_crm::server::{config::Config, db::Db, http, seed, state::AppState};
+use too_good_crm::server::{config::Config, db::Db, http, jobs, seed, state::AppState};
 use tracing_subscriber::EnvFilter;
 
 #[global_allocator]
@@ -42,6 +42,8 @@ async fn run() -> Result<(), String> {
         tracing::info!(added, "demo data: sign in as {} / {}", seed::DEMO_EMAIL, seed::DEMO_PASSWORD);
     }
 
+    // The background jobs (mail): a worker in every server process.
+    jobs::Worker::new(db.clone(), &config)?.spawn();
     let state = AppState { db: db.clone(), config: Arc::new(config), leptos_options };
     let app = http::router(state);
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;

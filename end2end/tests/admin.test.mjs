@@ -1,6 +1,6 @@
 // Roles and the client portal (issue 5): a permission ticked in the roles matrix is saved and
-// applies; a customer's contact invited from the customer's page signs in to the portal, sees
-// only their orders and raises an issue about one. A pipeline's stages are reordered with the
+// applies; a customer's contact invited from the customer's page follows the mailed link (read
+// on the outbox page), chooses a password, sees only their orders and raises an issue about one. A pipeline's stages are reordered with the
 // arrows (forms posted in the background) and by dragging a row, and the order is saved.
 
 import assert from 'node:assert/strict';
@@ -37,6 +37,7 @@ test('portal: an invited contact sees only their orders and raises an issue abou
   const email = `contact-${unique()}@portal.example`;
   const password = 'portal-pass-123';
   const orderTitle = `Kitchen fit-out ${unique()}`;
+  let invitation = null; // the link in the invitation mail
   await withPage(t, { name: 'portal-invite' }, async (p) => {
     const page = p.page;
     await signUp(p);
@@ -48,18 +49,25 @@ test('portal: an invited contact sees only their orders and raises an issue abou
     await p.goto(`/customers/${mine.id}`);
     const card = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'Client portal' }) });
     await card.getByLabel('Email').fill(email);
-    await card.getByLabel('First name').fill('Pat');
-    await card.getByLabel('Initial password').fill(password);
     await card.getByRole('button', { name: 'Invite to the portal' }).click();
-    await card.getByRole('status').filter({ hasText: `${email} can now sign in.` }).waitFor();
+    await card.getByRole('status').filter({ hasText: `Invited ${email}` }).waitFor();
     p.assertNoConsoleErrors({ where: 'portal invite' });
+    // The invitation mail, as the outbox shows it (sent to maildev or kept, the text is there).
+    await p.goto('/settings/outbox');
+    const mail = page.locator('li.outbox-mail').filter({ hasText: email });
+    await mail.locator('summary').click();
+    const text = await mail.locator('pre.mail-text').innerText();
+    invitation = text.match(/\/invite\?token=\S+/)?.[0];
+    assert.ok(invitation, `an invitation link in the mail: ${text}`);
   });
   await withPage(t, { name: 'portal-contact' }, async (p) => {
     const page = p.page;
-    await p.goto('/login');
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    // The contact follows the link, chooses a name and a password, and is in the portal.
+    await p.goto(invitation);
+    await page.getByText('You are invited to').waitFor();
+    await page.getByLabel('First name').fill('Pat');
+    await page.getByLabel('Password (8+ characters)').fill(password);
+    await page.getByRole('button', { name: 'Join' }).click();
     await page.waitForURL(`${BASE_URL}/`);
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Orders' }).waitFor();

@@ -162,6 +162,89 @@ pub async fn change_password(
     Ok(())
 }
 
+/// Asks for a password reset link by email: a single-use link valid one hour. The answer is
+/// the same whether or not an account has this address; requests are rate-limited per address
+/// asked about and per client (the sign-in limits), beyond them 429.
+#[server(prefix = "/api", endpoint = "auth/forgot_password", input = PostUrl, output = Json)]
+pub async fn forgot_password(
+    #[server(default)] email: String,
+    #[server(default)] next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::domain::mail::Mail;
+    use crate::server::repo::{self, attempts};
+    use crate::server::{auth::token, jobs};
+    let state = ctx::state()?;
+    let mut c = crate::domain::validate::Check::new();
+    let email = c.email("email", Some(&email)).unwrap_or_default();
+    if email.is_empty() {
+        c.add("email", "is required");
+    }
+    c.finish(())?;
+    let address = ctx::client_address();
+    let limits = [
+        Some((attempts::RESET_ACCOUNT, email.as_str(), state.config.login_account_limit)),
+        address.as_deref().map(|a| (attempts::RESET_ADDRESS, a, state.config.login_address_limit)),
+    ];
+    let mut tx = state.db.write().await?;
+    for (kind, subject, limit) in limits.iter().flatten() {
+        ctx::check_limit(&mut tx, kind, subject, *limit).await?;
+        attempts::record(&mut tx, kind, subject).await?;
+    }
+    if let Some((user, _)) = repo::users::find_by_email(&mut tx, &email).await?.filter(|(u, _)| u.is_active) {
+        let raw = token::generate();
+        let expires = repo::now() + chrono::Duration::hours(1);
+        repo::password_resets::create(&mut tx, user.id, &token::hash(&raw), expires).await?;
+        let link = format!("{}/reset-password?token={raw}", state.config.public_url);
+        let mut mail = Mail::new(
+            &user.email,
+            Some(&user.full_name()),
+            "Reset your Too Good CRM password",
+            &[
+                &format!("Hello {},", user.first_name),
+                &format!("someone (we hope you) asked to reset the password of {}. The link below sets a new one; it works once, within an hour.", user.email),
+                "If it was not you, ignore this mail: your password stays as it is.",
+            ],
+            Some(("Choose a new password", &link)),
+        );
+        mail.secret = true;
+        let org_id = repo::organizations::first_for_user(&mut tx, user.id).await?;
+        jobs::queue_mail(&mut tx, &state.config, org_id, mail).await?;
+    }
+    tx.commit().await?;
+    ctx::redirect_to(next.as_deref());
+    Ok(())
+}
+
+/// Sets a new password with the token of a reset link, which is then used up, and ends every
+/// session of that user (they sign in again with the new password). An expired, used or
+/// unknown token is a 422 on `token`.
+#[server(prefix = "/api", endpoint = "auth/reset_password", input = PostUrl, output = Json)]
+pub async fn reset_password(
+    #[server(default)] token: String,
+    #[server(default)] new_password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{auth::password, auth::token as tokens, repo};
+    let state = ctx::state()?;
+    let mut c = crate::domain::validate::Check::new();
+    let new_password = c.password("new_password", Some(&new_password));
+    if token.trim().is_empty() {
+        c.add("token", "is required: open the link from the mail");
+    }
+    c.finish(())?;
+    let hash = password::hash(new_password).await?;
+    let mut tx = state.db.write().await?;
+    let Some(user_id) = repo::password_resets::take(&mut tx, &tokens::hash(token.trim())).await? else {
+        return Err(AppError::field("token", "this link has expired or was already used: ask for a new one"));
+    };
+    repo::users::set_password(&mut tx, user_id, &hash).await?;
+    let ended = repo::tokens::delete_sessions(&mut tx, user_id, None).await?;
+    tx.commit().await?;
+    tracing::info!(user_id, ended, "password reset by email link");
+    ctx::redirect_to(next.as_deref());
+    Ok(())
+}
+
 /// Edits the caller's own profile; fields not sent stay as they are.
 #[server(prefix = "/api", endpoint = "users/update_profile", input = PostUrl, output = Json)]
 pub async fn update_profile(#[server(flatten)] input: ProfileInput) -> Result<User, AppError> {
@@ -188,7 +271,7 @@ fn session_expiry() -> chrono::DateTime<chrono::Utc> {
 /// Creates a browser session for a user (always a new token: sign-in never reuses one)
 /// and sets its cookie. Returns the token for bearer use.
 #[cfg(feature = "ssr")]
-async fn start_session(
+pub(crate) async fn start_session(
     tx: &mut crate::server::db::Conn,
     user_id: i64,
     org_id: Option<i64>,

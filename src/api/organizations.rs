@@ -77,8 +77,10 @@ pub async fn list_members() -> Result<Vec<Member>, AppError> {
 }
 
 /// Adds an existing user (by email) to the current organization with a role (by slug), or
-/// changes their role. Needs `roles:edit`; nobody can be made owner this way, the owner's role
-/// and the caller's own cannot change, and no role beyond the caller's own permissions is given.
+/// changes their role; an address without an account gets an invitation with that role
+/// instead (`invitations/create`). Needs `roles:edit`; nobody can be made owner this way, the
+/// owner's role and the caller's own cannot change, and no role beyond the caller's own
+/// permissions is given.
 #[server(prefix = "/api", endpoint = "organizations/add_member", input = PostUrl, output = Json)]
 pub async fn add_member(#[server(flatten)] input: AddMemberInput) -> Result<Vec<Member>, AppError> {
     use crate::api::ctx;
@@ -99,9 +101,13 @@ pub async fn add_member(#[server(flatten)] input: AddMemberInput) -> Result<Vec<
     let role = repo::roles::by_slug(&mut tx, member.org_id, &role)
         .await?
         .ok_or_else(|| AppError::field("role", "is not a role of this organization"))?;
-    let (user, _) = repo::users::find_by_email(&mut tx, &email)
-        .await?
-        .ok_or_else(|| AppError::field("email", "no user has this email; ask them to sign up first"))?;
+    let Some((user, _)) = repo::users::find_by_email(&mut tx, &email).await? else {
+        // Nobody has this address yet: an invitation to join with this role goes out instead.
+        crate::api::invitations::invite(&mut tx, &state, &caller, &email, &role.slug, None).await?;
+        let members = repo::organizations::members(&mut tx, member.org_id).await?;
+        tx.commit().await?;
+        return Ok(members);
+    };
     rules::may_assign(&mut tx, &caller, user.id, &role).await?;
     repo::organizations::add_member(&mut tx, member.org_id, user.id, &role.slug).await?;
     let members = repo::organizations::members(&mut tx, member.org_id).await?;

@@ -15,6 +15,8 @@ pub const RESOURCES: &[&str] = &[
     "analytics",
     "roles",
     "organization",
+    // The mail the app sends (and, without SMTP_URL, keeps): reset links and invitations.
+    "outbox",
 ];
 
 /// Every action. `view_all` means "not only records assigned to me".
@@ -86,7 +88,9 @@ pub fn system_role_permissions(slug: &str) -> Vec<String> {
         OWNER => p = all_permissions(),
         ADMIN => p = all_permissions().into_iter().filter(|x| x != "organization:delete").collect(),
         MANAGER => {
-            grant(&mut p, RESOURCES, &["view", "view_all"]);
+            // Not the outbox: it holds other people's mail.
+            let readable: Vec<&str> = RESOURCES.iter().copied().filter(|r| *r != "outbox").collect();
+            grant(&mut p, &readable, &["view", "view_all"]);
             grant(&mut p, SALES, &["create", "edit"]);
             grant(&mut p, OPERATIONS, &["create", "edit"]);
             grant(&mut p, &["employees"], &["create", "edit"]);
@@ -138,6 +142,16 @@ mod tests {
         assert!(allows(&owner, "organization", "delete"));
         assert!(!allows(&admin, "organization", "delete"));
         assert!(allows(&admin, "roles", "edit"));
+    }
+
+    #[test]
+    fn only_owners_and_admins_read_the_outbox() {
+        for role in [OWNER, ADMIN] {
+            assert!(allows(&system_role_permissions(role), "outbox", "view"), "{role}");
+        }
+        for role in [MANAGER, SALES_REP, MARKETING_REP, CUSTOMER] {
+            assert!(!allows(&system_role_permissions(role), "outbox", "view"), "{role}");
+        }
     }
 
     #[test]

@@ -20,6 +20,14 @@ pub struct Config {
     pub login_address_limit: Limit,
     /// Registrations per client address before 429 (`LIMIT_REGISTER_ADDRESS`, default 20 in 10 minutes).
     pub register_address_limit: Limit,
+    /// `SMTP_URL`: where mail is sent (`smtp://user:pass@host:587?tls=required`,
+    /// `smtps://user:pass@host:465`, `smtp://host:25`). Without it mail stays in the outbox.
+    pub smtp_url: Option<String>,
+    /// `MAIL_FROM`: the sender of every mail.
+    pub mail_from: String,
+    /// `PUBLIC_URL`: the address people open the app at, for the links in mail (default
+    /// `http://<LEPTOS_SITE_ADDR>`).
+    pub public_url: String,
 }
 
 /// A rate limit: at most `max` attempts within `minutes`; written `max/minutes`, e.g. `10/15`.
@@ -42,6 +50,7 @@ impl std::str::FromStr for Limit {
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://too-good-crm.db?mode=rwc";
+pub const DEFAULT_MAIL_FROM: &str = "Too Good CRM <noreply@localhost>";
 
 impl Config {
     /// The defaults, on `database_url`.
@@ -55,6 +64,9 @@ impl Config {
             login_account_limit: Limit { max: 10, minutes: 15 },
             login_address_limit: Limit { max: 30, minutes: 15 },
             register_address_limit: Limit { max: 20, minutes: 10 },
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.to_owned(),
+            public_url: "http://127.0.0.1:3000".to_owned(),
         }
     }
 
@@ -77,6 +89,7 @@ impl Config {
             .ok()
             .filter(|u| !u.is_empty())
             .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let env_text = |name: &str| std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let defaults = Config::new(database_url);
         Ok(Config {
             seed_demo: seed_demo || env_flag("SEED_DEMO"),
@@ -86,6 +99,13 @@ impl Config {
             login_account_limit: limit("LIMIT_LOGIN_ACCOUNT", defaults.login_account_limit)?,
             login_address_limit: limit("LIMIT_LOGIN_ADDRESS", defaults.login_address_limit)?,
             register_address_limit: limit("LIMIT_REGISTER_ADDRESS", defaults.register_address_limit)?,
+            smtp_url: env_text("SMTP_URL"),
+            mail_from: env_text("MAIL_FROM").unwrap_or(defaults.mail_from),
+            public_url: env_text("PUBLIC_URL")
+                .or_else(|| env_text("LEPTOS_SITE_ADDR").map(|addr| format!("http://{addr}")))
+                .unwrap_or(defaults.public_url)
+                .trim_end_matches('/')
+                .to_owned(),
             ..defaults
         })
     }
@@ -105,7 +125,11 @@ environment:
   LIMIT_LOGIN_ACCOUNT     failed sign-ins per account, attempts/minutes (default 10/15)
   LIMIT_LOGIN_ADDRESS     failed sign-ins per client address (default 30/15)
   LIMIT_REGISTER_ADDRESS  registrations per client address (default 20/10)
-  SEED_DEMO               1 to behave as --seed-demo";
+  SEED_DEMO               1 to behave as --seed-demo
+  SMTP_URL                where mail goes: smtp://user:pass@host:587?tls=required, smtps://user:pass@host,
+                          smtp://host:25 (no TLS, no auth); unset: mail stays in the outbox
+  MAIL_FROM               sender of every mail (default Too Good CRM <noreply@localhost>)
+  PUBLIC_URL              the address of the app in links in mail (default http://<LEPTOS_SITE_ADDR>)";
 
 #[cfg(test)]
 mod tests {

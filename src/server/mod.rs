@@ -5,6 +5,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod jobs;
 pub mod repo;
 pub mod seed;
 pub mod state;

@@ -24,6 +24,8 @@ pub enum Backend {
 /// A migrated, empty database of its own, and the app on top of it.
 pub struct TestApp {
     pub db: Db,
+    /// The database's URL (to open another pool on it, as a second server would).
+    pub url: String,
     pub router: Router,
     cleanup: Option<(String, String)>,
     _dir: Option<TempDir>,
@@ -72,13 +74,13 @@ impl TestApp {
         };
         let db = Db::connect(&url).await.expect("connect");
         db.migrate().await.expect("migrate");
-        let config = Config::new(url);
+        let config = Config::new(url.clone());
         let mut leptos_options =
             leptos::config::get_configuration(Some("Cargo.toml")).expect("leptos config").leptos_options;
         // No assets are built for these tests, so there is no hash file (Cargo.toml: hash-files).
         leptos_options.hash_files = false;
         let state = AppState { db: db.clone(), config: Arc::new(config), leptos_options };
-        Some(TestApp { router: router(state), db, cleanup, _dir: dir })
+        Some(TestApp { router: router(state), db, url, cleanup, _dir: dir })
     }
 
     /// Closes the pool and drops the PostgreSQL database.
@@ -106,6 +108,15 @@ impl TestApp {
         match &self.db {
             Db::Sqlite(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
             Db::Postgres(pool) => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await,
+        }
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// Runs a query for one text value behind the API's back.
+    pub async fn text(&self, sql: &str) -> String {
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::query_scalar::<_, String>(sql).fetch_one(pool).await,
+            Db::Postgres(pool) => sqlx::query_scalar::<_, String>(sql).fetch_one(pool).await,
         }
         .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
@@ -245,6 +256,29 @@ impl TestApp {
         let r = self.post("/api/customers/create", Some(token), fields).await;
         assert_eq!(r.status, StatusCode::OK, "create customer: {}", r.text);
         r.json["id"].as_i64().expect("id")
+    }
+
+    /// The token of the newest link with `path?token=` (`/reset-password`, `/invite`) mailed
+    /// to `email`, read from the queued mail as its reader would.
+    pub async fn mailed_token(&self, email: &str, path: &str) -> String {
+        let sql = format!(
+            "select payload from jobs where kind = 'mail' and payload like '%\"to\":\"{email}\"%' order by id desc limit 1"
+        );
+        let mail: too_good_crm::domain::mail::Mail = serde_json::from_str(&self.text(&sql).await).expect("a mail");
+        let marker = format!("{path}?token=");
+        let at = mail.text.find(&marker).unwrap_or_else(|| panic!("no {path} link in {}", mail.text)) + marker.len();
+        mail.text[at..].split_whitespace().next().expect("a token").to_owned()
+    }
+
+    /// Invites `email` to the portal as a contact of `customer` (staff's `owner` token), and
+    /// accepts the mailed invitation with `first_name` and `password` as the contact would.
+    pub async fn portal_contact(&self, owner: &str, customer: &str, email: &str, first_name: &str, password: &str) {
+        let r = self.post("/api/portal/invite", Some(owner), &[("customer_id", customer), ("email", email)]).await;
+        assert_eq!(r.status, StatusCode::OK, "portal invite: {}", r.text);
+        let token = self.mailed_token(email, "/invite").await;
+        let form = [("token", token.as_str()), ("first_name", first_name), ("password", password)];
+        let r = self.post("/api/invitations/accept", None, &form).await;
+        assert_eq!(r.status, StatusCode::OK, "accept the portal invitation: {}", r.text);
     }
 
     /// Adds a new user to the organization of `owner` with `role`; returns the user's token

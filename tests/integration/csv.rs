@@ -119,13 +119,7 @@ both!(a_portal_customer_exports_only_their_customers_orders_payments_and_issues,
         let i = app.post("/api/issues/create", Some(&owner), &[("title", title), ("customer_id", customer)]).await;
         assert_eq!(i.status, StatusCode::OK, "{}", i.text);
     }
-    let invite = [
-        ("customer_id", alpha.as_str()),
-        ("email", "buyer@alpha.example"),
-        ("first_name", "Bea"),
-        ("password", "alpha portal pass"),
-    ];
-    assert_eq!(app.post("/api/portal/invite", Some(&owner), &invite).await.status, StatusCode::OK);
+    app.portal_contact(&owner, &alpha, "buyer@alpha.example", "Bea", "alpha portal pass").await;
     let login =
         app.post("/api/auth/login", None, &[("email", "buyer@alpha.example"), ("password", "alpha portal pass")]).await;
     let portal = login.json["token"].as_str().unwrap().to_owned();

@@ -274,10 +274,14 @@ both!(organizations_can_be_created_switched_and_shared, |app| async {
         .post("/api/organizations/add_member", Some(&owner), &[("email", "stranger@example.com"), ("role", "owner")])
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // An address without an account gets an invitation instead (see mail.rs for the rest).
     let r = app
         .post("/api/organizations/add_member", Some(&owner), &[("email", "nobody@example.com"), ("role", "manager")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let invitations = app.get("/api/invitations/list", Some(&owner)).await;
+    assert_eq!(invitations.json[0]["email"], "nobody@example.com", "{}", invitations.text);
+    assert_eq!(invitations.json[0]["role"], "manager");
     let r = app
         .post("/api/organizations/add_member", Some(&owner), &[("email", "stranger@example.com"), ("role", "manager")])
         .await;

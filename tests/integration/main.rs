@@ -18,6 +18,7 @@ mod http_auth;
 mod http_customers;
 mod issues;
 mod leads;
+mod mail;
 mod ops_pages;
 mod orders;
 mod pages;

@@ -14,6 +14,10 @@ pub const LOGIN_ACCOUNT: &str = "login_account";
 pub const LOGIN_ADDRESS: &str = "login_address";
 /// A registration attempt, per client address.
 pub const REGISTER_ADDRESS: &str = "register_address";
+/// A password reset request, per account (the email as typed, lower-cased).
+pub const RESET_ACCOUNT: &str = "reset_account";
+/// A password reset request, per client address.
+pub const RESET_ADDRESS: &str = "reset_address";
 
 /// When `subject` has `max` or more attempts of `kind` since `since`: the time of the
 /// `max`-th newest of them (once that one is older than the window, the subject is under the

@@ -39,6 +39,7 @@ const SECTIONS: &[(&str, &str, &str)] = &[
     ("/issues", "Issues", "issues"),
     ("/employees", "Employees", "employees"),
     ("/settings/roles", "Roles", "roles"),
+    ("/settings/outbox", "Outbox", "outbox"),
 ];
 
 /// The pages of the client portal (a customer's contact sees nothing else).

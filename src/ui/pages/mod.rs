@@ -11,6 +11,7 @@ pub mod leads;
 pub mod not_found;
 pub mod orders;
 pub mod organizations;
+pub mod outbox;
 pub mod payments;
 pub mod pipelines;
 pub mod profile;

@@ -8,12 +8,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::invitations::{list_invitations, CreateInvitation, ResendInvitation, RevokeInvitation};
 use crate::api::organizations::list_members;
 use crate::api::roles::{list_roles, AssignMemberRole, CreateRole, DeleteRole, SetRolePermissions};
-use crate::domain::permission::OWNER;
+use crate::domain::permission::{CUSTOMER, OWNER};
 use crate::domain::role::{permission_groups, Role};
+use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{ApiForm, ErrorBox, Field, FormAction};
+use crate::ui::components::{time, ApiForm, ErrorBox, Field, FormAction, SelectField};
 use crate::ui::layout::use_me;
 
 const HERE: &str = "/settings/roles";
@@ -103,6 +105,74 @@ pub fn RolesPage() -> impl IntoView {
                         }
                         (Err(err), _) | (_, Err(err)) => view! { <ErrorBox err /> }.into_any(),
                     }
+                })}
+            </Transition>
+        </section>
+        {can_edit.then(|| view! { <Invitations roles /> })}
+    }
+}
+
+/// Inviting someone by mail, and the invitations still pending (resend, revoke).
+#[component]
+fn Invitations(roles: Resource<Result<Vec<Role>, AppError>>) -> impl IntoView {
+    let create = FormAction::<CreateInvitation>::new();
+    let resend = FormAction::<ResendInvitation>::new();
+    let revoke = FormAction::<RevokeInvitation>::new();
+    let create_error = create.error();
+    let resend_error = resend.error();
+    let revoke_error = revoke.error();
+    let pending = Resource::new(|| (), |_| list_invitations());
+    view! {
+        <section class="card">
+            <h2>"Invite someone"</h2>
+            <p class="muted">"They get a link by mail (valid 7 days) to choose a name and a password, or to accept with their account."</p>
+            <ApiForm action=create>
+                <input type="hidden" name="next" value=HERE />
+                <FormErrors error=create_error />
+                <div class="form-grid">
+                    <Field label="Email" name="email" id="invite-email" kind="email" required=true error=create_error />
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let options: Vec<(String, String)> = roles.await.unwrap_or_default().into_iter()
+                                .filter(|r| r.slug != OWNER && r.slug != CUSTOMER)
+                                .map(|r| (r.slug, r.name))
+                                .collect();
+                            view! { <SelectField label="Role" name="role" options value="sales_rep" error=create_error /> }
+                        })}
+                    </Transition>
+                </div>
+                <button type="submit" class="button primary">"Send the invitation"</button>
+            </ApiForm>
+            <FormErrors error=resend_error />
+            <FormErrors error=revoke_error />
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let list = pending.await.unwrap_or_default();
+                    (!list.is_empty()).then(|| view! {
+                        <h3>"Pending"</h3>
+                        <ul class="plain-list">
+                            {list.into_iter().map(|i| view! {
+                                <li class="row-between">
+                                    <span>
+                                        <strong>{i.email.clone()}</strong>" · "{i.role_name.clone()}
+                                        <span class="muted small">{format!(" · until {}", time::date(i.expires_at))}</span>
+                                    </span>
+                                    <span class="inline-form">
+                                        <ApiForm action=resend>
+                                            <input type="hidden" name="id" value=i.id />
+                                            <input type="hidden" name="next" value=HERE />
+                                            <button type="submit" class="button small">"Resend"</button>
+                                        </ApiForm>
+                                        <ApiForm action=revoke>
+                                            <input type="hidden" name="id" value=i.id />
+                                            <input type="hidden" name="next" value=HERE />
+                                            <button type="submit" class="button small danger">"Revoke"</button>
+                                        </ApiForm>
+                                    </span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    })
                 })}
             </Transition>
         </section>

@@ -26,7 +26,7 @@ pub fn PortalAccess(#[prop(into)] customer_id: Signal<i64>) -> impl IntoView {
                 <h2>"Client portal"</h2>
                 <p class="muted">
                     "Give a contact of this customer a sign-in: they will see only this customer's orders, payments and issues, and can raise issues. "
-                    "For someone new, choose an initial password and pass it on to them."
+                    "Someone new gets a mail with a link to choose their name and password; someone with an account joins at once."
                 </p>
                 <ApiForm action=invite>
                     <input type="hidden" name="customer_id" value=move || customer_id.get() />
@@ -34,14 +34,10 @@ pub fn PortalAccess(#[prop(into)] customer_id: Signal<i64>) -> impl IntoView {
                     <FormErrors error />
                     <div class="form-grid">
                         <Field label="Email" name="email" id="portal-email" kind="email" required=true error />
-                        <Field label="First name" name="first_name" id="portal-first-name" error />
-                        <Field label="Last name" name="last_name" id="portal-last-name" error />
-                        <Field label="Initial password" name="password" id="portal-password" kind="password"
-                            autocomplete="new-password" error />
                     </div>
                     <div class="form-actions">
                         <button type="submit" class="button">"Invite to the portal"</button>
-                        {invited.map(|email| view! { <span class="saved" role="status">{format!("{email} can now sign in.")}</span> })}
+                        {invited.map(|email| view! { <span class="saved" role="status">{format!("Invited {email}: a new contact joins with the link in the mail.")}</span> })}
                     </div>
                 </ApiForm>
             </section>

@@ -1,0 +1,64 @@
+// Mail through a real SMTP server: "Forgot your password?" sends a link to maildev (which
+// scripts/test.sh starts; the server under test gets SMTP_URL, this test TEST_MAILDEV_URL),
+// the link opens the reset page, the new password signs in and the old one no longer does.
+
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { BASE_URL, closeBrowser, PASSWORD, signUp, withPage } from './helpers.mjs';
+
+after(closeBrowser);
+
+const MAILDEV = (process.env.TEST_MAILDEV_URL || '').replace(/\/+$/, '');
+
+/** The mail maildev received for `address` (waits for it up to 15 s). */
+async function mailTo(address) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const all = await (await fetch(`${MAILDEV}/api/email`)).json();
+    const mine = all.filter((m) => m.to.some((to) => to.address === address));
+    if (mine.length > 0 || Date.now() > deadline) return mine;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('mail: a forgotten password is reset by the link in the mail', { skip: !MAILDEV && 'TEST_MAILDEV_URL is not set' }, async (t) => {
+  await withPage(t, { name: 'mail-reset' }, async (p) => {
+    const page = p.page;
+    const account = await signUp(p);
+    await p.context.clearCookies();
+
+    await p.goto('/login');
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.waitForURL(/\/forgot-password$/);
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await page.getByRole('status').filter({ hasText: 'a link to choose a new password is on its way' }).waitFor();
+
+    const mails = await mailTo(account.email);
+    assert.equal(mails.length, 1, `one mail to ${account.email}: ${JSON.stringify(mails.map((m) => m.subject))}`);
+    const [mail] = mails;
+    assert.equal(mail.subject, 'Reset your Too Good CRM password');
+    const link = mail.text.match(/https?:\/\/\S+\/reset-password\?token=\S+/)?.[0];
+    assert.ok(link, `a reset link in the text part: ${mail.text}`);
+    assert.ok(mail.html.includes(`href="${link}"`), `the same link in the HTML part: ${mail.html}`);
+    assert.ok(link.startsWith(BASE_URL), `the link points at the app (${BASE_URL}): ${link}`);
+
+    await p.goto(new URL(link).pathname + new URL(link).search);
+    await page.getByLabel('New password (8+ characters)').fill('a-new-password-42');
+    await page.getByRole('button', { name: 'Set the new password' }).click();
+    await page.waitForURL(/\/login\?reset=1$/);
+    await page.getByRole('status').filter({ hasText: 'Your password was changed' }).waitFor();
+
+    // The old password is refused, the new one signs in.
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'invalid email or password' }).waitFor();
+    p.takeExpectedConsoleErrors(/status of 401/);
+    await page.getByLabel('Password').fill('a-new-password-42');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${BASE_URL}/`);
+    await page.getByRole('heading', { level: 1, name: `Welcome back, ${account.firstName}` }).waitFor();
+    p.assertNoConsoleErrors({ where: 'after the reset' });
+  });
+});
