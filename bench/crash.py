@@ -13,11 +13,17 @@ through the API, restarts it on the same database, and checks after every restar
   `deal_stage_totals`, `deal_totals`, `customer_created`) equal the real counts and sums, and the documents of each organization,
   kind and year are numbered 1..`number_counters.last` exactly once each.
 
+With --maildev (crash.sh starts one and gives the server SMTP_URL), writers also invite people
+by mail: an acknowledged invitation has exactly one mail job after every restart, none failed;
+at the end the leases of mail being sent at a kill are run out, the queue drains, and each mail
+arrived at maildev (by its Message-ID): never lost. Mail that arrived twice is counted: SMTP
+cannot rule it out for a mail the server stored just before the kill (see mail_delivered).
+
 Writes in flight at the kill (sent, no answer) may or may not have happened; they are counted
 (found / not found), never required. Each write carries a unique marker (in the name, title,
 body or notes), so that it can be found whether or not it was acknowledged.
 
-usage: bench/crash.py --database-url URL --port PORT [--cycles 25] [--threads 6]
+usage: bench/crash.py --database-url URL --port PORT [--cycles 25] [--threads 6] [--maildev URL]
 Prints a JSON summary on the last line; exits 1 when a check fails.
 """
 
@@ -28,6 +34,7 @@ import re
 import sys
 import threading
 import time
+import urllib.request
 from collections import Counter, defaultdict
 
 from tgc import Api, Database, Server, register
@@ -53,6 +60,7 @@ ROWS = {
     "order": "select o.id, o.title, o.number, o.total_minor, "
              "(select count(*) from order_items i where i.order_id = o.id) from orders o",
     "payment": "select id, notes, number, amount_minor from payments",
+    "invite": "select id, email from invitations",
 }
 
 
@@ -88,8 +96,12 @@ class Journal:
                 self.rejected[status] += 1
 
     def in_flight(self):
+        return self.count("in_flight")
+
+    def count(self, state):
+        """Writes in `state` now (writers add to `writes` meanwhile: read it under the lock)."""
         with self.lock:
-            return sum(1 for w in self.writes.values() if w["state"] == "in_flight")
+            return sum(1 for w in self.writes.values() if w["state"] == state)
 
 
 def writer(port, token, stages, prefix, journal, stop):
@@ -139,6 +151,10 @@ def writer(port, token, stages, prefix, journal, stop):
                 fields |= {f"items[{i}][item_name]": f"item {i}", f"items[{i}][quantity]": "2",
                            f"items[{i}][unit_price]": amount}
             path, expected = "orders/create", {"total_minor": 2 * cents * items, "items": items}
+        elif op == "invite":
+            # The address is the marker: the invitation's row is found by it.
+            marker = f"{marker}@example.com"
+            path, fields, expected = "invitations/create", {"email": marker, "role": "sales_rep"}, {}
         else:
             path, fields = "payments/create", {"amount": amount, "customer_id": customer, "notes": marker}
             expected = {"amount_minor": cents}
@@ -221,7 +237,60 @@ def expected_row(write):
         "issue": lambda: (e["number"],),
         "order": lambda: (e["number"], str(e["total_minor"]), str(e["items"])),
         "payment": lambda: (e["number"], str(e["amount_minor"])),
+        "invite": lambda: (),
     }[write["op"]]()
+
+
+def mail_jobs(db, prefix):
+    """The mail jobs of this run: (state, message id, recipient)."""
+    rows = db.query(f"select state, payload from jobs where kind = 'mail' and payload like '%\"to\":\"{prefix}%'")
+    return [(state, json.loads(payload)["message_id"], json.loads(payload)["to"]) for state, payload in rows]
+
+
+def mail_checks(db, prefix):
+    """After a restart: every invitation has exactly one mail job, and none failed."""
+    problems = []
+    counts = Counter(to for _, _, to in mail_jobs(db, prefix))
+    for (email,) in db.query(f"select email from invitations where email like '{prefix}%'"):
+        if counts[email] != 1:
+            problems.append(f"invitation to {email} has {counts[email]} mail jobs")
+    failed = [to for state, _, to in mail_jobs(db, prefix) if state == "failed"]
+    if failed:
+        problems.append(f"{len(failed)} mail jobs failed: {failed[:3]}")
+    return problems
+
+
+def mail_delivered(db, prefix, maildev):
+    """Runs out the leases of mail being sent at the last kill, waits for the queue to drain and
+    compares maildev's mail with the jobs. Answers (summary, problems)."""
+    db.query("update jobs set locked_until = created_at where state = 'sending'")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        left = [job for job in mail_jobs(db, prefix) if job[0] != "sent"]
+        if not left:
+            break
+        time.sleep(0.5)
+    jobs = mail_jobs(db, prefix)
+    with urllib.request.urlopen(f"{maildev}/api/email", timeout=30) as answer:
+        received = json.load(answer)
+    arrived = Counter(m["headers"].get("message-id") for m in received
+                      if any(to["address"].startswith(prefix) for to in m["to"]))
+    problems = []
+    not_sent = [to for state, _, to in jobs if state != "sent"]
+    lost = [to for _, message_id, to in jobs if arrived[message_id] == 0]
+    doubled = [message_id for message_id, n in arrived.items() if n > 1]
+    unknown = set(arrived) - {message_id for _, message_id, _ in jobs}
+    if not_sent:
+        problems.append(f"{len(not_sent)} mail still not sent a minute after the last restart: {not_sent[:3]}")
+    if lost:
+        problems.append(f"{len(lost)} mail jobs never arrived: {lost[:3]}")
+    # Not a failure, a figure: a kill after the mail server stored a mail and before its "250"
+    # reached the worker sends that mail again (with the same Message-ID) once the lease runs
+    # out; no SMTP client can tell (RFC 1047). At most one per kill and worker.
+    if unknown:
+        problems.append(f"{len(unknown)} mails arrived without a job: {sorted(unknown)[:3]}")
+    summary = {"queued": len(jobs), "arrived": sum(arrived.values()), "doubled": len(doubled), "lost": len(lost)}
+    return summary, problems
 
 
 def integrity(db):
@@ -300,7 +369,10 @@ def main():
     parser.add_argument("--min-run", type=float, default=0.3, help="least seconds of writing before a kill")
     parser.add_argument("--max-run", type=float, default=2.0, help="most seconds of writing before a kill")
     parser.add_argument("--out", default="bench/results", help="folder for the journal and the server log")
+    parser.add_argument("--maildev", help="maildev's API (the server's SMTP_URL points at it): writers also invite by mail")
     args = parser.parse_args()
+    if args.maildev:
+        OPERATIONS["invite"] = 2
 
     backend = "sqlite" if args.database_url.startswith("sqlite:") else "postgres"
     db = Database(args.database_url)
@@ -335,7 +407,7 @@ def run(args, backend, db, server, journal):
                    for t in range(args.threads)]
         for t in threads:
             t.start()
-        before = sum(1 for w in journal.writes.values() if w["state"] == "acknowledged")
+        before = journal.count("acknowledged")
         run_for = rng.uniform(args.min_run, args.max_run)
         time.sleep(run_for)
         in_flight_at_kill += journal.in_flight()
@@ -347,14 +419,22 @@ def run(args, backend, db, server, journal):
         wrong, _, _ = verify_writes(db, journal, prefix)
         lost |= set(wrong)
         problems = list(wrong.values()) + integrity(db) + invariants(db)
+        if args.maildev:
+            problems += mail_checks(db, prefix)
         status = "ok" if not problems else "FAILED"
-        acknowledged = sum(1 for w in journal.writes.values() if w["state"] == "acknowledged")
+        acknowledged = journal.count("acknowledged")
         print(f"{backend} cycle {cycle:2}: killed after {run_for:.1f} s and {acknowledged - before} acknowledged writes "
               f"({acknowledged} in all), restart {restarts[-1]:.0f} ms, {status}", flush=True)
         for p in problems:
             print(f"   {p}", flush=True)
         failures += [f"cycle {cycle}: {p}" for p in problems]
 
+    mail = None
+    if args.maildev:
+        mail, problems = mail_delivered(db, prefix, args.maildev.rstrip("/"))
+        for p in problems:
+            print(f"   {p}", flush=True)
+        failures += [f"mail: {p}" for p in problems]
     states = Counter(w["state"] for w in journal.writes.values())
     _, found, not_found = verify_writes(db, journal, prefix)
     by_op = Counter(w["op"] for w in journal.writes.values() if w["state"] == "acknowledged")
@@ -368,6 +448,7 @@ def run(args, backend, db, server, journal):
         "acknowledged_missing_or_wrong": len(lost),
         "checks": "ok" if not failures else f"{len(failures)} problems",
         "restart_ms": {"median": round(sorted(restarts)[len(restarts) // 2]), "max": round(max(restarts))},
+        **({"mail": mail} if mail else {}),
     }
     print(json.dumps(summary))
     sys.exit(1 if failures or journal.rejected else 0)

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Crash safety: on each backend, kills the release server with kill -9 25 times while six
-# threads create customers, notes, activities, deals, issues, orders and payments, change
-# customers' status and move deals through the API, restarts it on the same database, and
+# threads create customers, notes, activities, deals, issues, orders, payments and invitations
+# (mail, to a maildev), change customers' status and move deals through the API, restarts it on the same database, and
 # checks after each restart that every acknowledged
 # write is there with its content, that the database passes its integrity checks and that the
-# trigger-kept counts and the document numbers match the rows (bench/crash.py says exactly what).
+# trigger-kept counts and the document numbers match the rows, and that every queued mail
+# arrives exactly once (bench/crash.py says exactly what).
 #
 # usage: scripts/crash.sh [sqlite] [postgres]      (default: both)
 #   CRASH_CYCLES   kills per backend (default 25)
@@ -25,6 +26,11 @@ BACKENDS=("$@")
 mkdir -p "$OUT"
 
 command -v psql >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; }
+# Mail goes to a maildev: writers also invite people, and every mail must arrive exactly once.
+# shellcheck source=scripts/maildev.sh
+source scripts/maildev.sh
+start_maildev
+export SMTP_URL="$TEST_SMTP_URL"
 [ -x target/release/too-good-crm ] || cargo leptos build --release
 
 summary="$OUT/crash-summary.md"
@@ -40,7 +46,8 @@ for BACKEND in "${BACKENDS[@]}"; do
     url="${PG_URL%/*}/tgc_crash"
   fi
   rm -f "$OUT/crash-journal-$BACKEND.jsonl" "$OUT/crash-server-$BACKEND.log"
-  python3 bench/crash.py --database-url "$url" --port "$PORT" --cycles "$CYCLES" --out "$OUT" | tee "$OUT/crash-$BACKEND.txt" \
+  python3 bench/crash.py --database-url "$url" --port "$PORT" --cycles "$CYCLES" --out "$OUT" --maildev "$TEST_MAILDEV_URL" \
+    | tee "$OUT/crash-$BACKEND.txt" \
     || status=1
   echo "- $BACKEND: $(tail -n 1 "$OUT/crash-$BACKEND.txt")" >>"$summary"
 done

@@ -201,7 +201,7 @@ pub async fn forgot_password(
             "Reset your Too Good CRM password",
             &[
                 &format!("Hello {},", user.first_name),
-                &format!("someone (we hope you) asked to reset the password of {}. The link below sets a new one; it works once, within an hour.", user.email),
+                &format!("Someone (we hope you) asked to reset the password of {}. The link below sets a new one; it works once, within an hour.", user.email),
                 "If it was not you, ignore this mail: your password stays as it is.",
             ],
             Some(("Choose a new password", &link)),
