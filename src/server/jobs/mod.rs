@@ -43,7 +43,7 @@ pub fn backoff(attempts: i64) -> Duration {
 
 /// Queues `mail` for `organization_id` in the caller's transaction, after checking it (a
 /// header value with a line break is a 422 here, before anything is queued). Without
-/// `SMTP_URL` it stays in the outbox, and a mail without a secret is also written to the log.
+/// `SMTP_URL` it stays in the outbox, and its text is also written to this server's log.
 pub async fn queue_mail(
     conn: &mut Conn,
     config: &Config,

@@ -64,9 +64,14 @@ pub fn SignupPage() -> impl IntoView {
     }
 }
 
+/// The value of `?<name>` in the page's address.
+fn query_value(name: &'static str) -> Option<String> {
+    use_query_map().with_untracked(|q| q.get(name))
+}
+
 /// `?<name>` of the address is present (a flag such as `?sent=1`).
 fn query_flag(name: &'static str) -> bool {
-    use_query_map().with_untracked(|q| q.get(name).is_some())
+    query_value(name).is_some()
 }
 
 #[component]
@@ -98,7 +103,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let reset = FormAction::<ResetPassword>::new();
     let error = reset.error();
-    let token = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
+    let token = query_value("token").unwrap_or_default();
     view! {
         <Title text="Choose a new password" />
         <AuthCard title="Choose a new password">
@@ -121,17 +126,23 @@ pub fn ResetPasswordPage() -> impl IntoView {
 pub fn InvitePage() -> impl IntoView {
     let accept = FormAction::<AcceptInvitation>::new();
     let error = accept.error();
-    let token = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
+    let token = query_value("token").unwrap_or_default();
     let signed_in_as = use_context::<SignedIn>().and_then(|SignedIn(me)| me.ok()).map(|me| me.user.email);
-    let preview = Resource::new_blocking(move || token.clone(), preview_invitation);
+    let preview = Resource::new_blocking(
+        {
+            let token = token.clone();
+            move || token.clone()
+        },
+        preview_invitation,
+    );
     view! {
         <Title text="Invitation" />
         <AuthCard title="Join an organization">
             <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || {
                     let signed_in_as = signed_in_as.clone();
+                    let token = token.clone();
                     Suspend::new(async move {
-                        let token = use_query_map().with_untracked(|q| q.get("token")).unwrap_or_default();
                         match preview.await {
                             Err(err) => view! {
                                 <div class="callout callout-error" role="alert">

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::outbox::list_outbox;
-use crate::domain::list::ListParams;
+use crate::domain::list::{ListParams, DEFAULT_PAGE_SIZE};
 use crate::domain::mail::{JobState, OutboxMail};
 use crate::ui::components::pagination::Pagination;
 use crate::ui::components::{time, ErrorBox, SelectFilter};
@@ -37,7 +37,7 @@ pub fn OutboxPage() -> impl IntoView {
                     Ok(page) if page.results.is_empty() => view! { <div class="card empty">"No mail."</div> }.into_any(),
                     Ok(page) => {
                         let current = filters.with_untracked(|(_, p)| p.as_deref().and_then(|p| p.parse().ok())).unwrap_or(1);
-                        let params = ListParams { page: current, page_size: 25, order_by: "created_at", descending: true };
+                        let params = ListParams { page: current, page_size: DEFAULT_PAGE_SIZE, order_by: "created_at", descending: true };
                         let page_count = params.page_count(page.count);
                         view! {
                             <div class="card">
