@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Two app servers on one PostgreSQL database, used alternately (as a round-robin load balancer
 would): checks that sessions, rate limits, document numbering, the default pipeline and
-optimistic concurrency behave as with one server.
+optimistic concurrency behave as with one server, and that the job workers of both send each
+queued mail exactly once.
 
 - sessions: a cookie from signing in on A works on B (reads, and cookie-authenticated posts with
   the site's Origin); signing out on B ends it on A; the same for a bearer session token, for
@@ -14,9 +15,18 @@ optimistic concurrency behave as with one server.
   has exactly one afterwards, and it is the pipeline of a call that finished last (no call
   started after it answered); a later call on A shows on B at once;
 - optimistic concurrency: threads update one customer with the same `version` through both
-  servers at once: exactly one succeeds, the others answer 409, and the version grows by one.
+  servers at once: exactly one succeeds, the others answer 409, and the version grows by one;
+- mail (with --maildev; both servers' SMTP_URL point at that maildev): threads invite 200
+  distinct addresses through both servers (one mail job each, queued with the invitation) while
+  the job worker of both sends; once none of these jobs is queued or sending (at most 120 s),
+  every one of the 200 mails arrived at maildev exactly once, by Message-ID and by recipient:
+  none missing, none doubled, none failed. Whose worker sent what: a trigger this script adds
+  to `jobs` records the `application_name` of the connection that marks a job sent
+  (two_servers.sh starts each server with application_name=two-server-<port>) and waits 20 ms
+  there, so that one worker alone would need over 4 s for the 200 and the other's (it looks
+  every second) always finds some queued: both must have sent some.
 
-usage: bench/two_servers.py --database-url URL --ports A B [--threads 8]
+usage: bench/two_servers.py --database-url URL --ports A B [--threads 8] [--maildev URL]
 Prints one line per check and a JSON summary last; exits 1 when a check fails.
 """
 
@@ -26,6 +36,7 @@ import random
 import sys
 import threading
 import time
+import urllib.request
 from collections import Counter
 
 from tgc import Api, Database, register
@@ -239,11 +250,117 @@ def optimistic(a, b, token, threads):
           f"{rounds} rounds of {threads} updates with the same version: {Counter(json.dumps(s, sort_keys=True) for s, _ in outcomes)}")
 
 
+MAILS = 200
+
+# Records which server's connection marks a mail job sent, and slows that down a little (see the
+# docstring); PostgreSQL only, like this script.
+RECORD_SENDER = """
+create table if not exists two_server_mail_sent (
+    job_id bigint not null, server text not null, at timestamptz not null default clock_timestamp());
+create or replace function two_server_record_sender() returns trigger language plpgsql as $$
+begin
+    insert into two_server_mail_sent (job_id, server) values (new.id, current_setting('application_name'));
+    perform pg_sleep(0.02);
+    return null;
+end $$;
+drop trigger if exists two_server_record_sender on jobs;
+create trigger two_server_record_sender after update on jobs for each row
+    when (new.kind = 'mail' and new.state = 'sent') execute function two_server_record_sender();
+"""
+
+
+def arrived_mail(maildev, prefix):
+    """maildev's mail to the addresses starting with prefix: (Message-ID, recipient) of each."""
+    with urllib.request.urlopen(f"{maildev}/api/email", timeout=30) as answer:
+        received = json.load(answer)
+    found = []
+    for m in received:
+        for to in m.get("to") or []:
+            if to["address"].lower().startswith(prefix):
+                found.append(((m.get("headers") or {}).get("message-id") or m.get("messageId"), to["address"].lower()))
+    return found
+
+
+def mail(a, b, token, db, maildev, threads):
+    prefix = f"two-server-mail-{time.time_ns()}-"
+    addresses = [f"{prefix}{n}@example.com" for n in range(MAILS)]
+    mine = f"j.kind = 'mail' and j.payload::jsonb ->> 'to' like '{prefix}%'"  # this check's jobs j
+    db.query(RECORD_SENDER)
+    statuses, lock, client = Counter(), threading.Lock(), clients()
+    calls = -(-MAILS // threads)
+
+    def work(t, i):
+        n = t * calls + i
+        if n >= MAILS:
+            return
+        status, data, _ = client(t, (a, b)[n % 2]).post("/api/invitations/create",
+                                                        {"email": addresses[n], "role": "sales_rep"}, token=token)
+        with lock:
+            statuses[status if isinstance(data, dict) and "id" in data else f"{status} without id"] += 1
+
+    started = time.monotonic()
+    errors = alternate(threads, calls, work)
+    queued_seconds = time.monotonic() - started
+
+    # The queue drains: none of these jobs queued or sending, for at most 120 s.
+    started = time.monotonic()
+    while True:
+        states = {state: int(n) for state, n in db.query(f"select j.state, count(*) from jobs j where {mine} group by j.state")}
+        pending = states.get("queued", 0) + states.get("sending", 0)
+        if pending == 0 or time.monotonic() - started > 120:
+            break
+        time.sleep(0.2)
+    drain_seconds = time.monotonic() - started
+
+    jobs = [(state, json.loads(payload)) for state, payload in db.query(f"select j.state, j.payload from jobs j where {mine}")]
+    job_ids = Counter(p["message_id"] for _, p in jobs)
+    jobs_per_address = Counter(p["to"].lower() for _, p in jobs)
+    # Every mail sent is stored by the time its job is marked sent; allow maildev a moment anyway.
+    deadline = time.monotonic() + 10
+    while len(arrived_mail(maildev, prefix)) < len(jobs) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    arrived = arrived_mail(maildev, prefix)
+    by_id = Counter(message_id for message_id, _ in arrived)
+    by_address = Counter(address for _, address in arrived)
+
+    missing = [p["to"] for _, p in jobs if by_id[p["message_id"]] == 0]
+    doubled = [message_id for message_id, n in by_id.items() if n > 1 and message_id in job_ids]
+    unknown = [message_id for message_id in by_id if message_id not in job_ids]
+    missing_to = [address for address in addresses if by_address[address] == 0]
+    doubled_to = [address for address in addresses if by_address[address] > 1]
+    wrong_jobs = [address for address in addresses if jobs_per_address[address] != 1]
+    failed = states.get("failed", 0)
+    sent = f"two_server_mail_sent s join jobs j on j.id = s.job_id where {mine}"
+    sent_twice = db.query(f"select s.job_id from {sent} group by s.job_id having count(*) > 1")
+    ok = (statuses == Counter({200: MAILS}) and not errors and len(jobs) == MAILS and not wrong_jobs
+          and pending == 0 and failed == 0 and not missing and not doubled and not unknown
+          and not missing_to and not doubled_to and not sent_twice)
+    check("mail: 200 queued mails through both servers arrive exactly once each", ok,
+          f"{len(jobs)} queued through 2 servers in {queued_seconds:.1f} s, {len(arrived)} arrived, "
+          f"{len(missing)} missing, {len(doubled)} doubled (by Message-ID; by recipient {len(missing_to)} missing, "
+          f"{len(doubled_to)} doubled), drained in {drain_seconds:.1f} s after the last invitation; "
+          f"invitations answered {dict(statuses)}{', errors ' + str(errors[:3]) if errors else ''}, "
+          f"recipients without exactly one job {len(wrong_jobs)}, jobs {states}, marked sent twice {len(sent_twice)}, "
+          f"unknown Message-IDs {len(unknown)}"
+          f"{'; missing e.g. ' + str((missing or missing_to)[:3]) if missing or missing_to else ''}"
+          f"{'; doubled e.g. ' + str((doubled or doubled_to)[:3]) if doubled or doubled_to else ''}")
+
+    senders = dict(db.query(f"select s.server, count(*) from {sent} group by s.server"))
+    by_port = {port: int(senders.pop(f"two-server-{port}", 0)) for port in (a, b)}
+    check("mail: the workers of both servers sent some", all(by_port.values()),
+          ", ".join(f"sent by {port}: {n}" for port, n in by_port.items())
+          + (f", by other connections: {senders}" if senders else ""))
+    return {"queued": len(jobs), "arrived": len(arrived), "missing": len(missing), "doubled": len(doubled),
+            "failed": failed, "sent_by": by_port, "drain_seconds": round(drain_seconds, 1)}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--ports", type=int, nargs=2, required=True)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--maildev", help="maildev's API (both servers' SMTP_URL point at it): also checks mail")
     args = parser.parse_args()
     a, b = args.ports
     db = Database(args.database_url)
@@ -255,9 +372,12 @@ def main():
     numbering(a, b, token, db, args.threads)
     set_default(a, b, token, db, args.threads)
     optimistic(a, b, token, args.threads)
+    summary = {}
+    if args.maildev:
+        summary["mail"] = mail(a, b, token, db, args.maildev.rstrip("/"), args.threads)
     failed = [r["check"] for r in RESULTS if not r["ok"]]
     print(json.dumps({"checks": len(RESULTS), "passed": len(RESULTS) - len(failed), "failed": failed,
-                      "seconds": round(time.monotonic() - started)}))
+                      "seconds": round(time.monotonic() - started)} | summary))
     sys.exit(1 if failed else 0)
 
 

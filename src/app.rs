@@ -24,6 +24,7 @@ use crate::ui::pages::payments::{PaymentDetailPage, PaymentListPage, PaymentNewP
 use crate::ui::pages::pipelines::{PipelineDetailPage, PipelineListPage};
 use crate::ui::pages::profile::ProfilePage;
 use crate::ui::pages::roles::RolesPage;
+use crate::ui::pages::templates::{TemplateDetailPage, TemplateListPage};
 use crate::ui::pages::vendors::{VendorDetailPage, VendorListPage, VendorNewPage};
 use crate::version::app_version;
 
@@ -92,6 +93,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("organizations") view=OrganizationsPage />
                     <Route path=path!("settings/roles") view=RolesPage />
                     <Route path=path!("settings/outbox") view=OutboxPage />
+                    <Route path=path!("settings/templates") view=TemplateListPage />
+                    <Route path=path!("settings/templates/:id") view=TemplateDetailPage />
                     <Route path=path!("vendors") view=VendorListPage />
                     <Route path=path!("vendors/new") view=VendorNewPage />
                     <Route path=path!("vendors/:id") view=VendorDetailPage />

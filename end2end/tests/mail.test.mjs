@@ -1,10 +1,13 @@
-// Mail through a real SMTP server: "Forgot your password?" sends a link to maildev (which
-// scripts/test.sh starts; the server under test gets SMTP_URL, this test TEST_MAILDEV_URL),
-// the link opens the reset page, the new password signs in and the old one no longer does.
+// Mail through a real SMTP server (maildev, which scripts/test.sh starts; the server under test
+// gets SMTP_URL, this test TEST_MAILDEV_URL):
+// - "Forgot your password?" sends a link, the link opens the reset page, the new password signs
+//   in and the old one no longer does;
+// - an email written on a customer's page, from a template, with and without JavaScript,
+//   arrives with the template's variables filled in, and the timeline shows it sent.
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { BASE_URL, closeBrowser, PASSWORD, signUp, withPage } from './helpers.mjs';
+import { BASE_URL, closeBrowser, createCustomerViaForm, PASSWORD, signUp, unique, withPage } from './helpers.mjs';
 
 after(closeBrowser);
 
@@ -62,3 +65,60 @@ test('mail: a forgotten password is reset by the link in the mail', { skip: !MAI
     p.assertNoConsoleErrors({ where: 'after the reset' });
   });
 });
+
+for (const javaScriptEnabled of [true, false]) {
+  const how = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript';
+  test(`mail: an email from a customer's page, started from a template, ${how}`, { skip: !MAILDEV && 'TEST_MAILDEV_URL is not set' }, async (t) => {
+    await withPage(t, { name: `mail-record-${javaScriptEnabled ? 'js' : 'nojs'}`, javaScriptEnabled }, async (p) => {
+      const page = p.page;
+      const account = await signUp(p);
+      const tag = unique();
+
+      // A template with a variable.
+      await p.goto('/settings/templates');
+      await page.locator('#f-name').fill(`Welcome ${tag}`);
+      await page.locator('#f-subject').fill('Welcome, {{customer.name}}');
+      await page.locator('#f-body').fill('Dear {{customer.name}},\n\nthank you. **See you soon.**\n\n{{user.first_name}}');
+      await page.getByRole('button', { name: 'Save template' }).click();
+      await page.waitForURL(/\/settings\/templates\/\d+$/);
+      await page.getByRole('heading', { level: 1, name: `Welcome ${tag}` }).waitFor();
+
+      const address = `buyer.${tag}@example.test`;
+      await p.goto('/customers/new');
+      const id = await createCustomerViaForm(p, { name: `Mia ${tag}`, email: address });
+
+      // Choose the template: the draft comes back filled in for this customer.
+      await page.getByText('Send email…').click();
+      await page.locator('#email-template').selectOption({ label: `Welcome ${tag}` });
+      await page.getByRole('button', { name: 'Use template' }).click();
+      await page.waitForURL(new RegExp(`/customers/${id}\\?template=\\d+$`));
+      await page.locator('#email-subject').and(page.locator(`[value="Welcome, Mia ${tag}"]`)).waitFor();
+      assert.equal(await page.locator('#email-to').inputValue(), address);
+      assert.match(await page.locator('#email-body').inputValue(), new RegExp(`^Dear Mia ${tag},`));
+      await page.locator('#email-cc').fill(`boss.${tag}@example.test`);
+      await page.getByRole('button', { name: 'Send email' }).click();
+      await page.waitForURL(new RegExp(`/customers/${id}$`));
+
+      const mails = await mailTo(address);
+      assert.equal(mails.length, 1, `one mail to ${address}`);
+      const [mail] = mails;
+      assert.equal(mail.subject, `Welcome, Mia ${tag}`);
+      assert.equal(mail.cc[0].address, `boss.${tag}@example.test`);
+      const source = await (await fetch(`${MAILDEV}/api/email/${mail.id}/source`)).text();
+      assert.ok(source.includes(`\nReply-To: ${account.email}`), source);
+      assert.ok(mail.html.includes('<strong>See you soon.</strong>'), mail.html);
+      assert.ok(mail.text.includes(account.firstName), mail.text);
+
+      // The timeline logs it; once the worker has sent it, it says so.
+      const entry = page.locator('ol.timeline li').filter({ hasText: `Welcome, Mia ${tag}` });
+      await entry.waitFor();
+      // (maildev has it; the worker records "sent" just after.)
+      for (let i = 0; i < 10 && (await entry.filter({ hasText: 'Email sent' }).count()) === 0; i++) {
+        await page.waitForTimeout(300);
+        await page.reload();
+      }
+      await entry.filter({ hasText: 'Email sent' }).waitFor();
+      if (javaScriptEnabled) p.assertNoConsoleErrors({ where: 'after sending' });
+    });
+  });
+}

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod csv;
 pub mod customers;
 pub mod deals;
+pub mod emails;
 pub mod employees;
 pub mod invitations;
 pub mod issues;
@@ -19,6 +20,7 @@ pub mod payments;
 pub mod pipelines;
 pub mod portal;
 pub mod roles;
+pub mod templates;
 pub mod tokens;
 pub mod vendors;
 

@@ -100,6 +100,12 @@ pub struct Activity {
     pub updated_at: DateTime<Utc>,
     /// Incremented on every change (for optimistic concurrency).
     pub version: i64,
+    /// An email written in the app: where its sending stands (queued, sending, sent, failed).
+    #[serde(default)]
+    pub mail_state: Option<crate::domain::mail::JobState>,
+    /// Why it failed, or why the last attempt did.
+    #[serde(default)]
+    pub mail_error: Option<String>,
 }
 
 /// The editable fields of an activity, validated. Type-specific fields are `None` (or empty,

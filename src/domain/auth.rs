@@ -17,6 +17,9 @@ pub struct User {
     pub phone: Option<String>,
     pub avatar_url: Option<String>,
     pub time_zone: String,
+    /// Minutes before a scheduled call or meeting of theirs they get a reminder by email
+    /// (tasks: on the morning they are due); `None`: no reminders.
+    pub reminder_minutes: Option<i64>,
     pub is_active: bool,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
@@ -116,7 +119,14 @@ pub struct ProfileInput {
     pub phone: Option<String>,
     pub avatar_url: Option<String>,
     pub time_zone: Option<String>,
+    /// Minutes (0 to 1440), or `off`.
+    pub reminder_minutes: Option<String>,
 }
+
+/// The reminder choices the profile page offers (any whole number 0–1440 is accepted).
+pub const REMINDER_CHOICES: &[i64] = &[0, 5, 10, 15, 30, 60, 120, 1440];
+/// Reminders of a new user, and of an employee who cannot sign in.
+pub const DEFAULT_REMINDER_MINUTES: i64 = 15;
 
 /// A validated profile edit: `None` keeps the current value, `Some(None)` clears it.
 #[derive(Debug, Clone, Default)]
@@ -126,6 +136,7 @@ pub struct ProfilePatch {
     pub phone: Option<Option<String>>,
     pub avatar_url: Option<Option<String>>,
     pub time_zone: Option<String>,
+    pub reminder_minutes: Option<Option<i64>>,
 }
 
 impl ProfileInput {
@@ -137,6 +148,10 @@ impl ProfileInput {
             phone: self.phone.as_deref().map(|v| c.optional("phone", Some(v), 50)),
             avatar_url: self.avatar_url.as_deref().map(|v| c.url("avatar_url", Some(v))),
             time_zone: self.time_zone.as_deref().map(|v| c.required("time_zone", Some(v), 64)),
+            reminder_minutes: self.reminder_minutes.as_deref().map(|v| match v.trim() {
+                "off" | "" => None,
+                minutes => c.int("reminder_minutes", Some(minutes), 0, 1440),
+            }),
         };
         c.finish(patch)
     }

@@ -23,6 +23,12 @@ crate::string_enum!(
 pub struct Mail {
     pub to: String,
     pub to_name: Option<String>,
+    /// Copies, to addresses only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<String>,
+    /// Where replies go (the person who wrote a mail from a record) instead of `MAIL_FROM`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
     pub subject: String,
     /// The plain-text part.
     pub text: String,
@@ -55,15 +61,25 @@ impl Mail {
                 label = html_escape(label)
             );
         }
+        Mail::written(to, to_name, subject, &text, &html)
+    }
+
+    /// A message of `text` and its HTML form `html_body` (already escaped: the content of
+    /// `<body>`), to `to`, named `to_name` (a stored name; control characters become spaces).
+    pub fn written(to: &str, to_name: Option<&str>, subject: &str, text: &str, html_body: &str) -> Mail {
         Mail {
             to: to.to_owned(),
             // A name as stored (a user's, a contact's) may hold anything; a header holds one line.
             to_name: to_name
                 .map(|n| n.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>())
                 .filter(|n| !n.trim().is_empty()),
+            cc: Vec::new(),
+            reply_to: None,
             subject: subject.to_owned(),
-            text,
-            html: format!("<!DOCTYPE html>\n<html><body style=\"font-family:sans-serif\">\n{html}\n</body></html>"),
+            text: text.to_owned(),
+            html: format!(
+                "<!DOCTYPE html>\n<html><body style=\"font-family:sans-serif\">\n{html_body}\n</body></html>"
+            ),
             message_id: String::new(),
             secret: false,
         }
@@ -75,6 +91,12 @@ impl Mail {
         let mut c = Check::new();
         if !is_valid_email(&self.to) {
             c.add("to", "is not a valid email address");
+        }
+        if let Some(bad) = self.cc.iter().find(|a| !is_valid_email(a)) {
+            c.add("cc", format!("{bad:?} is not a valid email address"));
+        }
+        if self.reply_to.as_deref().is_some_and(|a| !is_valid_email(a)) {
+            c.add("reply_to", "is not a valid email address");
         }
         for (field, value) in [("subject", Some(self.subject.as_str())), ("to_name", self.to_name.as_deref())] {
             if value.is_some_and(|v| v.contains(['\r', '\n'])) {

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod csv;
 pub mod customer;
 pub mod deal;
+pub mod email;
 pub mod employee;
 pub mod invitation;
 pub mod issue;

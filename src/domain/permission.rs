@@ -17,6 +17,10 @@ pub const RESOURCES: &[&str] = &[
     "organization",
     // The mail the app sends (and, without SMTP_URL, keeps): reset links and invitations.
     "outbox",
+    // Writing email to a customer, lead or deal from its page (`create` sends).
+    "emails",
+    // The organization's email templates.
+    "templates",
 ];
 
 /// Every action. `view_all` means "not only records assigned to me".
@@ -94,16 +98,22 @@ pub fn system_role_permissions(slug: &str) -> Vec<String> {
             grant(&mut p, SALES, &["create", "edit"]);
             grant(&mut p, OPERATIONS, &["create", "edit"]);
             grant(&mut p, &["employees"], &["create", "edit"]);
+            grant(&mut p, &["emails"], &["create"]);
+            grant(&mut p, &["templates"], &["create", "edit"]);
         }
         SALES_REP => {
             grant(&mut p, SALES, &["view", "create", "edit"]);
             grant(&mut p, &["pipelines"], &["view", "view_all"]);
             grant(&mut p, &["analytics"], &["view"]);
+            grant(&mut p, &["emails"], &["create"]);
+            grant(&mut p, &["templates"], &["view", "view_all"]);
         }
         MARKETING_REP => {
             grant(&mut p, &["leads"], &["view", "view_all", "create", "edit"]);
             grant(&mut p, &["customers", "pipelines"], &["view", "view_all"]);
             grant(&mut p, &["analytics"], &["view", "view_all"]);
+            grant(&mut p, &["emails"], &["create"]);
+            grant(&mut p, &["templates"], &["view", "view_all"]);
         }
         CUSTOMER => {
             grant(&mut p, &["orders", "payments", "issues"], &["view"]);

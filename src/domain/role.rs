@@ -47,7 +47,7 @@ pub fn permission_groups() -> Vec<PermissionGroup> {
         .iter()
         .map(|r| PermissionGroup {
             resource: (*r).to_owned(),
-            label: capitalized(r),
+            label: resource_label(r),
             permissions: ACTIONS
                 .iter()
                 .map(|a| PermissionInfo {
@@ -58,6 +58,14 @@ pub fn permission_groups() -> Vec<PermissionGroup> {
                 .collect(),
         })
         .collect()
+}
+
+fn resource_label(resource: &str) -> String {
+    match resource {
+        "emails" => "Email from records (create = send)".to_owned(),
+        "templates" => "Email templates".to_owned(),
+        r => capitalized(r),
+    }
 }
 
 fn capitalized(s: &str) -> String {

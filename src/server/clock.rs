@@ -32,6 +32,16 @@ impl Zone {
         }
     }
 
+    /// The IANA name (`Europe/Berlin`).
+    pub fn name(self) -> &'static str {
+        self.0.name()
+    }
+
+    /// The local date and time at instant `t`.
+    pub fn local(self, t: DateTime<Utc>) -> chrono::NaiveDateTime {
+        t.with_timezone(&self.0).naive_local()
+    }
+
     /// The local date at instant `t`.
     pub fn date_of(self, t: DateTime<Utc>) -> NaiveDate {
         t.with_timezone(&self.0).date_naive()

@@ -352,26 +352,27 @@ async fn seed_activities(
     let deal_ids = on!(tx, c => sqlx::query_scalar::<_, i64>(sql).bind(org).fetch_all(c).await?);
     let now = repo::now();
     let today = now.date_naive();
-    let hour = |h: i64| now + Duration::hours(h);
-    // (type, title, hours from now it is scheduled (None: logged), status, about (0 customer,
+    let minutes = |m: i64| now + Duration::minutes(m);
+    // (type, title, minutes from now it is scheduled (None: logged; the call in 10 minutes
+    // brings its assignee a reminder on the outbox page), status, about (0 customer,
     // 1 lead, 2 deal), which one, the type's fields)
     type Fill = fn(&mut ActivityFields);
     type Demo<'a> = (ActivityType, &'a str, Option<i64>, ActivityStatus, usize, usize, Fill);
     let demo: [Demo; 20] = [
-        (ActivityType::Call, "Discovery call", Some(-24 * 60), ActivityStatus::Completed, 0, 0, |f| {
+        (ActivityType::Call, "Discovery call", Some(-24 * 60 * 60), ActivityStatus::Completed, 0, 0, |f| {
             (f.phone_number, f.outcome, f.duration_minutes) =
                 (Some("+1 555 0101".into()), Some(CallOutcome::Connected), Some(25));
         }),
-        (ActivityType::Email, "Sent the product overview", Some(-24 * 55), ActivityStatus::Completed, 0, 1, |f| {
+        (ActivityType::Email, "Sent the product overview", Some(-24 * 60 * 55), ActivityStatus::Completed, 0, 1, |f| {
             f.email_subject = Some("Too Good CRM: product overview".into());
             f.email_body = Some("Hello! As promised, the overview and pricing are attached.".into());
             f.recipients = vec!["buyers@contoso.example".into()];
         }),
-        (ActivityType::Call, "Follow-up call", Some(-24 * 40), ActivityStatus::Completed, 1, 0, |f| {
+        (ActivityType::Call, "Follow-up call", Some(-24 * 60 * 40), ActivityStatus::Completed, 1, 0, |f| {
             (f.phone_number, f.outcome, f.duration_minutes) =
                 (Some("+1 555 0200".into()), Some(CallOutcome::Voicemail), Some(2));
         }),
-        (ActivityType::Meeting, "On-site demo", Some(-24 * 35), ActivityStatus::Completed, 2, 0, |f| {
+        (ActivityType::Meeting, "On-site demo", Some(-24 * 60 * 35), ActivityStatus::Completed, 2, 0, |f| {
             f.location = Some("Customer HQ, Seattle".into());
             f.attendees = vec!["Dana Demo".into(), "orders@northwind.example".into()];
             f.duration_minutes = Some(90);
@@ -380,23 +381,31 @@ async fn seed_activities(
             f.is_pinned = true;
             f.description = Some("Budget approvals go through the CFO; involve her before the proposal.".into());
         }),
-        (ActivityType::Telegram, "Shared the pilot timeline", Some(-24 * 20), ActivityStatus::Completed, 1, 1, |f| {
-            (f.telegram_username, f.telegram_chat_id) = (Some("liam_okafor".into()), Some(482_113_907));
-        }),
-        (ActivityType::Call, "Pricing questions", Some(-24 * 14), ActivityStatus::Completed, 2, 1, |f| {
+        (
+            ActivityType::Telegram,
+            "Shared the pilot timeline",
+            Some(-24 * 60 * 20),
+            ActivityStatus::Completed,
+            1,
+            1,
+            |f| {
+                (f.telegram_username, f.telegram_chat_id) = (Some("liam_okafor".into()), Some(482_113_907));
+            },
+        ),
+        (ActivityType::Call, "Pricing questions", Some(-24 * 60 * 14), ActivityStatus::Completed, 2, 1, |f| {
             (f.phone_number, f.outcome, f.duration_minutes) =
                 (Some("+1 555 0301".into()), Some(CallOutcome::Connected), Some(18));
         }),
-        (ActivityType::Call, "Intro call attempt", Some(-24 * 10), ActivityStatus::Completed, 1, 2, |f| {
+        (ActivityType::Call, "Intro call attempt", Some(-24 * 60 * 10), ActivityStatus::Completed, 1, 2, |f| {
             (f.phone_number, f.outcome) = (Some("+1 555 0202".into()), Some(CallOutcome::NoAnswer));
         }),
-        (ActivityType::Meeting, "Quarterly review", Some(-24 * 7), ActivityStatus::Cancelled, 0, 2, |f| {
+        (ActivityType::Meeting, "Quarterly review", Some(-24 * 60 * 7), ActivityStatus::Cancelled, 0, 2, |f| {
             f.meeting_url = Some("https://meet.example.com/q-review".into());
         }),
-        (ActivityType::Task, "Send the revised proposal", Some(-24 * 3), ActivityStatus::Scheduled, 2, 2, |f| {
+        (ActivityType::Task, "Send the revised proposal", Some(-24 * 60 * 3), ActivityStatus::Scheduled, 2, 2, |f| {
             f.priority = Some(ActivityPriority::High);
         }),
-        (ActivityType::Call, "Check in after the trial", Some(-5), ActivityStatus::Scheduled, 0, 3, |f| {
+        (ActivityType::Call, "Check in after the trial", Some(-5 * 60), ActivityStatus::Scheduled, 0, 3, |f| {
             f.phone_number = Some("+1 555 0104".into());
         }),
         (ActivityType::Task, "Prepare the contract draft", None, ActivityStatus::Scheduled, 2, 3, |f| {
@@ -405,24 +414,24 @@ async fn seed_activities(
         (ActivityType::Task, "Update the CRM notes", None, ActivityStatus::InProgress, 1, 3, |f| {
             f.priority = Some(ActivityPriority::Low);
         }),
-        (ActivityType::Meeting, "Negotiation meeting", Some(2), ActivityStatus::Scheduled, 2, 0, |f| {
+        (ActivityType::Meeting, "Negotiation meeting", Some(2 * 60), ActivityStatus::Scheduled, 2, 0, |f| {
             f.location = Some("Video call".into());
             f.meeting_url = Some("https://meet.example.com/negotiation".into());
             f.attendees = vec!["Dana Demo".into(), "Sam Seller".into()];
             f.duration_minutes = Some(60);
         }),
-        (ActivityType::Call, "Call back about the invoice", Some(4), ActivityStatus::Scheduled, 0, 4, |f| {
+        (ActivityType::Call, "Call back about the invoice", Some(10), ActivityStatus::Scheduled, 0, 4, |f| {
             f.phone_number = Some("+1 555 0105".into());
         }),
-        (ActivityType::Email, "Send the onboarding guide", Some(24), ActivityStatus::Scheduled, 0, 5, |f| {
+        (ActivityType::Email, "Send the onboarding guide", Some(24 * 60), ActivityStatus::Scheduled, 0, 5, |f| {
             f.email_subject = Some("Welcome aboard: your onboarding guide".into());
             f.recipients = vec!["hello@fabrikam.example".into()];
         }),
-        (ActivityType::Meeting, "Kick-off workshop", Some(24 * 3), ActivityStatus::Scheduled, 2, 4, |f| {
+        (ActivityType::Meeting, "Kick-off workshop", Some(24 * 60 * 3), ActivityStatus::Scheduled, 2, 4, |f| {
             f.location = Some("Berlin office".into());
             f.duration_minutes = Some(120);
         }),
-        (ActivityType::Call, "Qualification call", Some(24 * 5), ActivityStatus::Scheduled, 1, 4, |f| {
+        (ActivityType::Call, "Qualification call", Some(24 * 60 * 5), ActivityStatus::Scheduled, 1, 4, |f| {
             f.phone_number = Some("+1 555 0204".into());
         }),
         (ActivityType::Task, "Renewal reminder", None, ActivityStatus::Scheduled, 0, 6, |f| {
@@ -445,7 +454,7 @@ async fn seed_activities(
             activity_type: kind,
             title: title.into(),
             status,
-            scheduled_at: at.map(hour),
+            scheduled_at: at.map(minutes),
             customer_id,
             lead_id,
             deal_id,

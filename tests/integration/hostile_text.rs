@@ -73,6 +73,7 @@ const NOT_FREE_TEXT: &[&str] = &[
     "employment_type",
     "expected_revenue",
     "kind",
+    "mail_state",
     "number",
     "order_number",
     "order_type",
@@ -308,6 +309,14 @@ both!(user_text_is_text_on_every_page_for_every_reader, |app| async {
     .await;
     let customer_id = id(&customer);
     post("/api/customers/add_note", vec![("customer_id", customer_id.clone()), ("body", h.text())]).await;
+    // An email template (its body also fills in the customer's name), and an email written on
+    // the customer's page.
+    let template_body = format!("{} {{{{customer.name}}}}", h.text());
+    let template =
+        post("/api/templates/create", vec![("name", h.text()), ("subject", h.short()), ("body", template_body)]).await;
+    let template_id = id(&template);
+    let email = vec![("customer_id", customer_id.clone()), ("subject", h.short()), ("body", h.text())];
+    post("/api/emails/send", email).await;
     let csv_customer = [h.text(), h.text(), h.text()];
     let csv = format!(
         "name,company_name,city\n{}\n",
@@ -587,6 +596,7 @@ both!(user_text_is_text_on_every_page_for_every_reader, |app| async {
         ("issues", "/api/issues/list".to_owned()),
         ("issue comments", format!("/api/issues/comments?issue_id={issue_id}")),
         ("roles", "/api/roles/list".to_owned()),
+        ("templates", "/api/templates/list".to_owned()),
         ("tokens", "/api/tokens/list".to_owned()),
         ("organization", "/api/organizations/mine".to_owned()),
         ("me", "/api/auth/me".to_owned()),
@@ -637,6 +647,10 @@ both!(user_text_is_text_on_every_page_for_every_reader, |app| async {
                 urls.push(route.clone());
                 urls.push(format!("{route}?pipeline={pipeline_id}"));
             }
+            ["settings", "templates", "{id}"] => {
+                urls.push(format!("/settings/templates/{template_id}"));
+                urls.push(format!("/settings/templates/{template_id}?record=customer&record_id={customer_id}"));
+            }
             ["analytics"] => {
                 urls.push(route.clone());
                 urls.push(format!("{route}?pipeline_id={pipeline_id}"));
@@ -650,6 +664,8 @@ both!(user_text_is_text_on_every_page_for_every_reader, |app| async {
         }
     }
     assert!(uncovered.is_empty(), "pages this test does not visit (give them ids above): {uncovered:?}");
+    // The email composer filled in from the template.
+    urls.push(format!("/customers/{customer_id}?template={template_id}"));
 
     let signed_out = viewer("signed out", None);
     let mut whole = BTreeSet::new();

@@ -49,7 +49,7 @@ impl Maildev {
 }
 
 /// A plain HTTP/1.0 GET on loopback (maildev's REST API); the body.
-async fn http_get(url: &str) -> String {
+pub async fn http_get(url: &str) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let rest = url.strip_prefix("http://").expect("an http:// URL");
     let (host, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(h, p)| (h, format!("/{p}")));

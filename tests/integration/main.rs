@@ -11,6 +11,7 @@ mod analytics;
 mod csv;
 mod deal_pages;
 mod deals;
+mod email;
 mod employees;
 mod fuzz;
 mod hostile_text;

@@ -179,6 +179,18 @@ pub(crate) fn table() -> Vec<Row> {
         post("activities/complete", "id={activity}", needs!("activities":"edit")).on_record(),
         post("activities/cancel", "id={activity}", needs!("activities":"edit")).on_record(),
         post("activities/delete", "id={activity}", needs!("activities":"delete")).on_record(),
+        // Email from records, and its templates.
+        get("emails/draft", "customer_id={customer}&subject=Hello", needs!("emails":"create")),
+        post(
+            "emails/send",
+            "customer_id={customer}&to=buyer@matrix.example&subject=Hello&body=Hi there",
+            needs!("emails":"create"),
+        ),
+        get("templates/list", "", needs!("templates":"view")),
+        get("templates/get", "id={template}", needs!("templates":"view")),
+        post("templates/create", "name=Template {n}&subject=Hello&body=Hi there", needs!("templates":"create")),
+        post("templates/update", "id={template}&name=Template {n}&subject=Hi&body=Hi", needs!("templates":"edit")),
+        post("templates/delete", "id={template}", needs!("templates":"delete")),
         // Pipelines.
         get("pipelines/list", "", needs!("pipelines":"view")),
         get("pipelines/get", "id={default_pipeline}", needs!("pipelines":"view")),
@@ -385,6 +397,10 @@ impl World<'_> {
                 id_of(&r.json["stages"][0])
             }
             "vendor" => self.create("vendors/create", &[("name", "Fixture vendor")]).await,
+            "template" => {
+                let name = format!("Fixture {}", self.unique());
+                self.create("templates/create", &[("name", &name), ("subject", "Hello"), ("body", "Hi there")]).await
+            }
             "employee" => self.create("employees/create", &[("first_name", "Fixture"), ("department", "Sales")]).await,
             "order" => {
                 let vendor = self.fixed["my_vendor"].clone();

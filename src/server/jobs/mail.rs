@@ -43,9 +43,15 @@ impl Mailer {
         let address = mail.to.parse().map_err(|e| format!("recipient {:?}: {e}", mail.to))?;
         // Checked when queued; a control character would make lettre panic, so never pass one.
         let name = mail.to_name.as_deref().map(|n| n.chars().filter(|c| !c.is_control()).collect::<String>());
-        Message::builder()
-            .from(self.from.clone())
-            .to(Mailbox::new(name, address))
+        let mut builder = Message::builder().from(self.from.clone()).to(Mailbox::new(name, address));
+        for cc in &mail.cc {
+            builder = builder.cc(Mailbox::new(None, cc.parse().map_err(|e| format!("cc {cc:?}: {e}"))?));
+        }
+        if let Some(reply_to) = &mail.reply_to {
+            builder = builder
+                .reply_to(Mailbox::new(None, reply_to.parse().map_err(|e| format!("reply-to {reply_to:?}: {e}"))?));
+        }
+        builder
             .subject(mail.subject.clone())
             .message_id(Some(mail.message_id.clone()))
             .date_now()

@@ -1,5 +1,5 @@
-//! The app's one durable queue of background jobs. Mail is the first kind of job; reminders
-//! and webhooks are more kinds of the same.
+//! The app's one durable queue of background jobs. Mail is the first kind of job (reminders
+//! are mail queued by the worker itself, see [`reminders`]); webhooks will be another.
 //!
 //! - A job is queued with [`queue_mail`] (or [`repo::jobs::insert`]) inside the transaction of
 //!   the change that causes it: no job for a change that rolled back, no change without its job.
@@ -12,6 +12,7 @@
 //!   takes it again once the lease has run out.
 
 pub mod mail;
+pub mod reminders;
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -34,6 +35,8 @@ pub const LEASE: Duration = Duration::minutes(5);
 pub const RETRY_FOR: Duration = Duration::hours(24);
 /// Jobs claimed at once by one worker.
 const BATCH: i64 = 20;
+/// How often a worker looks for reminders that have fallen due.
+const REMINDERS_EVERY: StdDuration = StdDuration::from_secs(20);
 
 /// The wait before attempt `attempts + 1`: 30 s, doubling, at most an hour.
 pub fn backoff(attempts: i64) -> Duration {
@@ -77,6 +80,7 @@ pub enum Outcome {
 #[derive(Clone)]
 pub struct Worker {
     db: Db,
+    config: Arc<Config>,
     mailer: Option<Arc<Mailer>>,
 }
 
@@ -87,7 +91,7 @@ impl Worker {
             Some(url) => Some(Arc::new(Mailer::new(url, &config.mail_from)?)),
             None => None,
         };
-        Ok(Worker { db, mailer })
+        Ok(Worker { db, config: Arc::new(config.clone()), mailer })
     }
 
     /// Claims and runs the jobs due now; returns how many ran.
@@ -119,21 +123,46 @@ impl Worker {
         Ok(jobs.len())
     }
 
-    /// Runs [`Self::run_due`] every second, for as long as the process lives.
+    /// Queues the reminders due now (also without `SMTP_URL`: they wait in the outbox).
+    pub async fn queue_reminders(&self) -> Result<usize, AppError> {
+        reminders::queue_due(&self.db, &self.config, repo::now()).await
+    }
+
+    /// Runs [`Self::run_due`] every second and [`Self::queue_reminders`] every
+    /// [`REMINDERS_EVERY`], for as long as the process lives. Each round is a task of its own:
+    /// a panic in one (a bug) is logged and the next round runs (jobs it had claimed are taken
+    /// again when their lease runs out).
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(StdDuration::from_secs(1));
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut reminded: Option<tokio::time::Instant> = None;
             loop {
                 tick.tick().await;
-                // A full batch: there may be more due right away.
-                while let Ok(ran) = self.run_due().await.inspect_err(|err| tracing::error!("job worker: {err}")) {
-                    if ran < BATCH as usize {
-                        break;
-                    }
+                let remind = reminded.is_none_or(|at| at.elapsed() >= REMINDERS_EVERY);
+                if remind {
+                    reminded = Some(tokio::time::Instant::now());
+                }
+                let worker = self.clone();
+                if let Err(err) = tokio::spawn(async move { worker.round(remind).await }).await {
+                    tracing::error!("job worker round failed: {err}");
                 }
             }
         })
+    }
+
+    async fn round(&self, remind: bool) {
+        if remind {
+            if let Err(err) = self.queue_reminders().await {
+                tracing::error!("reminders: {err}");
+            }
+        }
+        // A full batch: there may be more due right away.
+        while let Ok(ran) = self.run_due().await.inspect_err(|err| tracing::error!("job worker: {err}")) {
+            if ran < BATCH as usize {
+                break;
+            }
+        }
     }
 }
 

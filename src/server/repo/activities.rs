@@ -77,6 +77,8 @@ struct ActivityRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     version: i64,
+    mail_state: Option<String>,
+    mail_error: Option<String>,
 }
 
 /// A stored comma-separated list.
@@ -131,6 +133,8 @@ impl TryFrom<ActivityRow> for Activity {
             created_at: r.created_at,
             updated_at: r.updated_at,
             version: r.version,
+            mail_state: r.mail_state.as_deref().map(parse_stored).transpose()?,
+            mail_error: r.mail_error,
         })
     }
 }
@@ -142,8 +146,9 @@ const SELECT: &str = "select a.id, a.activity_type, a.subject, a.description, a.
     a.phone_number, a.recording_url, a.outcome, a.email_subject, a.email_body, a.recipients,
     a.telegram_username, a.telegram_chat_id, a.location, a.meeting_url, a.attendees, a.priority, a.due_date,
     a.is_pinned, a.created_by, trim(u.first_name || ' ' || u.last_name) as created_by_name, a.updated_by,
-    a.created_at, a.updated_at, a.version
+    a.created_at, a.updated_at, a.version, j.state as mail_state, j.last_error as mail_error
     from activities a
+    left join jobs j on j.id = a.mail_job_id
     left join users u on u.id = a.created_by
     left join employees e on e.id = a.assigned_to
     left join customers c on c.id = a.customer_id
@@ -275,6 +280,13 @@ pub async fn create(
         .bind(join(&f.attendees)).bind(f.priority.map(|p| p.as_str())).bind(f.due_date).bind(f.is_pinned)
         .bind(user_id).bind(now).bind(f.search_text())
         .fetch_one(c).await?))
+}
+
+/// Links an `email` activity to the mail job that sends it (its delivery state).
+pub async fn set_mail_job(conn: &mut Conn, org_id: i64, id: i64, job_id: i64) -> Result<(), AppError> {
+    let sql = "update activities set mail_job_id = $1 where id = $2 and organization_id = $3";
+    on!(conn, c => sqlx::query(sql).bind(job_id).bind(id).bind(org_id).execute(c).await?.rows_affected());
+    Ok(())
 }
 
 /// Writes all editable fields of an activity and its completion time; `Conflict` when

@@ -19,6 +19,7 @@ struct UserRow {
     phone: Option<String>,
     avatar_url: Option<String>,
     time_zone: String,
+    reminder_minutes: Option<i64>,
     is_active: bool,
     last_login_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
@@ -34,6 +35,7 @@ impl From<UserRow> for User {
             phone: r.phone,
             avatar_url: r.avatar_url,
             time_zone: r.time_zone,
+            reminder_minutes: r.reminder_minutes,
             is_active: r.is_active,
             last_login_at: r.last_login_at,
             created_at: r.created_at,
@@ -42,7 +44,7 @@ impl From<UserRow> for User {
 }
 
 const COLUMNS: &str =
-    "id, email, first_name, last_name, phone, avatar_url, time_zone, is_active, last_login_at, created_at";
+    "id, email, first_name, last_name, phone, avatar_url, time_zone, reminder_minutes, is_active, last_login_at, created_at";
 
 #[tracing::instrument(skip(conn))]
 pub async fn get(conn: &mut Conn, id: i64) -> Result<User, AppError> {
@@ -114,10 +116,13 @@ pub async fn update_profile(conn: &mut Conn, id: i64, patch: ProfilePatch) -> Re
     patch_field(&mut user.phone, patch.phone);
     patch_field(&mut user.avatar_url, patch.avatar_url);
     patch_field(&mut user.time_zone, patch.time_zone);
+    patch_field(&mut user.reminder_minutes, patch.reminder_minutes);
     let now = now();
-    let sql = "update users set first_name = $1, last_name = $2, phone = $3, avatar_url = $4, time_zone = $5, updated_at = $6 where id = $7";
+    let sql = "update users set first_name = $1, last_name = $2, phone = $3, avatar_url = $4, time_zone = $5,
+               reminder_minutes = $6, updated_at = $7 where id = $8";
     on!(conn, c => sqlx::query(sql)
-        .bind(&user.first_name).bind(&user.last_name).bind(&user.phone).bind(&user.avatar_url).bind(&user.time_zone).bind(now).bind(id)
+        .bind(&user.first_name).bind(&user.last_name).bind(&user.phone).bind(&user.avatar_url).bind(&user.time_zone)
+        .bind(user.reminder_minutes).bind(now).bind(id)
         .execute(c).await?.rows_affected());
     Ok(user)
 }

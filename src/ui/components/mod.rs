@@ -3,6 +3,7 @@
 pub mod api_form;
 pub mod chart;
 pub mod drag;
+pub mod email;
 pub mod error;
 pub mod export;
 pub mod feedback;

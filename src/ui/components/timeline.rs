@@ -7,6 +7,8 @@ use leptos_router::components::A;
 
 use crate::api::activities::{list_activities, CompleteActivity, CreateActivity};
 use crate::domain::activity::{Activity, ActivityQuery, ActivityStatus, ActivityType};
+use crate::domain::mail::JobState;
+use crate::ui::components::email::EmailComposer;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::{time, ApiForm, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
@@ -29,7 +31,7 @@ impl About {
         }
     }
 
-    fn path(self) -> &'static str {
+    pub fn path(self) -> &'static str {
         match self {
             About::Customer => "/customers",
             About::Lead => "/leads",
@@ -48,6 +50,15 @@ pub fn status_class(status: ActivityStatus) -> &'static str {
         ActivityStatus::Scheduled => "badge badge-blue",
         ActivityStatus::InProgress => "badge badge-amber",
         ActivityStatus::Cancelled => "badge badge-grey",
+    }
+}
+
+/// CSS class of a mail's delivery badge (the timeline, the outbox).
+pub fn mail_class(state: JobState) -> &'static str {
+    match state {
+        JobState::Sent => "badge badge-green",
+        JobState::Queued | JobState::Sending => "badge badge-amber",
+        JobState::Failed => "badge badge-red",
     }
 }
 
@@ -98,6 +109,9 @@ pub fn TimelineEntry(a: Activity, complete: Option<FormAction<CompleteActivity>>
                 <span aria-hidden="true">{a.fields.activity_type.icon()}</span>
                 " " <strong>{a.fields.activity_type.label()}</strong>
                 " · " <span class=status_class(a.fields.status)>{a.fields.status.label()}</span>
+                {a.mail_state.map(|state| view! {
+                    " · " <span class=mail_class(state) title="Delivery of this email">{format!("Email {}", state.label().to_lowercase())}</span>
+                })}
                 " · " {who.unwrap_or_else(|| "Someone".into())}
                 " · " <time datetime=when.to_rfc3339()>{time::date_time(when)}</time>
                 {a.completed_at.filter(|_| a.fields.status == ActivityStatus::Completed).map(|t| view! {
@@ -106,6 +120,10 @@ pub fn TimelineEntry(a: Activity, complete: Option<FormAction<CompleteActivity>>
             </p>
             <p class="note-body"><A href=format!("/activities/{}", a.id)><strong>{a.fields.title.clone()}</strong></A></p>
             {a.fields.description.clone().map(|d| view! { <p class="note-body">{d}</p> })}
+            {a.mail_error.clone().filter(|_| a.mail_state != Some(JobState::Sent)).map(|error| {
+                let what = if a.mail_state == Some(JobState::Failed) { "Not delivered: " } else { "Retrying; the mail server said: " };
+                view! { <p class="field-error">{format!("{what}{error}")}</p> }
+            })}
             {(!info.is_empty()).then(|| view! {
                 <p class="timeline-details">
                     {info.into_iter().map(|(label, text)| view! { <span>{label} ": " {text}</span> " " }).collect_view()}
@@ -171,6 +189,7 @@ pub fn Timeline(about: About, #[prop(into)] id: Signal<i64>) -> impl IntoView {
                     </ApiForm>
                 </details>
             })}
+            {me.can("emails", "create").then(|| view! { <EmailComposer about id /> })}
             <Transition fallback=|| view! { <p class="loading">"Loading activities…"</p> }>
                 {move || Suspend::new(async move {
                     match activities.await {

@@ -39,6 +39,7 @@ const SECTIONS: &[(&str, &str, &str)] = &[
     ("/issues", "Issues", "issues"),
     ("/employees", "Employees", "employees"),
     ("/settings/roles", "Roles", "roles"),
+    ("/settings/templates", "Templates", "templates"),
     ("/settings/outbox", "Outbox", "outbox"),
 ];
 

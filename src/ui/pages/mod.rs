@@ -16,4 +16,5 @@ pub mod payments;
 pub mod pipelines;
 pub mod profile;
 pub mod roles;
+pub mod templates;
 pub mod vendors;

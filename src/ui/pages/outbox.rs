@@ -10,6 +10,7 @@ use crate::api::outbox::list_outbox;
 use crate::domain::list::{ListParams, DEFAULT_PAGE_SIZE};
 use crate::domain::mail::{JobState, OutboxMail};
 use crate::ui::components::pagination::Pagination;
+use crate::ui::components::timeline::mail_class;
 use crate::ui::components::{time, ErrorBox, SelectFilter};
 
 #[component]
@@ -58,11 +59,6 @@ pub fn OutboxPage() -> impl IntoView {
 
 #[component]
 fn OutboxEntry(mail: OutboxMail) -> impl IntoView {
-    let state_class = match mail.state {
-        JobState::Sent => "badge badge-green",
-        JobState::Failed => "badge badge-red",
-        JobState::Queued | JobState::Sending => "badge badge-amber",
-    };
     let when = match mail.state {
         JobState::Queued if mail.attempts > 0 => format!("next try {}", time::date_time(mail.run_at)),
         _ => format!("queued {}", time::date_time(mail.created_at)),
@@ -71,7 +67,7 @@ fn OutboxEntry(mail: OutboxMail) -> impl IntoView {
         <li class="outbox-mail">
             <details>
                 <summary>
-                    <span class=state_class>{mail.state.label()}</span>" "
+                    <span class=mail_class(mail.state)>{mail.state.label()}</span>" "
                     <strong>{mail.subject.clone()}</strong>" → "{mail.to.clone()}
                     <span class="muted small">
                         {format!(" · {when}")}

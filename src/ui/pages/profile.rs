@@ -5,8 +5,9 @@ use leptos_meta::Title;
 
 use crate::api::auth::{ChangePassword, UpdateProfile};
 use crate::api::tokens::{list_tokens, RevokeToken};
+use crate::domain::auth::REMINDER_CHOICES;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, ApiForm, ErrorBox, Field, FormAction};
+use crate::ui::components::{time, ApiForm, ErrorBox, Field, FormAction, SelectField};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -17,6 +18,13 @@ pub fn ProfilePage() -> impl IntoView {
     let password = FormAction::<ChangePassword>::new();
     let password_error = password.error();
     let user = me.user;
+    let mut minutes: Vec<i64> = REMINDER_CHOICES.iter().copied().chain(user.reminder_minutes).collect();
+    minutes.sort_unstable();
+    minutes.dedup();
+    let reminder_options = std::iter::once(("off".to_owned(), "Off".to_owned()))
+        .chain(minutes.into_iter().map(|m| (m.to_string(), reminder_label(m))))
+        .collect::<Vec<_>>();
+    let reminder = user.reminder_minutes.map_or_else(|| "off".to_owned(), |m| m.to_string());
     view! {
         <Title text="Profile" />
         <div class="page-header"><h1>"Your profile"</h1><p class="muted">{user.email.clone()}</p></div>
@@ -30,6 +38,8 @@ pub fn ProfilePage() -> impl IntoView {
                     <Field label="Phone" name="phone" kind="tel" value=user.phone.clone().unwrap_or_default() error=update_error />
                     <Field label="Time zone" name="time_zone" value=user.time_zone.clone() error=update_error />
                     <Field label="Avatar URL" name="avatar_url" kind="url" value=user.avatar_url.clone().unwrap_or_default() error=update_error />
+                    <SelectField label="Email reminders of my calls and meetings (tasks: at 8:00 on the day)"
+                        name="reminder_minutes" options=reminder_options value=reminder error=update_error />
                 </div>
                 <button type="submit" class="button primary">"Save profile"</button>
             </ApiForm>
@@ -54,6 +64,20 @@ pub fn ProfilePage() -> impl IntoView {
                 <button type="submit" class="button danger">"Sign out everywhere"</button>
             </form>
         </section>
+    }
+}
+
+/// "15 minutes before", "1 hour before", "at the start".
+fn reminder_label(minutes: i64) -> String {
+    match minutes {
+        0 => "When it starts".to_owned(),
+        m if m % 60 == 0 && m >= 60 => match m / 60 {
+            1 => "1 hour before".to_owned(),
+            24 => "1 day before".to_owned(),
+            h => format!("{h} hours before"),
+        },
+        1 => "1 minute before".to_owned(),
+        m => format!("{m} minutes before"),
     }
 }
 
