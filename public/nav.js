@@ -250,6 +250,20 @@
     });
   }
 
+  // ---- the header's search box: "/" (when not typing) or Ctrl-K / ⌘K focuses it ----
+
+  document.addEventListener('keydown', (event) => {
+    const box = document.getElementById('global-search');
+    if (!box || event.defaultPrevented || event.altKey) return;
+    const typing = event.target instanceof Element && event.target.closest('input, textarea, select, [contenteditable]');
+    const slash = event.key === '/' && !typing && !event.ctrlKey && !event.metaKey;
+    const k = event.key.toLowerCase() === 'k' && (event.ctrlKey || event.metaKey);
+    if (!slash && !k) return;
+    event.preventDefault();
+    box.focus();
+    box.select();
+  });
+
   // ---- focus and messages ----
 
   /** The focused field (a live search being typed in), to give the focus back after a swap. */

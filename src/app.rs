@@ -24,6 +24,7 @@ use crate::ui::pages::payments::{PaymentDetailPage, PaymentListPage, PaymentNewP
 use crate::ui::pages::pipelines::{PipelineDetailPage, PipelineListPage};
 use crate::ui::pages::profile::ProfilePage;
 use crate::ui::pages::roles::RolesPage;
+use crate::ui::pages::search::SearchPage;
 use crate::ui::pages::templates::{TemplateDetailPage, TemplateListPage};
 use crate::ui::pages::vendors::{VendorDetailPage, VendorListPage, VendorNewPage};
 use crate::version::app_version;
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("organizations") view=OrganizationsPage />
                     <Route path=path!("settings/roles") view=RolesPage />
                     <Route path=path!("settings/outbox") view=OutboxPage />
+                    <Route path=path!("search") view=SearchPage />
                     <Route path=path!("settings/templates") view=TemplateListPage />
                     <Route path=path!("settings/templates/:id") view=TemplateDetailPage />
                     <Route path=path!("vendors") view=VendorListPage />

@@ -1,4 +1,5 @@
-// Phone-sized viewport: no horizontal page overflow, navigation visible.
+// Phone-sized viewport: no horizontal page overflow, navigation visible; a list shows each row's
+// name and the fields that tell rows apart, and the whole table is one tap away.
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -89,7 +90,15 @@ test('layout: phone viewport, dashboard and customers list', async (t) => {
     assert.equal(await page.locator('table.table tbody tr').count(), 3);
     await assertNavigationVisible(p, 'customers list');
     await assertNoHorizontalOverflow(p, 'customers list');
-    p.assertNoConsoleErrors({ where: 'customers list (phone)' });
+    // Name, company and status, the table within its card; the rest after "All columns".
+    const headers = async () => (await page.locator('table.table thead th:visible').allTextContents()).map((h) => h.replace(/[▲▼]/g, '').trim());
+    assert.deepEqual(await headers(), ['Name', 'Company', 'Status']);
+    const fits = () => page.locator('.table-card').evaluate((card) => card.querySelector('table').scrollWidth <= card.clientWidth);
+    assert.ok(await fits(), 'the reduced table fits its card');
     await p.screenshot('layout-customers-phone');
+    await page.getByLabel('All columns').check();
+    assert.deepEqual(await headers(), ['Name', 'Company', 'Email', 'Status', 'Type', 'Assigned to', 'Credit limit', 'Created']);
+    await assertNoHorizontalOverflow(p, 'customers list, all columns (the table scrolls in its card)');
+    p.assertNoConsoleErrors({ where: 'customers list (phone)' });
   });
 });

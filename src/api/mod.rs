@@ -20,6 +20,7 @@ pub mod payments;
 pub mod pipelines;
 pub mod portal;
 pub mod roles;
+pub mod search;
 pub mod templates;
 pub mod tokens;
 pub mod vendors;

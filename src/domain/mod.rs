@@ -22,6 +22,7 @@ pub mod payment;
 pub mod permission;
 pub mod pipeline;
 pub mod role;
+pub mod search;
 pub mod validate;
 pub mod vendor;
 

@@ -664,8 +664,9 @@ both!(user_text_is_text_on_every_page_for_every_reader, |app| async {
         }
     }
     assert!(uncovered.is_empty(), "pages this test does not visit (give them ids above): {uncovered:?}");
-    // The email composer filled in from the template.
+    // The email composer filled in from the template; the search page finding every record.
     urls.push(format!("/customers/{customer_id}?template={template_id}"));
+    urls.push("/search?q=ZQ".to_owned());
 
     let signed_out = viewer("signed out", None);
     let mut whole = BTreeSet::new();

@@ -29,4 +29,5 @@ mod portal;
 mod repo;
 mod roles;
 mod roles_matrix;
+mod search;
 mod vendors;

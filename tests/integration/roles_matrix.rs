@@ -186,6 +186,7 @@ pub(crate) fn table() -> Vec<Row> {
             "customer_id={customer}&to=buyer@matrix.example&subject=Hello&body=Hi there",
             needs!("emails":"create"),
         ),
+        get("search/all", "q=Fixture", Member),
         get("templates/list", "", needs!("templates":"view")),
         get("templates/get", "id={template}", needs!("templates":"view")),
         post("templates/create", "name=Template {n}&subject=Hello&body=Hi there", needs!("templates":"create")),

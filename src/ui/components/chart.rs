@@ -59,6 +59,12 @@ fn compact(v: f64) -> String {
     format!("{}{suffix}", text.trim_end_matches(".0"))
 }
 
+/// About how wide `text` is drawn at the charts' 12 px (a little more than a digit's width
+/// per character, so that a value never reaches past its chart's edge).
+fn text_width(text: &str) -> f64 {
+    text.chars().count() as f64 * 7.5
+}
+
 /// The figures of a chart as a table (behind a disclosure).
 #[component]
 fn FigureTable(columns: Vec<String>, rows: Vec<(String, Vec<String>)>) -> impl IntoView {
@@ -89,12 +95,14 @@ pub fn BarChart(title: String, data: Vec<Datum>, #[prop(into)] axis: String) -> 
     let max = if max > 0.0 { max } else { 1.0 };
     let row = 28.0;
     let height = (data.len().max(1) as f64) * row + 24.0;
+    // Wide enough for the longest value beside the longest bar.
+    let view_width = data.iter().map(|d| 136.0 + 230.0 + text_width(&d.text) + 4.0).fold(440.0, f64::max);
     let label = format!("{title}. {}", describe(&data));
     let table = data.iter().map(|d| (d.label.clone(), vec![d.text.clone()])).collect();
     view! {
         <figure class="chart">
             <figcaption>{title}</figcaption>
-            <svg viewBox=format!("0 0 440 {height}") role="img" aria-label=label preserveAspectRatio="xMinYMin meet">
+            <svg viewBox=format!("0 0 {view_width} {height}") role="img" aria-label=label preserveAspectRatio="xMinYMin meet">
                 {data.into_iter().enumerate().map(|(i, d)| {
                     let y = i as f64 * row;
                     let width = (230.0 * d.value / max).max(2.0);
@@ -119,23 +127,23 @@ pub fn LineChart(title: String, x_axis: String, y_axis: String, series: Vec<Seri
     const W: f64 = 640.0;
     const H: f64 = 280.0;
     const LEFT: f64 = 64.0;
-    const RIGHT: f64 = 16.0;
     const TOP: f64 = 16.0;
     const BOTTOM: f64 = 64.0;
     let labels: Vec<String> =
         series.first().map(|s| s.data.iter().map(|d| d.label.clone()).collect()).unwrap_or_default();
+    // The last x label is centred on the right end of the axis: room for its half.
+    let right = labels.last().map_or(16.0, |l| (text_width(l) / 2.0 + 4.0).max(16.0));
     let n = labels.len().max(1);
     let top = nice_ceiling(series.iter().flat_map(|s| s.data.iter().map(|d| d.value)).fold(0.0, f64::max));
     let x = move |i: usize| {
         if n == 1 {
-            LEFT + (W - LEFT - RIGHT) / 2.0
+            LEFT + (W - LEFT - right) / 2.0
         } else {
-            LEFT + (W - LEFT - RIGHT) * i as f64 / (n - 1) as f64
+            LEFT + (W - LEFT - right) * i as f64 / (n - 1) as f64
         }
     };
     let y = move |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - v / top);
-    // At most about eight x labels, evenly spaced.
-    let every = n.div_ceil(8);
+    let shown = shown_labels(n);
     let description =
         series.iter().map(|s| format!("{}: {}", s.name, describe(&s.data))).collect::<Vec<_>>().join(". ");
     let mut columns = vec![x_axis.clone()];
@@ -156,15 +164,15 @@ pub fn LineChart(title: String, x_axis: String, y_axis: String, series: Vec<Seri
                     let v = top * f64::from(k) / 4.0;
                     view! {
                         <g>
-                            <line x1=LEFT x2=W - RIGHT y1=y(v) y2=y(v) class="chart-grid" />
+                            <line x1=LEFT x2=W - right y1=y(v) y2=y(v) class="chart-grid" />
                             <text x=LEFT - 6.0 y=y(v) + 4.0 text-anchor="end" class="chart-label">{compact(v)}</text>
                         </g>
                     }
                 }).collect_view()}
-                {labels.iter().enumerate().filter(|(i, _)| i % every == 0 || *i == n - 1).map(|(i, l)| view! {
+                {labels.iter().enumerate().filter(|(i, _)| shown.contains(i)).map(|(i, l)| view! {
                     <text x=x(i) y=H - BOTTOM + 18.0 text-anchor="middle" class="chart-label">{l.clone()}</text>
                 }).collect_view()}
-                <text x=LEFT + (W - LEFT - RIGHT) / 2.0 y=H - 24.0 text-anchor="middle" class="chart-axis-title">{x_axis}</text>
+                <text x=LEFT + (W - LEFT - right) / 2.0 y=H - 24.0 text-anchor="middle" class="chart-axis-title">{x_axis}</text>
                 <text x="12" y=TOP + (H - TOP - BOTTOM) / 2.0 text-anchor="middle" class="chart-axis-title"
                     transform=format!("rotate(-90 12 {})", TOP + (H - TOP - BOTTOM) / 2.0)>{y_axis}</text>
                 {series.iter().enumerate().map(|(k, s)| {
@@ -198,13 +206,16 @@ pub fn FunnelChart(title: String, steps: Vec<Datum>) -> impl IntoView {
     let max = if max > 0.0 { max } else { 1.0 };
     let first = steps.first().map_or(0.0, |d| d.value);
     let share = move |v: f64| if first > 0.0 { format!(" ({:.0}%)", 100.0 * v / first) } else { String::new() };
+    let values: Vec<String> = steps.iter().map(|d| format!("{}{}", d.text, share(d.value))).collect();
+    // Wide enough for the longest figure right of the bars.
+    let view_width = values.iter().map(|v| 480.0 + text_width(v) + 4.0).fold(W, f64::max);
     let label = format!("{title}. {}", describe(&steps));
     let table = steps.iter().map(|d| (d.label.clone(), vec![d.text.clone()])).collect();
     view! {
         <figure class="chart">
             <figcaption>{title}</figcaption>
-            <svg viewBox=format!("0 0 {W} {height}") role="img" aria-label=label preserveAspectRatio="xMinYMin meet">
-                {steps.into_iter().enumerate().map(|(i, d)| {
+            <svg viewBox=format!("0 0 {view_width} {height}") role="img" aria-label=label preserveAspectRatio="xMinYMin meet">
+                {steps.into_iter().zip(values).enumerate().map(|(i, (d, value))| {
                     let width = (300.0 * d.value / max).max(2.0);
                     let y = i as f64 * row;
                     let centre = 170.0 + 150.0;
@@ -212,7 +223,7 @@ pub fn FunnelChart(title: String, steps: Vec<Datum>) -> impl IntoView {
                         <g>
                             <text x="0" y=y + 21.0 class="chart-label">{truncate(&d.label, 24)}</text>
                             <rect x=centre - width / 2.0 y=y + 4.0 width=width height="26" rx="3" class="chart-bar" />
-                            <text x=centre + 160.0 y=y + 21.0 class="chart-value">{format!("{}{}", d.text, share(d.value))}</text>
+                            <text x=centre + 160.0 y=y + 21.0 class="chart-value">{value}</text>
                         </g>
                     }
                 }).collect_view()}
@@ -220,6 +231,13 @@ pub fn FunnelChart(title: String, steps: Vec<Datum>) -> impl IntoView {
             <FigureTable columns=vec![String::new(), "Count".to_owned()] rows=table />
         </figure>
     }
+}
+
+/// Which of `n` x labels are written: about eight, evenly spaced, always the last, and none
+/// so close before the last that the two would overlap.
+fn shown_labels(n: usize) -> Vec<usize> {
+    let every = n.div_ceil(8).max(1);
+    (0..n).filter(|i| (i % every == 0 && n - 1 - i >= every) || *i + 1 == n).collect()
 }
 
 /// `text` cut to `max` characters with an ellipsis (the full text is in the description).
@@ -246,5 +264,14 @@ mod tests {
         assert_eq!(compact(2_000_000.0), "2M");
         assert_eq!(compact(250.0), "250");
         assert_eq!(truncate("Negotiation and review", 10), "Negotiati…");
+    }
+
+    #[test]
+    fn x_labels_are_spaced_and_the_last_never_crowds_another() {
+        assert_eq!(shown_labels(1), [0]);
+        assert_eq!(shown_labels(7), [0, 1, 2, 3, 4, 5, 6]);
+        // Twelve months: every other one, and December without November.
+        assert_eq!(shown_labels(12), [0, 2, 4, 6, 8, 11]);
+        assert_eq!(shown_labels(31), [0, 4, 8, 12, 16, 20, 24, 30]);
     }
 }

@@ -1,5 +1,6 @@
 //! Building blocks shared by pages: one component (or a small family) per file.
 
+pub mod all_columns;
 pub mod api_form;
 pub mod chart;
 pub mod drag;
@@ -15,6 +16,7 @@ pub mod sort_header;
 pub mod time;
 pub mod timeline;
 
+pub use all_columns::AllColumns;
 pub use api_form::{ApiForm, FormAction};
 pub use error::{use_url_error, ErrorBox};
 pub use export::ExportLink;

@@ -111,6 +111,12 @@ fn Frame(me: Me) -> impl IntoView {
                     <span class="brand-name">"Too Good CRM"</span>
                 </a>
                 <OrgSwitcher current=org_name orgs />
+                {(!portal).then(|| view! {
+                    <form class="global-search" method="get" action="/search" role="search">
+                        <input id="global-search" type="search" name="q" aria-label="Search everything"
+                            placeholder="Search everything ( / )" aria-keyshortcuts="/ Control+K" />
+                    </form>
+                })}
                 <details class="menu user-menu">
                     <summary>{user_name}</summary>
                     <div class="menu-panel">

@@ -16,5 +16,6 @@ pub mod payments;
 pub mod pipelines;
 pub mod profile;
 pub mod roles;
+pub mod search;
 pub mod templates;
 pub mod vendors;

@@ -11,7 +11,7 @@ use crate::domain::activity::{ActivityQuery, ActivityStatus, ActivityType};
 use crate::domain::list::ListParams;
 use crate::ui::components::pagination::Pagination;
 use crate::ui::components::timeline::status_class;
-use crate::ui::components::{time, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{time, AllColumns, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -88,11 +88,12 @@ pub fn ActivityListPage() -> impl IntoView {
                         }
                         view! {
                             <div class="card table-card">
+                                <AllColumns />
                                 <table class="table">
                                     <thead>
                                         <tr>
                                             <SortHeader field="title" label="Title" />
-                                            <SortHeader field="activity_type" label="Type" />
+                                            <SortHeader field="activity_type" label="Type" class="hide-sm" />
                                             <SortHeader field="status" label="Status" />
                                             <SortHeader field="scheduled_at" label="Scheduled" />
                                             <th scope="col" class="hide-sm">"About"</th>
@@ -110,7 +111,7 @@ pub fn ActivityListPage() -> impl IntoView {
                                             view! {
                                                 <tr>
                                                     <td><A href=format!("/activities/{}", a.id)>{a.fields.title.clone()}</A></td>
-                                                    <td><span aria-hidden="true">{a.fields.activity_type.icon()}</span> " " {a.fields.activity_type.label()}</td>
+                                                    <td class="hide-sm"><span aria-hidden="true">{a.fields.activity_type.icon()}</span> " " {a.fields.activity_type.label()}</td>
                                                     <td><span class=status_class(a.fields.status)>{a.fields.status.label()}</span></td>
                                                     <td>{a.fields.scheduled_at.map(|t| view! { <time datetime=t.to_rfc3339()>{time::date_time(t)}</time> })}</td>
                                                     <td class="hide-sm">

@@ -12,7 +12,7 @@ use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::Pagination;
 use crate::ui::components::time;
-use crate::ui::components::{AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{AllColumns, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -70,17 +70,18 @@ pub fn CustomerListPage() -> impl IntoView {
                         }
                         view! {
                             <div class="card table-card">
+                                <AllColumns />
                                 <table class="table">
                                     <thead>
                                         <tr>
                                             <SortHeader field="name" label="Name" />
                                             <SortHeader field="company_name" label="Company" />
-                                            <SortHeader field="email" label="Email" />
+                                            <SortHeader field="email" label="Email" class="hide-sm" />
                                             <SortHeader field="status" label="Status" />
-                                            <SortHeader field="customer_type" label="Type" />
-                                            <th scope="col">"Assigned to"</th>
-                                            <th scope="col" class="num">"Credit limit"</th>
-                                            <SortHeader field="created_at" label="Created" />
+                                            <SortHeader field="customer_type" label="Type" class="hide-sm" />
+                                            <th scope="col" class="hide-sm">"Assigned to"</th>
+                                            <th scope="col" class="num hide-sm">"Credit limit"</th>
+                                            <SortHeader field="created_at" label="Created" class="hide-sm" />
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -88,12 +89,12 @@ pub fn CustomerListPage() -> impl IntoView {
                                             <tr>
                                                 <td><A href=format!("/customers/{}", c.id)>{c.fields.name.clone()}</A></td>
                                                 <td>{c.fields.company_name.clone()}</td>
-                                                <td>{c.fields.email.clone()}</td>
+                                                <td class="hide-sm">{c.fields.email.clone()}</td>
                                                 <td><span class=status_class(c.fields.status)>{c.fields.status.label()}</span></td>
-                                                <td>{c.fields.customer_type.label()}</td>
-                                                <td>{c.assigned_to_name.clone()}</td>
-                                                <td class="num">{c.fields.credit_limit.map(|d| money::format(d, &c.currency))}</td>
-                                                <td><time datetime=c.created_at.to_rfc3339()>{time::date(c.created_at)}</time></td>
+                                                <td class="hide-sm">{c.fields.customer_type.label()}</td>
+                                                <td class="hide-sm">{c.assigned_to_name.clone()}</td>
+                                                <td class="num hide-sm">{c.fields.credit_limit.map(|d| money::format(d, &c.currency))}</td>
+                                                <td class="hide-sm"><time datetime=c.created_at.to_rfc3339()>{time::date(c.created_at)}</time></td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>

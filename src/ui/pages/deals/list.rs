@@ -12,7 +12,7 @@ use crate::domain::deal::{DealPriority, DealQuery, DealStatus};
 use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{time, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{time, AllColumns, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -114,18 +114,19 @@ pub fn DealListPage() -> impl IntoView {
                         }
                         view! {
                             <div class="card table-card">
+                                <AllColumns />
                                 <table class="table">
                                     <thead>
                                         <tr>
                                             <SortHeader field="title" label="Title" />
-                                            <th scope="col">"Customer"</th>
+                                            <th scope="col" class="hide-sm">"Customer"</th>
                                             <th scope="col">"Stage"</th>
                                             <SortHeader field="value" label="Value" class="num" />
-                                            <SortHeader field="probability" label="Prob." class="num" />
-                                            <th scope="col">"Status"</th>
-                                            <th scope="col">"Priority"</th>
+                                            <SortHeader field="probability" label="Prob." class="num hide-sm" />
+                                            <th scope="col" class="hide-sm">"Status"</th>
+                                            <th scope="col" class="hide-sm">"Priority"</th>
                                             <th scope="col" class="hide-sm">"Owner"</th>
-                                            <SortHeader field="expected_close_date" label="Close by" />
+                                            <SortHeader field="expected_close_date" label="Close by" class="hide-sm" />
                                             <SortHeader field="created_at" label="Created" class="hide-sm" />
                                         </tr>
                                     </thead>
@@ -133,16 +134,16 @@ pub fn DealListPage() -> impl IntoView {
                                         {page.results.into_iter().map(|d| view! {
                                             <tr>
                                                 <td><A href=format!("/deals/{}", d.id)>{d.fields.title.clone()}</A></td>
-                                                <td>{d.fields.customer_id.map(|cid| view! {
+                                                <td class="hide-sm">{d.fields.customer_id.map(|cid| view! {
                                                     <A href=format!("/customers/{cid}")>{d.customer_name.clone().unwrap_or_else(|| format!("#{cid}"))}</A>
                                                 })}</td>
                                                 <td>{d.stage_name.clone()} <span class="muted small">{format!(" · {}", d.pipeline_name)}</span></td>
                                                 <td class="num">{money::format(d.fields.value, &d.currency)}</td>
-                                                <td class="num">{format!("{}%", d.fields.probability)}</td>
-                                                <td><span class=status_class(d.status)>{d.status.label()}</span></td>
-                                                <td><span class=priority_class(d.fields.priority)>{d.fields.priority.label()}</span></td>
+                                                <td class="num hide-sm">{format!("{}%", d.fields.probability)}</td>
+                                                <td class="hide-sm"><span class=status_class(d.status)>{d.status.label()}</span></td>
+                                                <td class="hide-sm"><span class=priority_class(d.fields.priority)>{d.fields.priority.label()}</span></td>
                                                 <td class="hide-sm">{d.assigned_to_name.clone()}</td>
-                                                <td>{d.fields.expected_close_date.map(|c| c.to_string())}</td>
+                                                <td class="hide-sm">{d.fields.expected_close_date.map(|c| c.to_string())}</td>
                                                 <td class="hide-sm"><time datetime=d.created_at.to_rfc3339()>{time::date(d.created_at)}</time></td>
                                             </tr>
                                         }).collect_view()}

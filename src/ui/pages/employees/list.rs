@@ -12,7 +12,7 @@ use crate::domain::employee::{EmployeeQuery, EmployeeStatus, EmploymentType};
 use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::{encode, Pagination};
-use crate::ui::components::{ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{AllColumns, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -109,6 +109,7 @@ pub fn EmployeeListPage() -> impl IntoView {
                         }
                         view! {
                             <div class="card table-card">
+                                <AllColumns />
                                 <table class="table">
                                     <thead>
                                         <tr>

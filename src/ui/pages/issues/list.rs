@@ -10,7 +10,7 @@ use crate::api::issues::list_issues;
 use crate::domain::issue::{IssueCategory, IssuePriority, IssueQuery, IssueStatus};
 use crate::domain::list::ListParams;
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{time, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{time, AllColumns, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::PartyFilters;
 
@@ -77,17 +77,18 @@ pub fn IssueListPage() -> impl IntoView {
                         }
                         view! {
                             <div class="card table-card">
+                                <AllColumns />
                                 <table class="table">
                                     <thead>
                                         <tr>
                                             <SortHeader field="number" label="Number" />
                                             <SortHeader field="title" label="Title" />
-                                            <SortHeader field="priority" label="Priority" />
+                                            <SortHeader field="priority" label="Priority" class="hide-sm" />
                                             <th scope="col" class="hide-sm">"Category"</th>
                                             <SortHeader field="status" label="Status" />
                                             <th scope="col" class="hide-sm">"About"</th>
                                             <th scope="col" class="hide-sm">"Assigned to"</th>
-                                            <SortHeader field="created_at" label="Raised" />
+                                            <SortHeader field="created_at" label="Raised" class="hide-sm" />
                                             <SortHeader field="resolved_at" label="Resolved" class="hide-sm" />
                                         </tr>
                                     </thead>
@@ -99,12 +100,12 @@ pub fn IssueListPage() -> impl IntoView {
                                                 <tr>
                                                     <td><A href=format!("/issues/{}", i.id)>{i.number.clone()}</A></td>
                                                     <td class="wrap">{i.fields.title.clone()}</td>
-                                                    <td><span class=priority_class(i.fields.priority)>{i.fields.priority.label()}</span></td>
+                                                    <td class="hide-sm"><span class=priority_class(i.fields.priority)>{i.fields.priority.label()}</span></td>
                                                     <td class="hide-sm">{i.fields.category.label()}</td>
                                                     <td><span class=status_class(i.fields.status)>{i.fields.status.label()}</span></td>
                                                     <td class="hide-sm">{about}</td>
                                                     <td class="hide-sm">{i.assigned_to_name.clone()}</td>
-                                                    <td><time datetime=i.created_at.to_rfc3339()>{time::date(i.created_at)}</time></td>
+                                                    <td class="hide-sm"><time datetime=i.created_at.to_rfc3339()>{time::date(i.created_at)}</time></td>
                                                     <td class="hide-sm">{i.resolved_at.map(time::date)}</td>
                                                 </tr>
                                             }

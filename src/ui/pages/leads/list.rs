@@ -12,7 +12,7 @@ use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::ui::components::pagination::Pagination;
 use crate::ui::components::time;
-use crate::ui::components::{AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{AllColumns, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -72,18 +72,19 @@ pub fn LeadListPage() -> impl IntoView {
                         }
                         view! {
                             <div class="card table-card">
+                                <AllColumns />
                                 <table class="table">
                                     <thead>
                                         <tr>
                                             <SortHeader field="first_name" label="Name" />
-                                            <SortHeader field="company" label="Company" />
-                                            <SortHeader field="email" label="Email" />
+                                            <SortHeader field="company" label="Company" class="hide-sm" />
+                                            <SortHeader field="email" label="Email" class="hide-sm" />
                                             <SortHeader field="status" label="Status" />
-                                            <SortHeader field="source" label="Source" />
+                                            <SortHeader field="source" label="Source" class="hide-sm" />
                                             <SortHeader field="score" label="Score" />
-                                            <SortHeader field="estimated_value" label="Est. value" />
-                                            <th scope="col">"Assigned to"</th>
-                                            <SortHeader field="created_at" label="Created" />
+                                            <SortHeader field="estimated_value" label="Est. value" class="hide-sm" />
+                                            <th scope="col" class="hide-sm">"Assigned to"</th>
+                                            <SortHeader field="created_at" label="Created" class="hide-sm" />
                                         </tr>
                                     </thead>
                                     <tbody>
@@ -92,14 +93,14 @@ pub fn LeadListPage() -> impl IntoView {
                                             view! {
                                             <tr>
                                                 <td><A href=format!("/leads/{}", l.id)>{name}</A></td>
-                                                <td>{l.fields.company.clone()}</td>
-                                                <td>{l.fields.email.clone()}</td>
+                                                <td class="hide-sm">{l.fields.company.clone()}</td>
+                                                <td class="hide-sm">{l.fields.email.clone()}</td>
                                                 <td><span class=status_class(l.status)>{l.status.label()}</span></td>
-                                                <td>{l.fields.source.label()}</td>
+                                                <td class="hide-sm">{l.fields.source.label()}</td>
                                                 <td class="num"><span class=score_class(l.fields.score)>{l.fields.score}</span></td>
-                                                <td class="num">{l.fields.estimated_value.map(|d| money::format(d, &l.currency))}</td>
-                                                <td>{l.assigned_to_name.clone()}</td>
-                                                <td><time datetime=l.created_at.to_rfc3339()>{time::date(l.created_at)}</time></td>
+                                                <td class="num hide-sm">{l.fields.estimated_value.map(|d| money::format(d, &l.currency))}</td>
+                                                <td class="hide-sm">{l.assigned_to_name.clone()}</td>
+                                                <td class="hide-sm"><time datetime=l.created_at.to_rfc3339()>{time::date(l.created_at)}</time></td>
                                             </tr>
                                         }}).collect_view()}
                                     </tbody>

@@ -12,7 +12,7 @@ use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::domain::order::{OrderQuery, OrderStatus, OrderType};
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{AllColumns, AssigneeFilter, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -82,17 +82,18 @@ pub fn OrderListPage() -> impl IntoView {
                         }
                         view! {
                             <div class="card table-card">
+                                <AllColumns />
                                 <table class="table">
                                     <thead>
                                         <tr>
                                             <SortHeader field="number" label="Number" />
-                                            <SortHeader field="title" label="Title" />
-                                            <th scope="col">"Vendor / customer"</th>
-                                            <th scope="col">"Type"</th>
+                                            <SortHeader field="title" label="Title" class="hide-sm" />
+                                            <th scope="col" class="hide-sm">"Vendor / customer"</th>
+                                            <th scope="col" class="hide-sm">"Type"</th>
                                             <SortHeader field="status" label="Status" />
                                             <th scope="col" class="num hide-sm">"Items"</th>
                                             <SortHeader field="total_amount" label="Total" class="num" />
-                                            <SortHeader field="order_date" label="Ordered" />
+                                            <SortHeader field="order_date" label="Ordered" class="hide-sm" />
                                             <SortHeader field="delivery_date" label="Delivery" class="hide-sm" />
                                             <th scope="col" class="hide-sm">"Assigned to"</th>
                                         </tr>
@@ -101,7 +102,7 @@ pub fn OrderListPage() -> impl IntoView {
                                         {page.results.into_iter().map(|o| view! {
                                             <tr>
                                                 <td><A href=format!("/orders/{}", o.id)>{o.number.clone()}</A></td>
-                                                <td class="wrap">{o.fields.title.clone()}</td>
+                                                <td class="wrap hide-sm">{o.fields.title.clone()}</td>
                                                 <td>
                                                     {o.fields.vendor_id.map(|v| view! {
                                                         <A href=format!("/vendors/{v}")>{o.vendor_name.clone().unwrap_or_else(|| format!("Vendor #{v}"))}</A>
@@ -111,11 +112,11 @@ pub fn OrderListPage() -> impl IntoView {
                                                         <A href=format!("/customers/{c}")>{o.customer_name.clone().unwrap_or_else(|| format!("Customer #{c}"))}</A>
                                                     })}
                                                 </td>
-                                                <td>{o.fields.order_type.label()}</td>
+                                                <td class="hide-sm">{o.fields.order_type.label()}</td>
                                                 <td><span class=status_class(o.fields.status)>{o.fields.status.label()}</span></td>
                                                 <td class="num hide-sm">{o.item_count}</td>
                                                 <td class="num">{money::format(o.total_amount, &o.fields.currency)}</td>
-                                                <td>{o.fields.order_date.to_string()}</td>
+                                                <td class="hide-sm">{o.fields.order_date.to_string()}</td>
                                                 <td class="hide-sm">{o.fields.delivery_date.map(|d| d.to_string())}</td>
                                                 <td class="hide-sm">{o.assigned_to_name.clone()}</td>
                                             </tr>

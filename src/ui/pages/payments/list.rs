@@ -11,7 +11,7 @@ use crate::domain::list::ListParams;
 use crate::domain::money;
 use crate::domain::payment::{PaymentMethod, PaymentQuery, PaymentStatus, PaymentType};
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{AllColumns, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 use crate::ui::pages::orders::PartyFilters;
 
@@ -94,18 +94,19 @@ pub fn PaymentListPage() -> impl IntoView {
                         }
                         view! {
                             <div class="card table-card">
+                                <AllColumns />
                                 <table class="table">
                                     <thead>
                                         <tr>
                                             <SortHeader field="number" label="Number" />
                                             <SortHeader field="amount" label="Amount" class="num" />
-                                            <th scope="col">"Direction"</th>
+                                            <th scope="col" class="hide-sm">"Direction"</th>
                                             <th scope="col" class="hide-sm">"Method"</th>
                                             <SortHeader field="status" label="Status" />
-                                            <th scope="col">"Order"</th>
+                                            <th scope="col" class="hide-sm">"Order"</th>
                                             <th scope="col" class="hide-sm">"Vendor / customer"</th>
                                             <th scope="col" class="hide-sm">"Invoice"</th>
-                                            <SortHeader field="due_date" label="Due" />
+                                            <SortHeader field="due_date" label="Due" class="hide-sm" />
                                             <SortHeader field="payment_date" label="Paid on" class="hide-sm" />
                                         </tr>
                                     </thead>
@@ -114,18 +115,18 @@ pub fn PaymentListPage() -> impl IntoView {
                                             <tr class:overdue=p.is_overdue>
                                                 <td><A href=format!("/payments/{}", p.id)>{p.number.clone()}</A></td>
                                                 <td class="num">{money::format(p.fields.amount, &p.fields.currency)}</td>
-                                                <td>{direction(p.fields.payment_type)}</td>
+                                                <td class="hide-sm">{direction(p.fields.payment_type)}</td>
                                                 <td class="hide-sm">{p.fields.payment_method.label()}</td>
                                                 <td>
                                                     <span class=status_class(p.fields.status)>{p.fields.status.label()}</span>
                                                     {p.is_overdue.then(|| view! { " " <span class="badge badge-red">"Overdue"</span> })}
                                                 </td>
-                                                <td>{p.fields.order_id.map(|o| view! {
+                                                <td class="hide-sm">{p.fields.order_id.map(|o| view! {
                                                     <A href=format!("/orders/{o}")>{p.order_number.clone().unwrap_or_else(|| format!("#{o}"))}</A>
                                                 })}</td>
                                                 <td class="hide-sm">{p.vendor_name.clone().or_else(|| p.customer_name.clone())}</td>
                                                 <td class="hide-sm">{p.fields.invoice_number.clone()}</td>
-                                                <td>{p.fields.due_date.map(|d| d.to_string())}</td>
+                                                <td class="hide-sm">{p.fields.due_date.map(|d| d.to_string())}</td>
                                                 <td class="hide-sm">{p.fields.payment_date.map(|d| d.to_string())}</td>
                                             </tr>
                                         }).collect_view()}

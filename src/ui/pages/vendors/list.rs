@@ -10,7 +10,7 @@ use crate::api::vendors::{list_vendor_types, list_vendors};
 use crate::domain::list::ListParams;
 use crate::domain::vendor::{VendorQuery, VendorStatus, VendorType};
 use crate::ui::components::pagination::Pagination;
-use crate::ui::components::{time, ErrorBox, ExportLink, SelectFilter, SortHeader};
+use crate::ui::components::{time, AllColumns, ErrorBox, ExportLink, SelectFilter, SortHeader};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -86,6 +86,7 @@ pub fn VendorListPage() -> impl IntoView {
                         }
                         view! {
                             <div class="card table-card">
+                                <AllColumns />
                                 <table class="table">
                                     <thead>
                                         <tr>
