@@ -9,6 +9,8 @@
 //   that comes back to the same page says "Saved." by its form;
 // - nothing typed is lost: a change the service worker queued offline (or one that could not
 //   be sent) leaves the form as it is, with a message saying so.
+// - the header's search box lists matches as you type (arrow keys and Enter choose one), and
+//   `/` or Ctrl-K / ⌘K puts the cursor in it.
 // Without this script (or JavaScript) links and forms work as plain HTML.
 
 (() => {
@@ -262,6 +264,110 @@
     event.preventDefault();
     box.focus();
     box.select();
+  });
+
+  // ---- the header's search box: matches as you type ----
+  // Typing lists the first matches under the box (search/all, three per kind); the arrow keys
+  // move through them, Enter opens the chosen one (with none chosen, the form opens the
+  // results page, as it does without this script), Escape or leaving the box closes the list.
+
+  let suggestTimer = 0;
+  let suggestTicket = 0;
+
+  function closeSuggestions() {
+    document.getElementById('global-search-list')?.remove();
+    const box = document.getElementById('global-search');
+    box?.removeAttribute('aria-activedescendant');
+    box?.setAttribute('aria-expanded', 'false');
+  }
+
+  async function suggest(box) {
+    const ticket = ++suggestTicket;
+    const q = box.value.trim();
+    if (q.length < 2) return closeSuggestions();
+    let found;
+    try {
+      const response = await fetch(`/api/search/all?limit=3&q=${encodeURIComponent(q)}`, { headers: { accept: 'application/json' } });
+      if (!response.ok) return;
+      found = await response.json();
+    } catch {
+      return;
+    }
+    // A newer keystroke, or another page, since.
+    if (ticket !== suggestTicket || document.getElementById('global-search') !== box) return;
+    closeSuggestions();
+    const list = document.createElement('ul');
+    list.id = 'global-search-list';
+    list.className = 'search-suggestions';
+    list.setAttribute('role', 'listbox');
+    list.setAttribute('aria-label', 'Matches');
+    for (const group of found.groups) {
+      for (const hit of group.hits) {
+        const option = document.createElement('li');
+        option.id = `global-search-option-${list.children.length}`;
+        option.setAttribute('role', 'option');
+        option.setAttribute('aria-selected', 'false');
+        const link = document.createElement('a');
+        link.href = hit.url;
+        link.tabIndex = -1;
+        const title = document.createElement('strong');
+        title.textContent = hit.title;
+        const detail = document.createElement('span');
+        detail.className = 'muted small';
+        detail.textContent = ` ${group.label} · ${hit.detail}`;
+        link.append(title, detail);
+        option.append(link);
+        list.append(option);
+      }
+    }
+    if (!list.children.length) {
+      const none = document.createElement('li');
+      none.className = 'muted small';
+      none.textContent = 'Nothing matches.';
+      list.append(none);
+    }
+    box.form.append(list);
+    box.setAttribute('aria-expanded', 'true');
+  }
+
+  addEventListener('input', (event) => {
+    const box = event.target;
+    if (box.id !== 'global-search') return;
+    // With this script the box is a combobox (without it, a plain search field).
+    if (!box.hasAttribute('role')) {
+      box.setAttribute('role', 'combobox');
+      box.setAttribute('aria-autocomplete', 'list');
+      box.setAttribute('aria-controls', 'global-search-list');
+      box.setAttribute('autocomplete', 'off');
+    }
+    clearTimeout(suggestTimer);
+    suggestTimer = setTimeout(() => suggest(box), 150);
+  });
+
+  addEventListener('keydown', (event) => {
+    const box = event.target;
+    if (box.id !== 'global-search') return;
+    const options = [...document.querySelectorAll('#global-search-list [role=option]')];
+    const active = options.find((o) => o.id === box.getAttribute('aria-activedescendant'));
+    if ((event.key === 'ArrowDown' || event.key === 'ArrowUp') && options.length) {
+      event.preventDefault();
+      const at = options.indexOf(active);
+      const next = event.key === 'ArrowDown' ? (at + 1) % options.length : (at <= 0 ? options.length : at) - 1;
+      options.forEach((o, i) => o.setAttribute('aria-selected', String(i === next)));
+      box.setAttribute('aria-activedescendant', options[next].id);
+      options[next].scrollIntoView({ block: 'nearest' });
+    } else if (event.key === 'Enter' && active) {
+      event.preventDefault();
+      active.querySelector('a').click();
+      closeSuggestions();
+    } else if (event.key === 'Escape') {
+      closeSuggestions();
+    }
+  });
+
+  // Leaving the box closes the list (after a click on a match has been taken).
+  addEventListener('focusout', (event) => {
+    if (event.target.id === 'global-search') setTimeout(closeSuggestions, 200);
   });
 
   // ---- focus and messages ----

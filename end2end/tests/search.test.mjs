@@ -1,6 +1,7 @@
 // One search box for everything: "/" puts the cursor in the header's box, Enter opens /search
-// with the results grouped by kind, a result opens its record; without JavaScript the box is a
-// plain GET form to the same page.
+// with the results grouped by kind, a result opens its record; with JavaScript the box also
+// lists matches as you type, chosen with the arrow keys and Enter; without JavaScript the box
+// is a plain GET form to the same page.
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -34,7 +35,24 @@ for (const javaScriptEnabled of [true, false]) {
       assert.match(await deals.innerText(), new RegExp(`Zephyr ${tag} rollout[\\s\\S]*USD 4,800\\.00`));
       await customers.getByRole('link', { name: `Zephyr ${tag} GmbH` }).click();
       await page.waitForURL(new RegExp(`/customers/${customer.id}$`));
-      if (javaScriptEnabled) p.assertNoConsoleErrors({ where: 'after searching' });
+      if (!javaScriptEnabled) return;
+
+      // Matches as you type: the arrow keys choose, Enter opens the chosen record.
+      await page.keyboard.press('Control+K');
+      await page.keyboard.type(`zephyr ${tag}`);
+      const matches = page.getByRole('listbox', { name: 'Matches' });
+      await matches.getByRole('option').filter({ hasText: `Zephyr ${tag} rollout` }).waitFor();
+      const options = await matches.getByRole('option').allTextContents();
+      assert.ok(options[0].startsWith(`Zephyr ${tag} GmbH`) && options[0].includes('Customers'), options.join(' | '));
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await page.locator('#global-search').getAttribute('aria-activedescendant'), 'global-search-option-1');
+      assert.equal(await matches.getByRole('option', { selected: true }).textContent(), options[1]);
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/deals\/\d+$/);
+      await page.getByRole('heading', { level: 1 }).filter({ hasText: `Zephyr ${tag} rollout` }).waitFor();
+      assert.equal(await page.getByRole('listbox', { name: 'Matches' }).count(), 0, 'the list closes');
+      p.assertNoConsoleErrors({ where: 'after searching' });
     });
   });
 }
