@@ -104,9 +104,7 @@ fn checked(
     let name = c.required("name", name.as_deref(), 100);
     let subject = c.required("subject", subject.as_deref(), SUBJECT_MAX);
     let body = c.required("body", body.as_deref(), BODY_MAX);
-    if subject.contains(['\r', '\n']) {
-        c.add("subject", "must be one line (no line breaks)");
-    }
+    c.one_line("subject", &subject);
     check_variables(&mut c, "subject", &subject);
     check_variables(&mut c, "body", &body);
     c.finish((name, subject, body))

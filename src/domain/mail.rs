@@ -70,9 +70,7 @@ impl Mail {
         Mail {
             to: to.to_owned(),
             // A name as stored (a user's, a contact's) may hold anything; a header holds one line.
-            to_name: to_name
-                .map(|n| n.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>())
-                .filter(|n| !n.trim().is_empty()),
+            to_name: to_name.map(flattened).filter(|n| !n.trim().is_empty()),
             cc: Vec::new(),
             reply_to: None,
             subject: subject.to_owned(),
@@ -98,16 +96,21 @@ impl Mail {
         if self.reply_to.as_deref().is_some_and(|a| !is_valid_email(a)) {
             c.add("reply_to", "is not a valid email address");
         }
-        for (field, value) in [("subject", Some(self.subject.as_str())), ("to_name", self.to_name.as_deref())] {
-            if value.is_some_and(|v| v.contains(['\r', '\n'])) {
-                c.add(field, "must be one line (no line breaks)");
-            }
+        c.one_line("subject", &self.subject);
+        if let Some(name) = &self.to_name {
+            c.one_line("to_name", name);
         }
         if self.subject.trim().is_empty() {
             c.add("subject", "is required");
         }
         c.finish(())
     }
+}
+
+/// Stored free text (a name, a title) made fit for a header: every control character, line
+/// breaks included, becomes a space.
+pub fn flattened(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 /// `s` as HTML text or a double-quoted attribute value.

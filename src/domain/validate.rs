@@ -172,6 +172,13 @@ impl Check {
         Some(code)
     }
 
+    /// A value that must stay on one line (a mail header): 422 on `field` for CR or LF.
+    pub fn one_line(&mut self, field: &str, value: &str) {
+        if value.contains(['\r', '\n']) {
+            self.add(field, "must be one line (no line breaks)");
+        }
+    }
+
     /// A password: 8 to 128 characters.
     pub fn password(&mut self, field: &str, value: Option<&str>) -> String {
         let value = value.unwrap_or("");

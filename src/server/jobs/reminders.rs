@@ -14,7 +14,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::domain::auth::DEFAULT_REMINDER_MINUTES;
-use crate::domain::mail::Mail;
+use crate::domain::mail::{flattened, Mail};
 use crate::domain::validate::is_valid_email;
 use crate::error::AppError;
 use crate::server::clock::Zone;
@@ -100,7 +100,7 @@ fn due_at(activity: &Candidate, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
 /// The reminder itself: what, when (in the assignee's zone), about whom, and a link.
 fn reminder_mail(activity: &Candidate, to: &str, due_at: DateTime<Utc>, now: DateTime<Utc>, public_url: &str) -> Mail {
     // Titles are free text; a subject is one line.
-    let title: String = activity.title.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let title = flattened(&activity.title);
     let about = activity.about.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
     let zone = zone(activity);
     let kind = match activity.activity_type.as_str() {
