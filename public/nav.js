@@ -391,12 +391,15 @@
 
   /** A message by the form's buttons (replacing an earlier one). */
   function say(form, role, text, className = role === 'error' ? 'callout callout-error' : 'callout') {
-    form.querySelector(':scope .nav-message')?.remove();
+    // An edit in place closes once saved (ui/components/record.rs): say it beside what it edited.
+    const closed = form.closest('details.edit-in-place:not([open])');
+    const scope = closed ? closed.parentElement : form;
+    scope.querySelector(':scope .nav-message')?.remove();
     const message = document.createElement(className === 'saved' ? 'span' : 'p');
     message.className = `nav-message ${className}`;
     message.setAttribute('role', role === 'error' ? 'alert' : 'status');
     message.textContent = text;
-    const place = form.querySelector(':scope .form-actions') || form;
-    place.append(message);
+    if (closed) closed.before(message);
+    else (form.querySelector(':scope .form-actions') || form).append(message);
   }
 })();

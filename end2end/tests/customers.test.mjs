@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { closeBrowser, createCustomerViaForm, signUp, unique, withPage } from './helpers.mjs';
+import { closeBrowser, createCustomerViaForm, openEdit, signUp, unique, withPage } from './helpers.mjs';
 
 after(closeBrowser);
 
@@ -66,7 +66,7 @@ test('customers: sign up, create, search, edit, note, deactivate, reload', async
     await p.settle();
 
     // Edit the city.
-    const edit = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'Edit' }) });
+    const edit = await openEdit(p);
     const details = page.locator('section.card').filter({ has: page.getByRole('heading', { name: 'Details' }) });
     const detail = (label) => details.locator('.dl-row').filter({ has: page.locator('dt', { hasText: label }) }).locator('dd');
     await edit.locator('#f-city').fill(city);

@@ -386,8 +386,17 @@ export async function goOffline(p) {
   await offlineBanner(p).filter({ hasText: 'You are offline' }).waitFor();
 }
 
-/** The "Edit" card of a record's page. */
+/** The "Edit" card of a record's page (in a <details> in the corner of its key facts). */
 export const editCard = (p) => p.page.locator('section.card').filter({ has: p.page.getByRole('heading', { name: 'Edit', exact: true }) });
+
+/** Opens a record page's "Edit" as a user does (a click on it, unless it is open) and returns its card. */
+export async function openEdit(p) {
+  const details = p.page.locator('details.edit-in-place');
+  if (!(await details.evaluate((d) => d.open))) await details.locator(':scope > summary').click();
+  const card = editCard(p);
+  await card.waitFor();
+  return card;
+}
 
 /**
  * Submits the form in `scope` with its button `button` while offline: the form says "Saved

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import {
-  apiGet, apiPost, closeBrowser, editCard, goOffline, OFFLINE_NOISE, outboxPanel, signUp, submitOffline, unique,
+  apiGet, apiPost, closeBrowser, goOffline, OFFLINE_NOISE, openEdit, outboxPanel, signUp, submitOffline, unique,
   visitSaved, waitForServiceWorker, withPage,
 } from './helpers.mjs';
 
@@ -50,8 +50,8 @@ test('offline leads: an edit and two creates sent in order on reconnect, a refus
 
     // An edit on the lead's page.
     const city = `Offline City ${tag}`;
-    await editCard(p).locator('#f-city').fill(city);
-    await submitOffline(p, editCard(p), 'Save changes', 1);
+    await (await openEdit(p)).locator('#f-city').fill(city);
+    await submitOffline(p, await openEdit(p), 'Save changes', 1);
     await pendingItem(p, `Changes to lead #${lead.id}`).filter({ hasText: 'Pending: waiting for the connection' }).waitFor();
 
     // New leads on the saved form page (the outbox is kept across page loads): two, and
@@ -118,14 +118,14 @@ test('offline deals: an edit and a create sent on reconnect, a stale edit answer
     await visitSaved(p, `/deals/${deal.id}`);
     await goOffline(p);
 
-    await editCard(p).locator('#f-value').fill('1234.5');
-    await submitOffline(p, editCard(p), 'Save changes', 1);
+    await (await openEdit(p)).locator('#f-value').fill('1234.5');
+    await submitOffline(p, await openEdit(p), 'Save changes', 1);
     await pendingItem(p, `Changes to deal #${deal.id}`).waitFor();
 
     // An edit of a deal that someone else changes meanwhile (another session, not offline).
     await p.goto(`/deals/${stale.id}`);
-    await editCard(p).locator('#f-value').fill('999');
-    await submitOffline(p, editCard(p), 'Save changes', 2);
+    await (await openEdit(p)).locator('#f-value').fill('999');
+    await submitOffline(p, await openEdit(p), 'Save changes', 2);
     await apiPost(p, '/api/deals/update', { id: stale.id, version: stale.version, description: `Changed meanwhile ${tag}` });
 
     await p.goto('/deals/new');
@@ -175,15 +175,15 @@ test('offline activities: an edit and a create sent on reconnect, an edit of a d
     await goOffline(p);
 
     const description = `Called back offline ${tag}`;
-    await editCard(p).locator('#f-description').fill(description);
-    await submitOffline(p, editCard(p), 'Save changes', 1);
+    await (await openEdit(p)).locator('#f-description').fill(description);
+    await submitOffline(p, await openEdit(p), 'Save changes', 1);
     await pendingItem(p, `Changes to activity #${activity.id}`).waitFor();
 
     // An edit of an activity that is deleted meanwhile (another session, not offline).
     await p.goto(`/activities/${doomed.id}`);
     const lostWords = `Words for a deleted call ${tag}`;
-    await editCard(p).locator('#f-description').fill(lostWords);
-    await submitOffline(p, editCard(p), 'Save changes', 2);
+    await (await openEdit(p)).locator('#f-description').fill(lostWords);
+    await submitOffline(p, await openEdit(p), 'Save changes', 2);
     await apiPost(p, '/api/activities/delete', { id: doomed.id });
 
     await p.goto(newPage);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import {
-  apiGet, apiPost, closeBrowser, createCustomerViaForm, editCard, goOffline, OFFLINE_NOISE, offlineBanner,
+  apiGet, apiPost, closeBrowser, createCustomerViaForm, goOffline, OFFLINE_NOISE, offlineBanner, openEdit,
   outboxPanel, signUp, submitOffline, unique, visitSaved, waitForServiceWorker, withPage,
 } from './helpers.mjs';
 
@@ -94,7 +94,7 @@ test('offline: an edit of a record someone else changed meanwhile answers 409, t
     await visitSaved(p, `/customers/${customer.id}`);
 
     await goOffline(p);
-    const edit = editCard(p);
+    const edit = await openEdit(p);
     const city = `Offline City ${tag}`;
     await edit.locator('#f-city').fill(city);
     await submitOffline(p, edit, 'Save changes', 1);
@@ -129,7 +129,7 @@ test('offline: edits of one record on its saved page all apply; a stale one goes
     const { body: customer } = await apiPost(p, '/api/customers/create', { name: `Twice Tess ${tag}`, city: 'Old City' });
     const here = `/customers/${customer.id}`;
     await visitSaved(p, here);
-    const edit = editCard(p);
+    const edit = await openEdit(p);
     const saveOffline = (count) => submitOffline(p, edit, 'Save changes', count);
 
     await goOffline(p);
@@ -139,6 +139,7 @@ test('offline: edits of one record on its saved page all apply; a stale one goes
     // The second edit is made on the page opened again from its saved copy: the old phone, the
     // old version. Sending the whole form would put the old phone back.
     await p.goto(here);
+    await openEdit(p);
     assert.equal(await edit.locator('#f-phone').inputValue(), '', 'the saved copy shows the phone before the first edit');
     await edit.locator('#f-city').fill(`New City ${tag}`);
     await saveOffline(2);
@@ -163,6 +164,7 @@ test('offline: edits of one record on its saved page all apply; a stale one goes
     await apiPost(p, '/api/customers/update', { id: customer.id, version: now.version, phone: '+1 555 0199' });
     await p.context.setOffline(true);
     await p.goto(here);
+    await openEdit(p);
     const email = `tess.${tag}@example.com`;
     await edit.locator('#f-email').fill(email);
     await saveOffline(1);

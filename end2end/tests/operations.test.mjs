@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { apiGet, apiPost, closeBrowser, signUp, unique, withPage } from './helpers.mjs';
+import { apiGet, apiPost, closeBrowser, openEdit, signUp, unique, withPage } from './helpers.mjs';
 
 after(closeBrowser);
 
@@ -85,6 +85,7 @@ test('operations: an order with three items totals as you type; an edited quanti
     assert.equal(order.customer_id, customer.id);
 
     // The edit form shows the saved items; change a quantity, watch the totals, save.
+    await openEdit(p);
     const edit = itemsEditor(page);
     assert.equal(await edit.input(1, 'Item name').inputValue(), 'Gadget');
     await edit.input(1, 'Quantity').fill('7');
@@ -98,6 +99,7 @@ test('operations: an order with three items totals as you type; an edited quanti
     // After a reload the server's figures are shown, in the summary and in the form.
     await p.reload();
     await expectText(p, orderTotal, 'USD 150.69', 'the order after a reload');
+    await openEdit(p);
     const reloaded = itemsEditor(page);
     assert.equal(await reloaded.input(1, 'Quantity').inputValue(), '7');
     await expectText(p, reloaded.line(1), 'USD 0.70', 'the edited line after a reload');

@@ -272,6 +272,7 @@ both!(an_order_posted_without_javascript_gets_the_server_total, |app| async {
     assert_eq!(location(&r).trim_end_matches('?'), here, "back to the order page");
     let r = app.send(common::page(&here, Some(&cookie))).await;
     assert!(r.text.contains("USD 133.62") && r.text.contains("value=\"4\""), "{}", r.text);
+    assert!(!edit_is_open(&r.text), "the edit form is one click away, not open beside the facts");
 
     // A bad quantity comes back to the form with the problem named.
     let body = [
@@ -286,6 +287,7 @@ both!(an_order_posted_without_javascript_gets_the_server_total, |app| async {
     assert!(back.starts_with(&here) && back.contains("__err="), "{back}");
     let r = app.send(common::page(&back, Some(&cookie))).await;
     assert!(r.text.contains("must be greater than 0"), "{}", r.text);
+    assert!(edit_is_open(&r.text), "a refused save opens the edit form again, the problem by its field");
 
     // Complete it: no more editing, no cancelling.
     let body = [("id", order_id.as_str()), ("next", here.as_str())];
@@ -356,3 +358,10 @@ both!(a_payment_is_failed_with_a_reason_and_processed_without_javascript, |app| 
     let r = app.send(common::page(&here, Some(&cookie))).await;
     assert!(r.text.contains(">Completed<") && r.text.contains("fixed once completed") && !r.text.contains(">Process<"));
 });
+
+/// Whether a record page's edit form (`details.edit-in-place`) is open as served.
+fn edit_is_open(html: &str) -> bool {
+    let doc = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse("details.edit-in-place").unwrap();
+    doc.select(&selector).next().expect("the page has an edit in place").value().attr("open").is_some()
+}

@@ -22,6 +22,17 @@ pub fn query_with(params: &leptos_router::params::ParamsMap, key: &str, value: &
     }
 }
 
+/// `base?…` with the `pairs` that have a value (for "all of them" links and prefilled forms).
+pub fn list_url(base: &str, pairs: &[(&str, String)]) -> String {
+    let query: Vec<String> =
+        pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+    if query.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", query.join("&"))
+    }
+}
+
 /// Percent-encodes a query component.
 pub fn encode(s: &str) -> String {
     let mut out = String::new();
@@ -46,5 +57,17 @@ pub fn Pagination(page: i64, page_count: i64, count: i64) -> impl IntoView {
             {(page > 1).then(|| view! { <A href=link(page - 1) attr:rel="prev">"← Previous"</A> })}
             {(page < page_count).then(|| view! { <A href=link(page + 1) attr:rel="next">"Next →"</A> })}
         </nav>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_urls_keep_only_the_values_given() {
+        assert_eq!(list_url("/orders", &[("vendor", "3".into()), ("customer", "".into())]), "/orders?vendor=3");
+        assert_eq!(list_url("/deals", &[("search", "a&b c".into())]), "/deals?search=a%26b+c");
+        assert_eq!(list_url("/payments", &[]), "/payments");
     }
 }

@@ -102,6 +102,7 @@ fn Frame(me: Me) -> impl IntoView {
     let portal = me.is_portal();
     let org_name = me.organization.as_ref().map(|o| o.name.clone()).unwrap_or_else(|| "No organization".into());
     let user_name = me.user.full_name();
+    let user_title = user_name.clone();
     view! {
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -118,7 +119,7 @@ fn Frame(me: Me) -> impl IntoView {
                     </form>
                 })}
                 <details class="menu user-menu">
-                    <summary>{user_name}</summary>
+                    <summary title=user_title>{user_name}</summary>
                     <div class="menu-panel">
                         <A href="/profile">"Profile & password"</A>
                         <form method="post" action="/api/auth/logout">
@@ -151,9 +152,10 @@ fn Frame(me: Me) -> impl IntoView {
 /// so every page shows the new organization's data).
 #[component]
 fn OrgSwitcher(current: String, orgs: Resource<Result<Vec<OrgSummary>, AppError>>) -> impl IntoView {
+    let title = current.clone();
     view! {
         <details class="menu org-switcher">
-            <summary>
+            <summary title=title>
                 <span class="sr-only">"Organization: "</span>
                 {current}
             </summary>

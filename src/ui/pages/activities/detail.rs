@@ -11,7 +11,7 @@ use crate::api::employees::employee_choices;
 use crate::domain::activity::Activity;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::timeline::{details, status_class};
-use crate::ui::components::{time, ApiForm, ErrorBox, FormAction};
+use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 
 /// The actions of the page, created once and shared by its parts.
@@ -54,37 +54,40 @@ pub fn ActivityDetailPage() -> impl IntoView {
     let delete_error = actions.delete.error();
 
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading activity…"</p> }>
-            {move || Suspend::new(async move {
-                match (activity.await, employees.await) {
-                    (Ok(a), employees) => view! {
-                        <Title text=a.fields.title.clone() />
-                        <Header a=a.clone() actions />
-                        <FormErrors error=complete_error />
-                        <FormErrors error=cancel_error />
-                        <FormErrors error=delete_error />
-                        <div class="detail-grid">
-                            <Summary a=a.clone() />
-                            {can_edit.then(|| view! {
-                                <section class="card">
-                                    <h2>"Edit"</h2>
-                                    <ApiForm action=actions.update>
-                                        <input type="hidden" name="id" value=a.id />
-                                        <input type="hidden" name="version" value=a.version />
-                                        <FormErrors error=update_error />
-                                        <ActivityFieldset fields=a.fields.clone() employees=employees.unwrap_or_default() error=update_error.get_untracked() />
-                                        <div class="form-actions">
-                                            <button type="submit" class="button primary">"Save changes"</button>
-                                        </div>
-                                    </ApiForm>
-                                </section>
-                            })}
-                        </div>
-                    }.into_any(),
-                    (Err(err), _) => view! { <ErrorBox err /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <div class="record">
+            <Transition fallback=|| view! { <p class="loading">"Loading activity…"</p> }>
+                {move || Suspend::new(async move {
+                    match (activity.await, employees.await) {
+                        (Ok(a), employees) => view! {
+                            <Title text=a.fields.title.clone() />
+                            <div class="record-head">
+                                <Header a=a.clone() actions />
+                                <FormErrors error=complete_error />
+                                <FormErrors error=cancel_error />
+                                <FormErrors error=delete_error />
+                            </div>
+                            <div class="record-facts">
+                                <Summary a=a.clone() />
+                                {can_edit.then(|| view! {
+                                    <EditInPlace error=update_error>
+                                        <ApiForm action=actions.update>
+                                            <input type="hidden" name="id" value=a.id />
+                                            <input type="hidden" name="version" value=a.version />
+                                            <FormErrors error=update_error />
+                                            <ActivityFieldset fields=a.fields.clone() employees=employees.unwrap_or_default() error=update_error.get_untracked() />
+                                            <div class="form-actions">
+                                                <button type="submit" class="button primary">"Save changes"</button>
+                                            </div>
+                                        </ApiForm>
+                                    </EditInPlace>
+                                })}
+                            </div>
+                        }.into_any(),
+                        (Err(err), _) => view! { <ErrorBox err /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
     }
     .into_any()
 }

@@ -1,4 +1,5 @@
-//! One customer: summary, status actions, edit form, notes.
+//! One customer: key facts (edited in place), status actions, the timeline and notes in the
+//! centre, deals, orders, issues, payments and portal access beside them.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -17,7 +18,7 @@ use crate::domain::customer::{Customer, CustomerStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::timeline::{About, Timeline};
-use crate::ui::components::{time, ApiForm, ErrorBox, FormAction, TextAreaField};
+use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 use crate::ui::pages::deals::CustomerDeals;
 use crate::ui::pages::issues::RelatedIssues;
@@ -40,40 +41,47 @@ pub fn CustomerDetailPage() -> impl IntoView {
     let delete_error = delete.error();
 
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading customer…"</p> }>
-            {move || Suspend::new(async move {
-                match (customer.await, employees.await) {
-                    (Ok(c), employees) => view! {
-                        <Title text=c.fields.name.clone() />
-                        <Header c=c.clone() activate deactivate delete />
-                        <FormErrors error=delete_error />
-                        <div class="detail-grid">
-                            <Summary c=c.clone() />
-                            <section class="card">
-                                <h2>"Edit"</h2>
-                                <ApiForm action=update>
-                                    <input type="hidden" name="id" value=c.id />
-                                    <input type="hidden" name="version" value=c.version />
-                                    <FormErrors error=update_error />
-                                    <CustomerFieldset fields=c.fields.clone() employees=employees.unwrap_or_default() error=update_error />
-                                    <div class="form-actions">
-                                        <button type="submit" class="button primary">"Save changes"</button>
-                                    </div>
-                                </ApiForm>
-                            </section>
-                        </div>
-                    }.into_any(),
-                    (Err(err), _) => view! { <ErrorBox err /> }.into_any(),
-                }
-            })}
-        </Transition>
-        <Timeline about=About::Customer id=id />
-        <Notes customer_id=id add_note notes />
-        <CustomerDeals customer_id=id />
-        <RelatedOrders by="customer" id=id />
-        <RelatedPayments by="customer" id=id />
-        <RelatedIssues by="customer" id=id />
-        <PortalAccess customer_id=id />
+        <div class="record">
+            <Transition fallback=|| view! { <p class="loading">"Loading customer…"</p> }>
+                {move || Suspend::new(async move {
+                    match (customer.await, employees.await) {
+                        (Ok(c), employees) => view! {
+                            <Title text=c.fields.name.clone() />
+                            <div class="record-head">
+                                <Header c=c.clone() activate deactivate delete />
+                                <FormErrors error=delete_error />
+                            </div>
+                            <div class="record-facts">
+                                <Summary c=c.clone() />
+                                <EditInPlace error=update_error>
+                                    <ApiForm action=update>
+                                        <input type="hidden" name="id" value=c.id />
+                                        <input type="hidden" name="version" value=c.version />
+                                        <FormErrors error=update_error />
+                                        <CustomerFieldset fields=c.fields.clone() employees=employees.unwrap_or_default() error=update_error />
+                                        <div class="form-actions">
+                                            <button type="submit" class="button primary">"Save changes"</button>
+                                        </div>
+                                    </ApiForm>
+                                </EditInPlace>
+                            </div>
+                        }.into_any(),
+                        (Err(err), _) => view! { <ErrorBox err /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <div class="record-main">
+                <Timeline about=About::Customer id=id />
+                <Notes customer_id=id add_note notes />
+            </div>
+            <div class="record-side">
+                <CustomerDeals customer_id=id />
+                <RelatedOrders by="customer" id=id />
+                <RelatedIssues by="customer" id=id />
+                <RelatedPayments by="customer" id=id />
+                <PortalAccess customer_id=id />
+            </div>
+        </div>
     }
 }
 

@@ -10,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::{board_url, days_text, deals_url};
+use super::{board_url, days_text};
 use crate::api::deals::get_board;
 use crate::api::pipelines::list_pipelines;
 use crate::domain::deal::{Board, DealCard, DealStatus};
@@ -18,6 +18,7 @@ use crate::domain::money;
 use crate::domain::pipeline::{Stage, StageKind};
 use crate::error::AppError;
 use crate::ui::components::drag::{set_drop_effect, start_drag};
+use crate::ui::components::pagination::list_url;
 use crate::ui::components::{describe, use_url_error, ErrorBox};
 use crate::ui::layout::use_me;
 use crate::ui::pages::pipelines::pipeline_options;
@@ -31,7 +32,8 @@ pub fn DealBoardPage() -> impl IntoView {
     let can_move = me.can("deals", "edit");
     let can_create = me.can("deals", "create");
     let url_error = use_url_error("/api/deals/move");
-    let list_href = move || deals_url(&[("pipeline", pipeline.get().map(|p| p.to_string()).unwrap_or_default())]);
+    let list_href =
+        move || list_url("/deals", &[("pipeline", pipeline.get().map(|p| p.to_string()).unwrap_or_default())]);
     view! {
         <Title text="Deal board" />
         <div class="page-header">
@@ -220,7 +222,7 @@ fn Column(stage: Stage, ctx: BoardCtx, can_create: bool, pipeline_id: i64) -> im
     let more = move || count.get() - cards.with(|c| c.len() as i64);
     let title_id = format!("stage-{stage_id}-title");
     let labelled_by = title_id.clone();
-    let more_href = deals_url(&[("pipeline", pipeline_id.to_string()), ("stage", stage_id.to_string())]);
+    let more_href = list_url("/deals", &[("pipeline", pipeline_id.to_string()), ("stage", stage_id.to_string())]);
     let new_href = format!("/deals/new?pipeline={pipeline_id}&stage={stage_id}");
     let kind = match stage.kind {
         StageKind::Open => None,

@@ -15,7 +15,7 @@ use crate::domain::money;
 use crate::domain::pipeline::Pipeline;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::timeline::{About, Timeline};
-use crate::ui::components::{time, ApiForm, ErrorBox, FormAction, TextAreaField};
+use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -38,43 +38,46 @@ pub fn DealDetailPage() -> impl IntoView {
     let actions = Actions { move_deal, won, lost, reopen, delete };
 
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading deal…"</p> }>
-            {move || Suspend::new(async move {
-                match deal.await {
-                    Ok(d) => {
-                        let pipeline = pipelines.await.ok().and_then(|ps| ps.into_iter().find(|p| p.id == d.fields.pipeline_id));
-                        let employees = employees.await.unwrap_or_default();
-                        let customers = customers.await;
-                        view! {
-                            <Title text=d.fields.title.clone() />
-                            <Header d=d.clone() actions />
-                            <ActionErrors actions />
-                            <div class="detail-grid">
-                                <div>
+        <div class="record">
+            <Transition fallback=|| view! { <p class="loading">"Loading deal…"</p> }>
+                {move || Suspend::new(async move {
+                    match deal.await {
+                        Ok(d) => {
+                            let pipeline = pipelines.await.ok().and_then(|ps| ps.into_iter().find(|p| p.id == d.fields.pipeline_id));
+                            let employees = employees.await.unwrap_or_default();
+                            let customers = customers.await;
+                            view! {
+                                <Title text=d.fields.title.clone() />
+                                <div class="record-head">
+                                    <Header d=d.clone() actions />
+                                    <ActionErrors actions />
+                                </div>
+                                <div class="record-facts">
                                     <Summary d=d.clone() />
                                     <MoveCard d=d.clone() pipeline actions />
+                                    <EditInPlace error=update_error>
+                                        <ApiForm action=update>
+                                            <input type="hidden" name="id" value=d.id />
+                                            <input type="hidden" name="version" value=d.version />
+                                            <FormErrors error=update_error />
+                                            <DealFieldset fields=d.fields.clone() customer_name=d.customer_name.clone().unwrap_or_default()
+                                                customers employees error=update_error />
+                                            <div class="form-actions">
+                                                <button type="submit" class="button primary">"Save changes"</button>
+                                            </div>
+                                        </ApiForm>
+                                    </EditInPlace>
                                 </div>
-                                <section class="card">
-                                    <h2>"Edit"</h2>
-                                    <ApiForm action=update>
-                                        <input type="hidden" name="id" value=d.id />
-                                        <input type="hidden" name="version" value=d.version />
-                                        <FormErrors error=update_error />
-                                        <DealFieldset fields=d.fields.clone() customer_name=d.customer_name.clone().unwrap_or_default()
-                                            customers employees error=update_error />
-                                        <div class="form-actions">
-                                            <button type="submit" class="button primary">"Save changes"</button>
-                                        </div>
-                                    </ApiForm>
-                                </section>
-                            </div>
-                        }.into_any()
+                            }.into_any()
+                        }
+                        Err(err) => view! { <ErrorBox err /> }.into_any(),
                     }
-                    Err(err) => view! { <ErrorBox err /> }.into_any(),
-                }
-            })}
-        </Transition>
-        <Timeline about=About::Deal id=id />
+                })}
+            </Transition>
+            <div class="record-main">
+                <Timeline about=About::Deal id=id />
+            </div>
+        </div>
     }
 }
 

@@ -14,7 +14,6 @@ pub use form::DealNewPage;
 pub use list::DealListPage;
 
 use crate::domain::deal::{DealPriority, DealStatus};
-use crate::ui::components::pagination::encode;
 
 /// CSS class of a status badge.
 fn status_class(status: DealStatus) -> &'static str {
@@ -43,17 +42,6 @@ fn board_url(pipeline: Option<i64>) -> String {
     }
 }
 
-/// `/deals?…` listing the deals that match `pairs` (empty values left out).
-fn deals_url(pairs: &[(&str, String)]) -> String {
-    let query: Vec<String> =
-        pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
-    if query.is_empty() {
-        "/deals".to_owned()
-    } else {
-        format!("/deals?{}", query.join("&"))
-    }
-}
-
 /// "3 days in stage".
 fn days_text(days: i64) -> String {
     match days {
@@ -69,8 +57,6 @@ mod tests {
 
     #[test]
     fn urls_keep_only_the_filters_given() {
-        assert_eq!(deals_url(&[("pipeline", "3".into()), ("stage", "".into())]), "/deals?pipeline=3");
-        assert_eq!(deals_url(&[]), "/deals");
         assert_eq!(board_url(Some(2)), "/deals/board?pipeline=2");
         assert_eq!(days_text(0), "New in stage today");
         assert_eq!(days_text(4), "4 days in stage");

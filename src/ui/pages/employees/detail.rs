@@ -11,7 +11,7 @@ use crate::api::employees::{employee_choices, get_employee, DeleteEmployee, Term
 use crate::domain::employee::{Employee, EmployeeStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, ApiForm, ErrorBox, FormAction};
+use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 
 #[component]
@@ -31,54 +31,59 @@ pub fn EmployeeDetailPage() -> impl IntoView {
     let delete_error = delete.error();
 
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading employee…"</p> }>
-            {move || Suspend::new(async move {
-                match (employee.await, managers.await) {
-                    (Ok(e), managers) => view! {
-                        <Title text=e.full_name() />
-                        <Header e=e.clone() delete />
-                        <FormErrors error=delete_error />
-                        <div class="detail-grid">
-                            <Summary e=e.clone() />
-                            {can_edit.then(|| view! {
-                                <section class="card">
-                                    <h2>"Edit"</h2>
-                                    <ApiForm action=update>
-                                        <input type="hidden" name="id" value=e.id />
-                                        <input type="hidden" name="version" value=e.version />
-                                        <FormErrors error=update_error />
-                                        <EmployeeFieldset fields=e.fields.clone() status=e.status
-                                            managers=managers.unwrap_or_default() id=e.id salary error=update_error />
-                                        <div class="form-actions">
-                                            <button type="submit" class="button primary">"Save changes"</button>
-                                        </div>
-                                    </ApiForm>
-                                </section>
-                            })}
+        <div class="record">
+            <Transition fallback=|| view! { <p class="loading">"Loading employee…"</p> }>
+                {move || Suspend::new(async move {
+                    match (employee.await, managers.await) {
+                        (Ok(e), managers) => view! {
+                            <Title text=e.full_name() />
+                            <div class="record-head">
+                                <Header e=e.clone() delete />
+                                <FormErrors error=delete_error />
+                            </div>
+                            <div class="record-facts">
+                                <Summary e=e.clone() />
+                                {can_edit.then(|| view! {
+                                    <EditInPlace error=update_error>
+                                        <ApiForm action=update>
+                                            <input type="hidden" name="id" value=e.id />
+                                            <input type="hidden" name="version" value=e.version />
+                                            <FormErrors error=update_error />
+                                            <EmployeeFieldset fields=e.fields.clone() status=e.status
+                                                managers=managers.unwrap_or_default() id=e.id salary error=update_error />
+                                            <div class="form-actions">
+                                                <button type="submit" class="button primary">"Save changes"</button>
+                                            </div>
+                                        </ApiForm>
+                                    </EditInPlace>
+                                })}
+                            </div>
                             {(can_edit && e.status != EmployeeStatus::Terminated).then(|| view! {
-                                <section class="card">
-                                    <h2>"Terminate"</h2>
-                                    <p class="muted">"Marks the employee terminated. If they have an account, they can no longer use this organization."</p>
-                                    <ApiForm action=terminate>
-                                        <input type="hidden" name="id" value=e.id />
-                                        <FormErrors error=terminate_error />
-                                        <div class="field">
-                                            <label for="termination_date">"Termination date"</label>
-                                            <input id="termination_date" type="date" name="termination_date" />
-                                            <p class="muted">"Leave empty for today."</p>
-                                        </div>
-                                        <div class="form-actions">
-                                            <button type="submit" class="button danger">"Terminate employee"</button>
-                                        </div>
-                                    </ApiForm>
-                                </section>
+                                <div class="record-main">
+                                    <section class="card">
+                                        <h2>"Terminate"</h2>
+                                        <p class="muted">"Marks the employee terminated. If they have an account, they can no longer use this organization."</p>
+                                        <ApiForm action=terminate>
+                                            <input type="hidden" name="id" value=e.id />
+                                            <FormErrors error=terminate_error />
+                                            <div class="field">
+                                                <label for="termination_date">"Termination date"</label>
+                                                <input id="termination_date" type="date" name="termination_date" />
+                                                <p class="muted">"Leave empty for today."</p>
+                                            </div>
+                                            <div class="form-actions">
+                                                <button type="submit" class="button danger">"Terminate employee"</button>
+                                            </div>
+                                        </ApiForm>
+                                    </section>
+                                </div>
                             })}
-                        </div>
-                    }.into_any(),
-                    (Err(err), _) => view! { <ErrorBox err /> }.into_any(),
-                }
-            })}
-        </Transition>
+                        }.into_any(),
+                        (Err(err), _) => view! { <ErrorBox err /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
     }
     .into_any()
 }

@@ -13,7 +13,7 @@ use crate::api::issues::{
 use crate::domain::issue::{Issue, IssueComment, IssueStatus};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, ApiForm, ErrorBox, FormAction, TextAreaField};
+use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// The actions of the page, created once and shared by its parts.
@@ -45,54 +45,59 @@ pub fn IssueDetailPage() -> impl IntoView {
     let update_error = actions.update.error();
 
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading issue…"</p> }>
-            {move || Suspend::new(async move {
-                match issue.await {
-                    Ok(i) => {
-                        let edit = if can_edit {
-                            let choices = choices.await;
-                            let links = IssueLinks {
-                                vendor: i.vendor_name.clone(),
-                                order: i.order_number.clone(),
-                                customer: i.customer_name.clone(),
+        <div class="record">
+            <Transition fallback=|| view! { <p class="loading">"Loading issue…"</p> }>
+                {move || Suspend::new(async move {
+                    match issue.await {
+                        Ok(i) => {
+                            let edit = if can_edit {
+                                let choices = choices.await;
+                                let links = IssueLinks {
+                                    vendor: i.vendor_name.clone(),
+                                    order: i.order_number.clone(),
+                                    customer: i.customer_name.clone(),
+                                };
+                                let update = actions.update;
+                                let fields = i.fields.clone();
+                                let (id, version) = (i.id, i.version);
+                                view! {
+                                    <EditInPlace error=update_error>
+                                        <ApiForm action=update>
+                                            <input type="hidden" name="id" value=id />
+                                            <input type="hidden" name="version" value=version />
+                                            <FormErrors error=update_error />
+                                            <IssueFieldset fields links choices error=update_error />
+                                            <div class="form-actions">
+                                                <button type="submit" class="button primary">"Save changes"</button>
+                                            </div>
+                                        </ApiForm>
+                                    </EditInPlace>
+                                }
+                                .into_any()
+                            } else {
+                                ().into_any()
                             };
-                            let update = actions.update;
-                            let fields = i.fields.clone();
-                            let (id, version) = (i.id, i.version);
                             view! {
-                                <section class="card">
-                                    <h2>"Edit"</h2>
-                                    <ApiForm action=update>
-                                        <input type="hidden" name="id" value=id />
-                                        <input type="hidden" name="version" value=version />
-                                        <FormErrors error=update_error />
-                                        <IssueFieldset fields links choices error=update_error />
-                                        <div class="form-actions">
-                                            <button type="submit" class="button primary">"Save changes"</button>
-                                        </div>
-                                    </ApiForm>
-                                </section>
+                                <Title text=format!("{} · {}", i.number, i.fields.title) />
+                                <div class="record-head">
+                                    <Header i=i.clone() actions />
+                                    <ActionErrors actions />
+                                </div>
+                                <div class="record-facts">
+                                    <Summary i=i.clone() />
+                                    {edit}
+                                </div>
                             }
                             .into_any()
-                        } else {
-                            ().into_any()
-                        };
-                        view! {
-                            <Title text=format!("{} · {}", i.number, i.fields.title) />
-                            <Header i=i.clone() actions />
-                            <ActionErrors actions />
-                            <div class="detail-grid">
-                                <Summary i=i.clone() />
-                                {edit}
-                            </div>
                         }
-                        .into_any()
+                        Err(err) => view! { <ErrorBox err /> }.into_any(),
                     }
-                    Err(err) => view! { <ErrorBox err /> }.into_any(),
-                }
-            })}
-        </Transition>
-        <Comments issue_id=id add_comment comments />
+                })}
+            </Transition>
+            <div class="record-main">
+                <Comments issue_id=id add_comment comments />
+            </div>
+        </div>
     }
     .into_any()
 }

@@ -1,4 +1,5 @@
-//! One lead: summary, qualify/disqualify, score, owner, edit form, activity timeline.
+//! One lead: key facts (edited in place), qualify/disqualify, score and owner beside the
+//! activity timeline.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -16,7 +17,7 @@ use crate::domain::lead::{Lead, LeadStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
 use crate::ui::components::timeline::{About, Timeline};
-use crate::ui::components::{time, ApiForm, ErrorBox, Field, FormAction, SelectField, TextAreaField};
+use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// The actions of the page, created once and shared by its parts.
@@ -51,41 +52,44 @@ pub fn LeadDetailPage() -> impl IntoView {
     let qualify_error = actions.qualify.error();
 
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading lead…"</p> }>
-            {move || Suspend::new(async move {
-                match (lead.await, employees.await) {
-                    (Ok(l), employees) => {
-                        let employees = employees.unwrap_or_default();
-                        view! {
-                            <Title text=l.full_name() />
-                            <Header l=l.clone() actions />
-                            <FormErrors error=delete_error />
-                            <FormErrors error=qualify_error />
-                            <div class="detail-grid">
-                                <div>
+        <div class="record">
+            <Transition fallback=|| view! { <p class="loading">"Loading lead…"</p> }>
+                {move || Suspend::new(async move {
+                    match (lead.await, employees.await) {
+                        (Ok(l), employees) => {
+                            let employees = employees.unwrap_or_default();
+                            view! {
+                                <Title text=l.full_name() />
+                                <div class="record-head">
+                                    <Header l=l.clone() actions />
+                                    <FormErrors error=delete_error />
+                                    <FormErrors error=qualify_error />
+                                </div>
+                                <div class="record-facts">
                                     <Summary l=l.clone() />
                                     <Work l=l.clone() employees actions />
+                                    <EditInPlace error=update_error>
+                                        <ApiForm action=actions.update>
+                                            <input type="hidden" name="id" value=l.id />
+                                            <input type="hidden" name="version" value=l.version />
+                                            <FormErrors error=update_error />
+                                            <LeadFieldset fields=l.fields.clone() status=l.status employees=None error=update_error />
+                                            <div class="form-actions">
+                                                <button type="submit" class="button primary">"Save changes"</button>
+                                            </div>
+                                        </ApiForm>
+                                    </EditInPlace>
                                 </div>
-                                <section class="card">
-                                    <h2>"Edit"</h2>
-                                    <ApiForm action=actions.update>
-                                        <input type="hidden" name="id" value=l.id />
-                                        <input type="hidden" name="version" value=l.version />
-                                        <FormErrors error=update_error />
-                                        <LeadFieldset fields=l.fields.clone() status=l.status employees=None error=update_error />
-                                        <div class="form-actions">
-                                            <button type="submit" class="button primary">"Save changes"</button>
-                                        </div>
-                                    </ApiForm>
-                                </section>
-                            </div>
-                        }.into_any()
+                            }.into_any()
+                        }
+                        (Err(err), _) => view! { <ErrorBox err /> }.into_any(),
                     }
-                    (Err(err), _) => view! { <ErrorBox err /> }.into_any(),
-                }
-            })}
-        </Transition>
-        <Timeline about=About::Lead id=id />
+                })}
+            </Transition>
+            <div class="record-main">
+                <Timeline about=About::Lead id=id />
+            </div>
+        </div>
     }
 }
 

@@ -1,5 +1,5 @@
-//! One order: summary, complete/cancel, edit form with the items editor, delete, and the
-//! order's payments and issues.
+//! One order: key facts (edited in place, with the items editor), complete/cancel, delete, its
+//! items in the centre and its payments and issues beside them.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,7 +15,7 @@ use crate::api::orders::{get_order, CancelOrder, CompleteOrder, DeleteOrder, Upd
 use crate::domain::money;
 use crate::domain::order::{Order, OrderStatus};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, ApiForm, ErrorBox, FormAction};
+use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 use crate::ui::pages::issues::RelatedIssues;
 use crate::ui::pages::payments::RelatedPayments;
@@ -50,72 +50,77 @@ pub fn OrderDetailPage() -> impl IntoView {
     let update_error = actions.update.error();
 
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading order…"</p> }>
-            {move || {
-                let org_currency = org_currency.clone();
-                Suspend::new(async move {
-                    match order.await {
-                        Ok(o) => {
-                            let editable = can_edit && !o.fields.status.is_closed();
-                            let right = if editable {
-                                let employees = employees.await.unwrap_or_default();
-                                let (vendors, customers) = (vendors.await, customers.await);
-                                let data = OrderFormData {
-                                    fields: o.fields.clone(),
-                                    items: o.items.clone(),
-                                    vendor_name: o.vendor_name.clone(),
-                                    customer_name: o.customer_name.clone(),
-                                    creating: false,
+        <div class="record">
+            <Transition fallback=|| view! { <p class="loading">"Loading order…"</p> }>
+                {move || {
+                    let org_currency = org_currency.clone();
+                    Suspend::new(async move {
+                        match order.await {
+                            Ok(o) => {
+                                let editable = can_edit && !o.fields.status.is_closed();
+                                let edit = if editable {
+                                    let employees = employees.await.unwrap_or_default();
+                                    let (vendors, customers) = (vendors.await, customers.await);
+                                    let data = OrderFormData {
+                                        fields: o.fields.clone(),
+                                        items: o.items.clone(),
+                                        vendor_name: o.vendor_name.clone(),
+                                        customer_name: o.customer_name.clone(),
+                                        creating: false,
+                                    };
+                                    let update = actions.update;
+                                    view! {
+                                        <EditInPlace error=update_error>
+                                            <ApiForm action=update>
+                                                <input type="hidden" name="id" value=o.id />
+                                                <input type="hidden" name="version" value=o.version />
+                                                <FormErrors error=update_error />
+                                                <OrderFieldset data vendors customers employees org_currency error=update_error />
+                                                <div class="form-actions">
+                                                    <button type="submit" class="button primary">"Save changes"</button>
+                                                </div>
+                                            </ApiForm>
+                                        </EditInPlace>
+                                    }
+                                    .into_any()
+                                } else {
+                                    ().into_any()
                                 };
-                                let update = actions.update;
-                                view! {
-                                    <section class="card">
-                                        <h2>"Edit"</h2>
-                                        <ApiForm action=update>
-                                            <input type="hidden" name="id" value=o.id />
-                                            <input type="hidden" name="version" value=o.version />
-                                            <FormErrors error=update_error />
-                                            <OrderFieldset data vendors customers employees org_currency error=update_error />
-                                            <div class="form-actions">
-                                                <button type="submit" class="button primary">"Save changes"</button>
-                                            </div>
-                                        </ApiForm>
-                                    </section>
-                                }
-                                .into_any()
-                            } else {
                                 let note = match o.fields.status {
                                     OrderStatus::Completed => Some("A completed order can no longer be edited."),
                                     OrderStatus::Cancelled => Some("A cancelled order can no longer be edited."),
                                     _ => None,
                                 };
                                 view! {
-                                    <section class="card">
-                                        <h2>"Items"</h2>
-                                        {note.map(|n| view! { <p class="muted">{n}</p> })}
-                                        <ItemsTable items=o.items.clone() total=o.total_amount currency=o.fields.currency.clone() />
-                                    </section>
+                                    <Title text=format!("{} · {}", o.number, o.fields.title) />
+                                    <div class="record-head">
+                                        <Header o=o.clone() actions />
+                                        <ActionErrors actions />
+                                    </div>
+                                    <div class="record-facts">
+                                        <Summary o=o.clone() />
+                                        {edit}
+                                    </div>
+                                    <div class="record-main">
+                                        <section class="card">
+                                            <h2>"Items"</h2>
+                                            {note.map(|n| view! { <p class="muted">{n}</p> })}
+                                            <ItemsTable items=o.items.clone() total=o.total_amount currency=o.fields.currency.clone() />
+                                        </section>
+                                    </div>
                                 }
                                 .into_any()
-                            };
-                            view! {
-                                <Title text=format!("{} · {}", o.number, o.fields.title) />
-                                <Header o=o.clone() actions />
-                                <ActionErrors actions />
-                                <div class="detail-grid">
-                                    <Summary o=o.clone() />
-                                    {right}
-                                </div>
                             }
-                            .into_any()
+                            Err(err) => view! { <ErrorBox err /> }.into_any(),
                         }
-                        Err(err) => view! { <ErrorBox err /> }.into_any(),
-                    }
-                })
-            }}
-        </Transition>
-        <RelatedPayments by="order" id=id />
-        <RelatedIssues by="order" id=id />
+                    })
+                }}
+            </Transition>
+            <div class="record-side">
+                <RelatedPayments by="order" id=id />
+                <RelatedIssues by="order" id=id />
+            </div>
+        </div>
     }
     .into_any()
 }

@@ -11,7 +11,7 @@ use crate::api::payments::{get_payment, DeletePayment, FailPayment, ProcessPayme
 use crate::domain::money;
 use crate::domain::payment::{Payment, PaymentStatus};
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, ApiForm, ErrorBox, FormAction, TextAreaField};
+use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
 /// The actions of the page, created once and shared by its parts.
@@ -41,53 +41,56 @@ pub fn PaymentDetailPage() -> impl IntoView {
     let update_error = actions.update.error();
 
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading payment…"</p> }>
-            {move || Suspend::new(async move {
-                match payment.await {
-                    Ok(p) => {
-                        let edit = if can_edit {
-                            let choices = choices.await;
-                            let links = PaymentLinks {
-                                order: p.order_number.clone(),
-                                vendor: p.vendor_name.clone(),
-                                customer: p.customer_name.clone(),
+        <div class="record">
+            <Transition fallback=|| view! { <p class="loading">"Loading payment…"</p> }>
+                {move || Suspend::new(async move {
+                    match payment.await {
+                        Ok(p) => {
+                            let edit = if can_edit {
+                                let choices = choices.await;
+                                let links = PaymentLinks {
+                                    order: p.order_number.clone(),
+                                    vendor: p.vendor_name.clone(),
+                                    customer: p.customer_name.clone(),
+                                };
+                                let update = actions.update;
+                                let fields = p.fields.clone();
+                                let (id, version) = (p.id, p.version);
+                                view! {
+                                    <EditInPlace error=update_error>
+                                        <ApiForm action=update>
+                                            <input type="hidden" name="id" value=id />
+                                            <input type="hidden" name="version" value=version />
+                                            <FormErrors error=update_error />
+                                            <PaymentFieldset fields links choices error=update_error />
+                                            <div class="form-actions">
+                                                <button type="submit" class="button primary">"Save changes"</button>
+                                            </div>
+                                        </ApiForm>
+                                    </EditInPlace>
+                                }
+                                .into_any()
+                            } else {
+                                ().into_any()
                             };
-                            let update = actions.update;
-                            let fields = p.fields.clone();
-                            let (id, version) = (p.id, p.version);
                             view! {
-                                <section class="card">
-                                    <h2>"Edit"</h2>
-                                    <ApiForm action=update>
-                                        <input type="hidden" name="id" value=id />
-                                        <input type="hidden" name="version" value=version />
-                                        <FormErrors error=update_error />
-                                        <PaymentFieldset fields links choices error=update_error />
-                                        <div class="form-actions">
-                                            <button type="submit" class="button primary">"Save changes"</button>
-                                        </div>
-                                    </ApiForm>
-                                </section>
+                                <Title text=p.number.clone() />
+                                <div class="record-head">
+                                    <Header p=p.clone() actions />
+                                    <ActionErrors actions />
+                                </div>
+                                <div class="record-facts">
+                                    <Summary p=p.clone() />
+                                    {edit}
+                                </div>
                             }
                             .into_any()
-                        } else {
-                            ().into_any()
-                        };
-                        view! {
-                            <Title text=p.number.clone() />
-                            <Header p=p.clone() actions />
-                            <ActionErrors actions />
-                            <div class="detail-grid">
-                                <Summary p=p.clone() />
-                                {edit}
-                            </div>
                         }
-                        .into_any()
+                        Err(err) => view! { <ErrorBox err /> }.into_any(),
                     }
-                    Err(err) => view! { <ErrorBox err /> }.into_any(),
-                }
-            })}
-        </Transition>
+                })}
+            </Transition>
+        </div>
     }
     .into_any()
 }

@@ -10,7 +10,7 @@ use super::{stars, status_class};
 use crate::api::vendors::{get_vendor, DeleteVendor, UpdateVendor};
 use crate::domain::vendor::Vendor;
 use crate::ui::components::form::FormErrors;
-use crate::ui::components::{time, ApiForm, ErrorBox, FormAction};
+use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 use crate::ui::pages::issues::RelatedIssues;
 use crate::ui::pages::orders::RelatedOrders;
@@ -29,38 +29,43 @@ pub fn VendorDetailPage() -> impl IntoView {
     let delete_error = delete.error();
 
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading vendor…"</p> }>
-            {move || Suspend::new(async move {
-                match vendor.await {
-                    Ok(v) => view! {
-                        <Title text=v.fields.name.clone() />
-                        <Header v=v.clone() delete />
-                        <FormErrors error=delete_error />
-                        <div class="detail-grid">
-                            <Summary v=v.clone() />
-                            {can_edit.then(|| view! {
-                                <section class="card">
-                                    <h2>"Edit"</h2>
-                                    <ApiForm action=update>
-                                        <input type="hidden" name="id" value=v.id />
-                                        <input type="hidden" name="version" value=v.version />
-                                        <FormErrors error=update_error />
-                                        <VendorFieldset fields=v.fields.clone() error=update_error />
-                                        <div class="form-actions">
-                                            <button type="submit" class="button primary">"Save changes"</button>
-                                        </div>
-                                    </ApiForm>
-                                </section>
-                            })}
-                        </div>
-                    }.into_any(),
-                    Err(err) => view! { <ErrorBox err /> }.into_any(),
-                }
-            })}
-        </Transition>
-        <RelatedOrders by="vendor" id=id />
-        <RelatedPayments by="vendor" id=id />
-        <RelatedIssues by="vendor" id=id />
+        <div class="record">
+            <Transition fallback=|| view! { <p class="loading">"Loading vendor…"</p> }>
+                {move || Suspend::new(async move {
+                    match vendor.await {
+                        Ok(v) => view! {
+                            <Title text=v.fields.name.clone() />
+                            <div class="record-head">
+                                <Header v=v.clone() delete />
+                                <FormErrors error=delete_error />
+                            </div>
+                            <div class="record-facts">
+                                <Summary v=v.clone() />
+                                {can_edit.then(|| view! {
+                                    <EditInPlace error=update_error>
+                                        <ApiForm action=update>
+                                            <input type="hidden" name="id" value=v.id />
+                                            <input type="hidden" name="version" value=v.version />
+                                            <FormErrors error=update_error />
+                                            <VendorFieldset fields=v.fields.clone() error=update_error />
+                                            <div class="form-actions">
+                                                <button type="submit" class="button primary">"Save changes"</button>
+                                            </div>
+                                        </ApiForm>
+                                        </EditInPlace>
+                                })}
+                            </div>
+                        }.into_any(),
+                        Err(err) => view! { <ErrorBox err /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <div class="record-main">
+                <RelatedOrders by="vendor" id=id />
+                <RelatedPayments by="vendor" id=id />
+                <RelatedIssues by="vendor" id=id />
+            </div>
+        </div>
     }
     .into_any()
 }
