@@ -27,6 +27,7 @@ use crate::ui::pages::payments::RelatedPayments;
 
 #[component]
 pub fn CustomerDetailPage() -> impl IntoView {
+    let can_edit = use_me().can("customers", "edit");
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
     let update = FormAction::<UpdateCustomer>::new();
@@ -53,17 +54,19 @@ pub fn CustomerDetailPage() -> impl IntoView {
                             </div>
                             <div class="record-facts">
                                 <Summary c=c.clone() />
-                                <EditInPlace error=update_error>
-                                    <ApiForm action=update>
-                                        <input type="hidden" name="id" value=c.id />
-                                        <input type="hidden" name="version" value=c.version />
-                                        <FormErrors error=update_error />
-                                        <CustomerFieldset fields=c.fields.clone() employees=employees.unwrap_or_default() error=update_error />
-                                        <div class="form-actions">
-                                            <button type="submit" class="button primary">"Save changes"</button>
-                                        </div>
-                                    </ApiForm>
-                                </EditInPlace>
+                                {can_edit.then(|| view! {
+                                    <EditInPlace error=update_error>
+                                        <ApiForm action=update>
+                                            <input type="hidden" name="id" value=c.id />
+                                            <input type="hidden" name="version" value=c.version />
+                                            <FormErrors error=update_error />
+                                            <CustomerFieldset fields=c.fields.clone() employees=employees.unwrap_or_default() error=update_error />
+                                            <div class="form-actions">
+                                                <button type="submit" class="button primary">"Save changes"</button>
+                                            </div>
+                                        </ApiForm>
+                                    </EditInPlace>
+                                })}
                             </div>
                         }.into_any(),
                         (Err(err), _) => view! { <ErrorBox err /> }.into_any(),

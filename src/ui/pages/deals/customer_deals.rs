@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::status_class;
 use crate::api::deals::list_deals;
-use crate::domain::deal::DealQuery;
+use crate::domain::deal::{DealQuery, DealStatus};
 use crate::domain::money;
 use crate::ui::components::pagination::list_url;
 use crate::ui::components::related::{badge, RelatedRow, RelatedRows, RelatedSection, SHOWN};
@@ -35,10 +35,14 @@ pub fn CustomerDeals(#[prop(into)] customer_id: Signal<i64>) -> impl IntoView {
                         name: d.fields.title.clone(),
                         amount: Some(money::format(d.fields.value, &d.currency)),
                         badges: vec![badge(status_class(d.status), d.status.label())],
-                        detail: Some(match d.fields.expected_close_date {
-                            Some(date) => format!("{} · close by {date}", d.stage_name),
-                            None => d.stage_name.clone(),
-                        }),
+                        // An open deal's stage; a closed one's status badge says it all but when.
+                        detail: match d.status {
+                            DealStatus::Open => Some(match d.fields.expected_close_date {
+                                Some(date) => format!("{} · close by {date}", d.stage_name),
+                                None => d.stage_name.clone(),
+                            }),
+                            _ => d.actual_close_date.map(|date| format!("closed {date}")),
+                        },
                     })
                     .collect();
                 Ok(RelatedRows { count: page.count, rows })

@@ -21,6 +21,7 @@ use crate::ui::layout::use_me;
 #[component]
 pub fn DealDetailPage() -> impl IntoView {
     let me = use_me();
+    let can_edit = me.can("deals", "edit");
     let can_list_customers = me.can("customers", "view");
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
@@ -55,18 +56,20 @@ pub fn DealDetailPage() -> impl IntoView {
                                 <div class="record-facts">
                                     <Summary d=d.clone() />
                                     <MoveCard d=d.clone() pipeline actions />
-                                    <EditInPlace error=update_error>
-                                        <ApiForm action=update>
-                                            <input type="hidden" name="id" value=d.id />
-                                            <input type="hidden" name="version" value=d.version />
-                                            <FormErrors error=update_error />
-                                            <DealFieldset fields=d.fields.clone() customer_name=d.customer_name.clone().unwrap_or_default()
-                                                customers employees error=update_error />
-                                            <div class="form-actions">
-                                                <button type="submit" class="button primary">"Save changes"</button>
-                                            </div>
-                                        </ApiForm>
-                                    </EditInPlace>
+                                    {can_edit.then(|| view! {
+                                        <EditInPlace error=update_error>
+                                            <ApiForm action=update>
+                                                <input type="hidden" name="id" value=d.id />
+                                                <input type="hidden" name="version" value=d.version />
+                                                <FormErrors error=update_error />
+                                                <DealFieldset fields=d.fields.clone() customer_name=d.customer_name.clone().unwrap_or_default()
+                                                    customers employees error=update_error />
+                                                <div class="form-actions">
+                                                    <button type="submit" class="button primary">"Save changes"</button>
+                                                </div>
+                                            </ApiForm>
+                                        </EditInPlace>
+                                    })}
                                 </div>
                             }.into_any()
                         }

@@ -34,6 +34,7 @@ struct Actions {
 
 #[component]
 pub fn LeadDetailPage() -> impl IntoView {
+    let can_edit = use_me().can("leads", "edit");
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0)));
     let actions = Actions {
@@ -68,17 +69,19 @@ pub fn LeadDetailPage() -> impl IntoView {
                                 <div class="record-facts">
                                     <Summary l=l.clone() />
                                     <Work l=l.clone() employees actions />
-                                    <EditInPlace error=update_error>
-                                        <ApiForm action=actions.update>
-                                            <input type="hidden" name="id" value=l.id />
-                                            <input type="hidden" name="version" value=l.version />
-                                            <FormErrors error=update_error />
-                                            <LeadFieldset fields=l.fields.clone() status=l.status employees=None error=update_error />
-                                            <div class="form-actions">
-                                                <button type="submit" class="button primary">"Save changes"</button>
-                                            </div>
-                                        </ApiForm>
-                                    </EditInPlace>
+                                    {can_edit.then(|| view! {
+                                        <EditInPlace error=update_error>
+                                            <ApiForm action=actions.update>
+                                                <input type="hidden" name="id" value=l.id />
+                                                <input type="hidden" name="version" value=l.version />
+                                                <FormErrors error=update_error />
+                                                <LeadFieldset fields=l.fields.clone() status=l.status employees=None error=update_error />
+                                                <div class="form-actions">
+                                                    <button type="submit" class="button primary">"Save changes"</button>
+                                                </div>
+                                            </ApiForm>
+                                        </EditInPlace>
+                                    })}
                                 </div>
                             }.into_any()
                         }
