@@ -126,6 +126,7 @@ pub async fn update_activity(
     };
     repo::activities::update(&mut tx, member.org_id, id, caller.user_id, &fields, completed_at, version).await?;
     let activity = repo::activities::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "activity.updated", id, &activity).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(activity)
@@ -140,8 +141,9 @@ pub async fn delete_activity(id: i64, #[server(default)] next: Option<String>) -
     let caller = ctx::caller().await?;
     let member = caller.require("activities", "delete")?;
     let mut tx = state.db.write().await?;
-    repo::activities::get(&mut tx, member.org_id, member.scope("activities"), id).await?;
+    let gone = repo::activities::get(&mut tx, member.org_id, member.scope("activities"), id).await?;
     repo::activities::delete(&mut tx, member.org_id, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "activity.deleted", id, &gone).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(())
@@ -275,6 +277,7 @@ pub(crate) async fn create(
     let completed_at = (fields.status == ActivityStatus::Completed).then(repo::now);
     let id = repo::activities::create(&mut tx, member.org_id, caller.user_id, &fields, completed_at).await?;
     let activity = repo::activities::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "activity.created", id, &activity).await?;
     tx.commit().await?;
     Ok(activity)
 }
@@ -304,6 +307,7 @@ async fn set_status(
     let completed_at = (status == ActivityStatus::Completed).then(repo::now);
     repo::activities::set_status(&mut tx, member.org_id, id, caller.user_id, status, completed_at).await?;
     let activity = repo::activities::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "activity.updated", id, &activity).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(activity)

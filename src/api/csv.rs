@@ -96,7 +96,7 @@ pub async fn export<T>(
 /// A resource an import creates records of (customers, leads): how a row becomes a record
 /// with the same validation as its `create` endpoint.
 #[cfg(feature = "ssr")]
-pub trait Import {
+pub trait Import: serde::Serialize + Sized {
     /// The create input, read from a row's values by field name.
     type Input: serde::de::DeserializeOwned;
     /// The validated record.
@@ -109,6 +109,14 @@ pub trait Import {
     fn validate(input: &Self::Input) -> Result<Self::Fields, crate::error::AppError>;
     fn email(fields: &Self::Fields) -> Option<&str>;
     fn assigned_to(fields: &mut Self::Fields) -> &mut Option<i64>;
+    /// The webhook event of a created record (`customer.created`).
+    const CREATED: &'static str;
+    /// A created record as the API's `get` answers it, for webhooks.
+    fn get(
+        conn: &mut crate::server::db::Conn,
+        org_id: i64,
+        id: i64,
+    ) -> impl std::future::Future<Output = Result<Self, crate::error::AppError>> + Send;
     /// Inserts one record (in the import's transaction); returns its id.
     fn insert<'a>(
         conn: &'a mut crate::server::db::Conn,
@@ -266,6 +274,14 @@ pub async fn import<R: Import>(
         if row.errors.is_empty() {
             row.id = Some(R::insert(&mut tx, member.org_id, caller.user_id, &currency, fields).await?);
             report.imported += 1;
+        }
+    }
+    let subscribed = repo::webhooks::subscribed(&mut tx, member.org_id, R::CREATED).await?;
+    if !subscribed.is_empty() {
+        for id in report.rows.iter().filter_map(|r| r.id) {
+            let record = R::get(&mut tx, member.org_id, id).await?;
+            crate::server::jobs::webhooks::emit_to(&mut tx, member.org_id, &subscribed, R::CREATED, id, &record)
+                .await?;
         }
     }
     tx.commit().await?;

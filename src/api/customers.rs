@@ -71,6 +71,10 @@ impl crate::api::csv::Import for Customer {
     fn assigned_to(fields: &mut Self::Fields) -> &mut Option<i64> {
         &mut fields.assigned_to
     }
+    const CREATED: &'static str = "customer.created";
+    async fn get(conn: &mut crate::server::db::Conn, org_id: i64, id: i64) -> Result<Self, AppError> {
+        crate::server::repo::customers::get(conn, org_id, crate::server::auth::caller::Scope::All, id).await
+    }
     fn insert<'a>(
         conn: &'a mut crate::server::db::Conn,
         org_id: i64,
@@ -115,6 +119,7 @@ pub async fn create_customer(
     let currency = repo::organizations::get(&mut tx, member.org_id).await?.currency;
     let id = repo::customers::create(&mut tx, member.org_id, caller.user_id, &currency, &fields).await?;
     let customer = repo::customers::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "customer.created", id, &customer).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref().map(|n| n.replace("{id}", &id.to_string())).as_deref());
     Ok(customer)
@@ -143,6 +148,7 @@ pub async fn update_customer(
     }
     repo::customers::update(&mut tx, member.org_id, id, caller.user_id, &current.currency, &fields, version).await?;
     let customer = repo::customers::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "customer.updated", id, &customer).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(customer)
@@ -157,8 +163,9 @@ pub async fn delete_customer(id: i64, #[server(default)] next: Option<String>) -
     let caller = ctx::caller().await?;
     let member = caller.require("customers", "delete")?;
     let mut tx = state.db.write().await?;
-    repo::customers::get(&mut tx, member.org_id, member.scope("customers"), id).await?;
+    let gone = repo::customers::get(&mut tx, member.org_id, member.scope("customers"), id).await?;
     repo::customers::delete(&mut tx, member.org_id, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "customer.deleted", id, &gone).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(())
@@ -237,6 +244,7 @@ async fn set_status(
     repo::customers::get(&mut tx, member.org_id, scope, id).await?;
     repo::customers::set_status(&mut tx, member.org_id, id, caller.user_id, status).await?;
     let customer = repo::customers::get(&mut tx, member.org_id, scope, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "customer.updated", id, &customer).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(customer)

@@ -88,6 +88,7 @@ pub async fn create_deal(
     let currency = repo::organizations::get(&mut tx, member.org_id).await?.currency;
     let id = repo::deals::create(&mut tx, member.org_id, caller.user_id, &currency, &fields, None).await?;
     let deal = repo::deals::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "deal.created", id, &deal).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref().map(|n| n.replace("{id}", &id.to_string())).as_deref());
     Ok(deal)
@@ -123,6 +124,7 @@ pub async fn update_deal(
     }
     repo::deals::update(&mut tx, member.org_id, id, caller.user_id, &current.currency, &fields, version).await?;
     let deal = repo::deals::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "deal.updated", id, &deal).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(deal)
@@ -137,8 +139,9 @@ pub async fn delete_deal(id: i64, #[server(default)] next: Option<String>) -> Re
     let caller = ctx::caller().await?;
     let member = caller.require("deals", "delete")?;
     let mut tx = state.db.write().await?;
-    repo::deals::get(&mut tx, member.org_id, member.scope("deals"), id).await?;
+    let gone = repo::deals::get(&mut tx, member.org_id, member.scope("deals"), id).await?;
     repo::deals::delete(&mut tx, member.org_id, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "deal.deleted", id, &gone).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(())
@@ -163,6 +166,7 @@ pub async fn move_deal(
     let deal = repo::deals::get(&mut tx, member.org_id, member.scope("deals"), id).await?;
     repo::deals::move_to(&mut tx, member.org_id, &deal, caller.user_id, stage_id, version).await?;
     let deal = repo::deals::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "deal.updated", id, &deal).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(deal)
@@ -248,6 +252,15 @@ async fn close(
         _ => repo::deals::close(&mut tx, member.org_id, &deal, caller.user_id, status, reason.as_deref()).await?,
     }
     let deal = repo::deals::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "deal.updated", id, &deal).await?;
+    let closed = match status {
+        DealStatus::Won => Some("deal.won"),
+        DealStatus::Lost => Some("deal.lost"),
+        DealStatus::Open => None,
+    };
+    if let Some(event) = closed {
+        crate::server::jobs::webhooks::emit(&mut tx, member.org_id, event, id, &deal).await?;
+    }
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(deal)

@@ -89,6 +89,7 @@ pub async fn create_issue(
     ctx::check_refs(&mut tx, member.org_id, &refs).await?;
     let id = repo::issues::create(&mut tx, member.org_id, caller.user_id, today, &fields).await?;
     let issue = repo::issues::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "issue.created", id, &issue).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref().map(|n| n.replace("{id}", &id.to_string())).as_deref());
     Ok(issue)
@@ -122,6 +123,7 @@ pub async fn update_issue(
     ctx::check_refs(&mut tx, member.org_id, &refs).await?;
     repo::issues::update(&mut tx, member.org_id, id, caller.user_id, &current.number, &fields, version).await?;
     let issue = repo::issues::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "issue.updated", id, &issue).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(issue)
@@ -136,8 +138,9 @@ pub async fn delete_issue(id: i64, #[server(default)] next: Option<String>) -> R
     let caller = ctx::caller().await?;
     let member = caller.require("issues", "delete")?;
     let mut tx = state.db.write().await?;
-    repo::issues::get(&mut tx, member.org_id, member.scope("issues"), id).await?;
+    let gone = repo::issues::get(&mut tx, member.org_id, member.scope("issues"), id).await?;
     repo::issues::delete(&mut tx, member.org_id, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "issue.deleted", id, &gone).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(())
@@ -218,11 +221,16 @@ async fn transition(id: i64, resolution: Option<Option<String>>, next: Option<St
     let member = caller.require("issues", "edit")?;
     let mut tx = state.db.write().await?;
     repo::issues::get(&mut tx, member.org_id, member.scope("issues"), id).await?;
+    let resolved = resolution.is_some();
     match resolution {
         Some(notes) => repo::issues::resolve(&mut tx, member.org_id, id, caller.user_id, notes.as_deref()).await?,
         None => repo::issues::reopen(&mut tx, member.org_id, id, caller.user_id).await?,
     }
     let issue = repo::issues::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "issue.updated", id, &issue).await?;
+    if resolved {
+        crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "issue.resolved", id, &issue).await?;
+    }
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(issue)

@@ -74,6 +74,10 @@ impl crate::api::csv::Import for Lead {
     fn assigned_to(fields: &mut Self::Fields) -> &mut Option<i64> {
         &mut fields.0.assigned_to
     }
+    const CREATED: &'static str = "lead.created";
+    async fn get(conn: &mut crate::server::db::Conn, org_id: i64, id: i64) -> Result<Self, AppError> {
+        crate::server::repo::leads::get(conn, org_id, crate::server::auth::caller::Scope::All, id).await
+    }
     fn insert<'a>(
         conn: &'a mut crate::server::db::Conn,
         org_id: i64,
@@ -120,6 +124,7 @@ pub async fn create_lead(
     let currency = repo::organizations::get(&mut tx, member.org_id).await?.currency;
     let id = repo::leads::create(&mut tx, member.org_id, caller.user_id, &currency, &fields, status).await?;
     let lead = repo::leads::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "lead.created", id, &lead).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref().map(|n| n.replace("{id}", &id.to_string())).as_deref());
     Ok(lead)
@@ -150,6 +155,7 @@ pub async fn update_lead(
     repo::leads::update(&mut tx, member.org_id, id, caller.user_id, &current.currency, &fields, status, version)
         .await?;
     let lead = repo::leads::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "lead.updated", id, &lead).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(lead)
@@ -164,8 +170,9 @@ pub async fn delete_lead(id: i64, #[server(default)] next: Option<String>) -> Re
     let caller = ctx::caller().await?;
     let member = caller.require("leads", "delete")?;
     let mut tx = state.db.write().await?;
-    repo::leads::get(&mut tx, member.org_id, member.scope("leads"), id).await?;
+    let gone = repo::leads::get(&mut tx, member.org_id, member.scope("leads"), id).await?;
     repo::leads::delete(&mut tx, member.org_id, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "lead.deleted", id, &gone).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(())
@@ -205,6 +212,7 @@ pub async fn update_lead_score(
     repo::leads::get(&mut tx, member.org_id, scope, id).await?;
     repo::leads::set_score(&mut tx, member.org_id, id, caller.user_id, score).await?;
     let lead = repo::leads::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "lead.updated", id, &lead).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(lead)
@@ -231,6 +239,7 @@ pub async fn assign_lead(
     ctx::check_assignee(&mut tx, member.org_id, assigned_to).await?;
     repo::leads::assign(&mut tx, member.org_id, id, caller.user_id, assigned_to).await?;
     let lead = repo::leads::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "lead.updated", id, &lead).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(lead)
@@ -299,6 +308,13 @@ pub async fn convert_lead(
         customer: repo::customers::get(&mut tx, member.org_id, Scope::All, customer_id).await?,
         deal,
     };
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "lead.updated", id, &conversion.lead).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "lead.converted", id, &conversion).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "customer.created", customer_id, &conversion.customer)
+        .await?;
+    if let Some(deal) = &conversion.deal {
+        crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "deal.created", deal.id, deal).await?;
+    }
     tx.commit().await?;
     ctx::redirect_to(next.as_deref().map(|n| n.replace("{customer_id}", &customer_id.to_string())).as_deref());
     Ok(conversion)
@@ -385,6 +401,7 @@ async fn set_status(
     repo::leads::get(&mut tx, member.org_id, member.scope("leads"), id).await?;
     repo::leads::set_status(&mut tx, member.org_id, id, caller.user_id, status, reason.as_deref()).await?;
     let lead = repo::leads::get(&mut tx, member.org_id, crate::server::auth::caller::Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "lead.updated", id, &lead).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(lead)

@@ -24,6 +24,7 @@ pub mod search;
 pub mod templates;
 pub mod tokens;
 pub mod vendors;
+pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx;

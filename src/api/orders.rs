@@ -93,6 +93,7 @@ pub async fn create_order(
     ctx::check_refs(&mut tx, member.org_id, &refs).await?;
     let id = repo::orders::create(&mut tx, member.org_id, caller.user_id, today, &fields, &items).await?;
     let order = repo::orders::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "order.created", id, &order).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref().map(|n| n.replace("{id}", &id.to_string())).as_deref());
     Ok(order)
@@ -169,6 +170,7 @@ pub async fn update_order(
     )
     .await?;
     let order = repo::orders::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "order.updated", id, &order).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(order)
@@ -184,8 +186,9 @@ pub async fn delete_order(id: i64, #[server(default)] next: Option<String>) -> R
     let caller = ctx::caller().await?;
     let member = caller.require("orders", "delete")?;
     let mut tx = state.db.write().await?;
-    repo::orders::get(&mut tx, member.org_id, member.scope("orders"), id).await?;
+    let gone = repo::orders::get(&mut tx, member.org_id, member.scope("orders"), id).await?;
     repo::orders::delete(&mut tx, member.org_id, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "order.deleted", id, &gone).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(())
@@ -230,6 +233,7 @@ async fn close(id: i64, to: crate::domain::order::OrderStatus, next: Option<Stri
     repo::orders::get(&mut tx, member.org_id, member.scope("orders"), id).await?;
     repo::orders::close(&mut tx, member.org_id, id, caller.user_id, to).await?;
     let order = repo::orders::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "order.updated", id, &order).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(order)

@@ -98,6 +98,7 @@ pub async fn create_payment(
     ctx::check_refs(&mut tx, member.org_id, &refs).await?;
     let id = repo::payments::create(&mut tx, member.org_id, caller.user_id, today, &fields).await?;
     let payment = repo::payments::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "payment.created", id, &payment).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref().map(|n| n.replace("{id}", &id.to_string())).as_deref());
     Ok(payment)
@@ -136,6 +137,7 @@ pub async fn update_payment(
     ctx::check_refs(&mut tx, member.org_id, &refs).await?;
     repo::payments::update(&mut tx, member.org_id, id, caller.user_id, &current.number, &fields, version).await?;
     let payment = repo::payments::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "payment.updated", id, &payment).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(payment)
@@ -150,8 +152,9 @@ pub async fn delete_payment(id: i64, #[server(default)] next: Option<String>) ->
     let caller = ctx::caller().await?;
     let member = caller.require("payments", "delete")?;
     let mut tx = state.db.write().await?;
-    repo::payments::get(&mut tx, member.org_id, member.scope("payments"), id).await?;
+    let gone = repo::payments::get(&mut tx, member.org_id, member.scope("payments"), id).await?;
     repo::payments::delete(&mut tx, member.org_id, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "payment.deleted", id, &gone).await?;
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(())
@@ -202,11 +205,16 @@ async fn change(id: i64, failure: Option<String>, next: Option<String>) -> Resul
     let member = caller.require("payments", "edit")?;
     let mut tx = state.db.write().await?;
     repo::payments::get(&mut tx, member.org_id, member.scope("payments"), id).await?;
+    let processed = failure.is_none();
     match failure {
         None => repo::payments::process(&mut tx, member.org_id, id, caller.user_id).await?,
         Some(reason) => repo::payments::fail(&mut tx, member.org_id, id, caller.user_id, &reason).await?,
     }
     let payment = repo::payments::get(&mut tx, member.org_id, Scope::All, id).await?;
+    crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "payment.updated", id, &payment).await?;
+    if processed {
+        crate::server::jobs::webhooks::emit(&mut tx, member.org_id, "payment.processed", id, &payment).await?;
+    }
     tx.commit().await?;
     ctx::redirect_to(next.as_deref());
     Ok(payment)

@@ -25,6 +25,7 @@ pub mod role;
 pub mod search;
 pub mod validate;
 pub mod vendor;
+pub mod webhook;
 
 /// In an `apply_to(&self, base)` that validates with the `Check` `c`: an optional text field
 /// that was sent replaces `base.<field>` (trimmed; empty clears; at most `max` characters); one

@@ -21,6 +21,8 @@ pub const RESOURCES: &[&str] = &[
     "emails",
     // The organization's email templates.
     "templates",
+    // Webhook subscriptions (their secrets too): owner and admins.
+    "webhooks",
 ];
 
 /// Every action. `view_all` means "not only records assigned to me".
@@ -92,8 +94,9 @@ pub fn system_role_permissions(slug: &str) -> Vec<String> {
         OWNER => p = all_permissions(),
         ADMIN => p = all_permissions().into_iter().filter(|x| x != "organization:delete").collect(),
         MANAGER => {
-            // Not the outbox: it holds other people's mail.
-            let readable: Vec<&str> = RESOURCES.iter().copied().filter(|r| *r != "outbox").collect();
+            // Not the outbox (it holds other people's mail), nor webhooks (their secrets).
+            let readable: Vec<&str> =
+                RESOURCES.iter().copied().filter(|r| !["outbox", "webhooks"].contains(r)).collect();
             grant(&mut p, &readable, &["view", "view_all"]);
             grant(&mut p, SALES, &["create", "edit"]);
             grant(&mut p, OPERATIONS, &["create", "edit"]);

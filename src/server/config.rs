@@ -28,6 +28,9 @@ pub struct Config {
     /// `PUBLIC_URL`: the address people open the app at, for the links in mail (default
     /// `http://<LEPTOS_SITE_ADDR>`).
     pub public_url: String,
+    /// `WEBHOOK_ALLOW_ADDRESSES`: addresses webhooks may be delivered to although they are not
+    /// public (loopback, private networks), comma-separated, e.g. `127.0.0.1,10.0.0.7`.
+    pub webhook_allow: Vec<std::net::IpAddr>,
 }
 
 /// A rate limit: at most `max` attempts within `minutes`; written `max/minutes`, e.g. `10/15`.
@@ -67,6 +70,7 @@ impl Config {
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.to_owned(),
             public_url: "http://127.0.0.1:3000".to_owned(),
+            webhook_allow: Vec::new(),
         }
     }
 
@@ -106,6 +110,15 @@ impl Config {
                 .unwrap_or(defaults.public_url)
                 .trim_end_matches('/')
                 .to_owned(),
+            webhook_allow: match env_text("WEBHOOK_ALLOW_ADDRESSES") {
+                Some(list) => list
+                    .split(',')
+                    .map(|a| {
+                        a.trim().parse().map_err(|_| format!("WEBHOOK_ALLOW_ADDRESSES: {a:?} is not an IP address"))
+                    })
+                    .collect::<Result<_, _>>()?,
+                None => Vec::new(),
+            },
             ..defaults
         })
     }
@@ -129,7 +142,8 @@ environment:
   SMTP_URL                where mail goes: smtp://user:pass@host:587?tls=required, smtps://user:pass@host,
                           smtp://host:25 (no TLS, no auth); unset: mail stays in the outbox
   MAIL_FROM               sender of every mail (default Too Good CRM <noreply@localhost>)
-  PUBLIC_URL              the address of the app in links in mail (default http://<LEPTOS_SITE_ADDR>)";
+  PUBLIC_URL              the address of the app in links in mail (default http://<LEPTOS_SITE_ADDR>)
+  WEBHOOK_ALLOW_ADDRESSES addresses webhooks may reach although not public, e.g. 127.0.0.1 (default none)";
 
 #[cfg(test)]
 mod tests {

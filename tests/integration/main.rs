@@ -31,3 +31,4 @@ mod roles;
 mod roles_matrix;
 mod search;
 mod vendors;
+mod webhooks;

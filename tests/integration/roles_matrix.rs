@@ -192,6 +192,14 @@ pub(crate) fn table() -> Vec<Row> {
         post("templates/create", "name=Template {n}&subject=Hello&body=Hi there", needs!("templates":"create")),
         post("templates/update", "id={template}&name=Template {n}&subject=Hi&body=Hi", needs!("templates":"edit")),
         post("templates/delete", "id={template}", needs!("templates":"delete")),
+        // Webhooks.
+        get("webhooks/list", "", needs!("webhooks":"view")),
+        get("webhooks/get", "id={webhook}", needs!("webhooks":"view")),
+        get("webhooks/deliveries", "id={webhook}", needs!("webhooks":"view")),
+        post("webhooks/create", "url=https://hooks.example.com/{n}&events=deal.won", needs!("webhooks":"create")),
+        post("webhooks/update", "id={webhook}&events=deal.won,deal.lost", needs!("webhooks":"edit")),
+        post("webhooks/test", "id={webhook}", needs!("webhooks":"edit")),
+        post("webhooks/delete", "id={webhook}", needs!("webhooks":"delete")),
         // Pipelines.
         get("pipelines/list", "", needs!("pipelines":"view")),
         get("pipelines/get", "id={default_pipeline}", needs!("pipelines":"view")),
@@ -401,6 +409,10 @@ impl World<'_> {
             "template" => {
                 let name = format!("Fixture {}", self.unique());
                 self.create("templates/create", &[("name", &name), ("subject", "Hello"), ("body", "Hi there")]).await
+            }
+            "webhook" => {
+                let url = format!("https://hooks.example.com/{}", self.unique());
+                self.create("webhooks/create", &[("url", &url), ("events", "deal.won")]).await
             }
             "employee" => self.create("employees/create", &[("first_name", "Fixture"), ("department", "Sales")]).await,
             "order" => {

@@ -145,3 +145,59 @@ both!(a_portal_contact_searches_only_their_own_documents, |app| async {
     assert_eq!(groups[0].1.len(), 1);
     assert!(groups[0].1[0].ends_with("Widget order for us"), "{results}");
 });
+
+/// The names of a customers list page, and its count.
+async fn customers_matching(app: &TestApp, token: &str, term: &str) -> (Vec<String>, i64) {
+    let r = app.get(&format!("/api/customers/list?search={}&page_size=100", urlencoding(term)), Some(token)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let names = r.json["results"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap().to_owned()).collect();
+    (names, r.json["count"].as_i64().unwrap())
+}
+
+// The trigram index knows the organization (SQLite: each organization's rowid range; PostgreSQL:
+// a GIN index over the organization and the text): a term in 2,100 records of another
+// organization finds this one's 3, and a term in 2,100 of this one's (more than the 2,000 ids
+// a search hands the list) is still limited to them. Edits and deletes keep the index in step.
+both!(a_search_sees_only_its_organization_however_common_the_term_elsewhere, |app| async {
+    let owner = app.register("few@example.com", "Few Zephyrs Inc").await;
+    let other = app.register("many@example.com", "Many Zephyrs Inc").await;
+    let mut csv = String::from("Name,Company name\r\n");
+    for i in 0..2100 {
+        csv.push_str(&format!("Zephyr customer {i},Zephyr Winds\r\n"));
+    }
+    let r = app.post("/api/customers/import", Some(&other), &[("csv", &csv), ("dry_run", "false")]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let mut mine = Vec::new();
+    for name in ["Zephyr Air", "Zephyr Boats", "Calm Zephyrs"] {
+        mine.push(app.customer(&owner, &[("name", name)]).await);
+    }
+    app.customer(&owner, &[("name", "Breeze Ltd")]).await;
+
+    let (mut names, count) = customers_matching(&app, &owner, "zephyr").await;
+    names.sort();
+    assert_eq!((names, count), (vec!["Calm Zephyrs".to_owned(), "Zephyr Air".into(), "Zephyr Boats".into()], 3));
+    let (names, count) = customers_matching(&app, &other, "ZEPHYR").await;
+    assert_eq!((names.len(), count), (100, 2100));
+    assert!(names.iter().all(|n| n.starts_with("Zephyr customer ")), "{names:?}");
+    let (names, count) = customers_matching(&app, &other, "winds").await;
+    assert_eq!((names.len(), count), (100, 2100));
+    // A short term (no trigram to look up) is scanned, still within the organization.
+    assert_eq!(customers_matching(&app, &owner, "yr").await.1, 3);
+    assert_eq!(customers_matching(&app, &other, "air").await.1, 0);
+    let all = search(&app, &owner, "zephyr").await;
+    assert_eq!(all["groups"][0]["count"], 3, "{all}");
+
+    // An edit moves the record's entry; a delete removes it.
+    let id = mine[0];
+    let got = app.get(&format!("/api/customers/get?id={id}"), Some(&owner)).await;
+    let version = got.json["version"].to_string();
+    let form = [("id", id.to_string()), ("version", version), ("name", "Mistral Air".into())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = app.post("/api/customers/update", Some(&owner), &form).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(customers_matching(&app, &owner, "zephyr").await.1, 2);
+    assert_eq!(customers_matching(&app, &owner, "mistral").await.0, ["Mistral Air"]);
+    let r = app.post("/api/customers/delete", Some(&owner), &[("id", &mine[1].to_string())]).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(customers_matching(&app, &owner, "zephyr").await.0, ["Calm Zephyrs"]);
+});

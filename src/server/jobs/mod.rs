@@ -1,5 +1,5 @@
-//! The app's one durable queue of background jobs. Mail is the first kind of job (reminders
-//! are mail queued by the worker itself, see [`reminders`]); webhooks will be another.
+//! The app's one durable queue of background jobs: mail (reminders are mail queued by the
+//! worker itself, see [`reminders`]) and webhook deliveries ([`webhooks`]).
 //!
 //! - A job is queued with [`queue_mail`] (or [`repo::jobs::insert`]) inside the transaction of
 //!   the change that causes it: no job for a change that rolled back, no change without its job.
@@ -13,6 +13,7 @@
 
 pub mod mail;
 pub mod reminders;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
@@ -26,6 +27,7 @@ use crate::server::db::{Conn, Db};
 use crate::server::repo;
 
 pub use mail::Mailer;
+pub use webhooks::{Deliverer, KIND_WEBHOOK};
 
 /// The kind of a job that sends one [`Mail`].
 pub const KIND_MAIL: &str = "mail";
@@ -82,28 +84,52 @@ pub struct Worker {
     db: Db,
     config: Arc<Config>,
     mailer: Option<Arc<Mailer>>,
+    deliverer: Arc<Deliverer>,
 }
 
 impl Worker {
-    /// A worker on `db` that sends mail when `SMTP_URL` is set (else mail jobs wait).
+    /// A worker on `db` that sends mail when `SMTP_URL` is set (else mail jobs wait) and
+    /// delivers webhooks.
     pub fn new(db: Db, config: &Config) -> Result<Worker, String> {
         let mailer = match &config.smtp_url {
             Some(url) => Some(Arc::new(Mailer::new(url, &config.mail_from)?)),
             None => None,
         };
-        Ok(Worker { db, config: Arc::new(config.clone()), mailer })
+        let deliverer = Arc::new(Deliverer::new(&config.webhook_allow)?);
+        Ok(Worker { db, config: Arc::new(config.clone()), mailer, deliverer })
     }
 
-    /// Claims and runs the jobs due now; returns how many ran.
+    /// Claims and runs the jobs due now, mail and webhooks; returns how many ran.
     pub async fn run_due(&self) -> Result<usize, AppError> {
-        let Some(mailer) = &self.mailer else { return Ok(0) };
+        let mut ran = 0;
+        if self.mailer.is_some() {
+            ran += self.run_due_of(KIND_MAIL).await?;
+        }
+        Ok(ran + self.run_due_of(KIND_WEBHOOK).await?)
+    }
+
+    async fn run_due_of(&self, kind: &str) -> Result<usize, AppError> {
         let mut tx = self.db.write().await?;
-        let jobs = repo::jobs::claim(&mut tx, KIND_MAIL, LEASE, BATCH).await?;
+        let jobs = repo::jobs::claim(&mut tx, kind, LEASE, BATCH).await?;
         tx.commit().await?;
         for job in &jobs {
-            let outcome = match serde_json::from_str::<Mail>(&job.payload) {
-                Ok(mail) => mailer.send(&mail).await,
-                Err(err) => Outcome::Permanent(format!("unreadable mail: {err}")),
+            // A webhook's delivery: its subscription, and the receiver's status.
+            let mut delivery = None;
+            let outcome = match kind {
+                KIND_MAIL => match (serde_json::from_str::<Mail>(&job.payload), &self.mailer) {
+                    (Ok(mail), Some(mailer)) => mailer.send(&mail).await,
+                    (Ok(_), None) => Outcome::Transient("no SMTP_URL".into()),
+                    (Err(err), _) => Outcome::Permanent(format!("unreadable mail: {err}")),
+                },
+                _ => match serde_json::from_str::<crate::domain::webhook::Delivery>(&job.payload) {
+                    Ok(d) => {
+                        let mut conn = self.db.read().await?;
+                        let attempt = self.deliverer.deliver(&mut conn, &d).await?;
+                        delivery = Some((d.webhook_id, attempt.status));
+                        attempt.outcome
+                    }
+                    Err(err) => Outcome::Permanent(format!("unreadable delivery: {err}")),
+                },
             };
             let now = repo::now();
             let (state, error, retry_at) = match outcome {
@@ -114,10 +140,17 @@ impl Worker {
                 Outcome::Transient(error) | Outcome::Permanent(error) => (JobState::Failed, Some(error), None),
             };
             if let Some(error) = &error {
-                tracing::warn!(job = job.id, attempts = job.attempts, ?state, "mail not sent: {error}");
+                tracing::warn!(job = job.id, kind, attempts = job.attempts, ?state, "job not done: {error}");
             }
             let mut tx = self.db.write().await?;
             repo::jobs::finish(&mut tx, job.id, state, error.as_deref(), retry_at).await?;
+            if let Some((webhook_id, status)) = delivery {
+                let (succeeded, gave_up) = (state == JobState::Sent, state == JobState::Failed);
+                let status = status.map(i64::from);
+                if repo::webhooks::record_attempt(&mut tx, webhook_id, job.id, status, succeeded, gave_up).await? {
+                    tracing::warn!(webhook = webhook_id, "webhook turned off after a day of failed deliveries");
+                }
+            }
             tx.commit().await?;
         }
         Ok(jobs.len())

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::{contains_pattern, now, page_of_ids, parse_stored, Arg, Sql};
+use super::{now, page_of_ids, parse_stored, Arg, Search, Sql};
 use crate::bind_args;
 use crate::domain::activity::{Activity, ActivityFields, ActivityFilter, ActivityStats, ActivityStatus};
 use crate::domain::list::ListParams;
@@ -162,7 +162,7 @@ pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
 
 /// `where` clause for the organization, the caller's scope and the filters (shared by the
 /// page query and the count).
-fn filtered(mut sql: Sql, org_id: i64, scope: Scope, filter: &ActivityFilter) -> Sql {
+fn filtered(mut sql: Sql, search: &Search, org_id: i64, scope: Scope, filter: &ActivityFilter) -> Sql {
     sql.push_with(" where a.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
     if let Some(t) = filter.activity_type {
@@ -187,10 +187,7 @@ fn filtered(mut sql: Sql, org_id: i64, scope: Scope, filter: &ActivityFilter) ->
     if let Some(until) = filter.until {
         sql.push_with(" and a.scheduled_at < ?", Arg::Time(until));
     }
-    if let Some(term) = &filter.search {
-        // PostgreSQL's trigram index serves this `like`; SQLite scans the organization's activities.
-        sql.push_with(" and a.search_text like ? escape '\\'", Arg::Text(contains_pattern(term)));
-    }
+    search.push(&mut sql, "a");
     sql
 }
 
@@ -231,11 +228,12 @@ pub async fn list(
     params: &ListParams,
 ) -> Result<(Vec<Activity>, i64), AppError> {
     let order = order(params);
-    let mut page = filtered(Sql::new("select a.id from activities a"), org_id, scope, filter);
+    let search = Search::prepare(conn, "activities", org_id, filter.search.as_deref()).await?;
+    let mut page = filtered(Sql::new("select a.id from activities a"), &search, org_id, scope, filter);
     page.push(&order)
         .push_with(" limit ?", Arg::Int(params.page_size))
         .push_with(" offset ?", Arg::Int(params.offset()));
-    let count = || filtered(Sql::new("select count(*) from activities a"), org_id, scope, filter);
+    let count = || filtered(Sql::new("select count(*) from activities a"), &search, org_id, scope, filter);
     let (ids, count) = page_of_ids(conn, page, count, params).await?;
     Ok((load(conn, org_id, ids, &order).await?, count))
 }

@@ -118,7 +118,7 @@ pub async fn list(
     filter: &CustomerFilter,
     params: &ListParams,
 ) -> Result<(Vec<Customer>, i64), AppError> {
-    let search = Search::prepare(conn, "customers_search", filter.search.as_deref()).await?;
+    let search = Search::prepare(conn, "customers", org_id, filter.search.as_deref()).await?;
     let dir = if params.descending { "desc" } else { "asc" };
     // `order_by` is one of the whitelisted names of `customer::SORTABLE`, never client text.
     let order = format!(" order by c.{} {dir}, c.id {dir}", params.order_by);

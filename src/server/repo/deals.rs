@@ -178,7 +178,7 @@ pub async fn list(
     filter: &DealFilter,
     params: &ListParams,
 ) -> Result<(Vec<Deal>, i64), AppError> {
-    let search = Search::prepare(conn, "deals_search", filter.search.as_deref()).await?;
+    let search = Search::prepare(conn, "deals", org_id, filter.search.as_deref()).await?;
     let order = order_clause(params);
     // The page's ids come from the indexes first; only those rows are then loaded.
     let mut page = filtered(Sql::new("select d.id from deals d"), &search, org_id, scope, currency, filter);

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::{contains_pattern, now, page_of_ids, parse_stored, Arg, Sql};
+use super::{now, page_of_ids, parse_stored, Arg, Search, Sql};
 use crate::bind_args;
 use crate::domain::employee::{
     DepartmentCount, Employee, EmployeeChoice, EmployeeFields, EmployeeFilter, EmployeeStatus, NewEmployee,
@@ -75,7 +75,7 @@ const SELECT: &str =
     e.created_at, e.updated_at, e.version
     from employees e left join employees m on m.id = e.manager_id";
 
-fn filtered(mut sql: Sql, org_id: i64, filter: &EmployeeFilter) -> Sql {
+fn filtered(mut sql: Sql, search: &Search, org_id: i64, filter: &EmployeeFilter) -> Sql {
     sql.push_with(" where e.organization_id = ?", Arg::Int(org_id));
     if let Some(d) = &filter.department {
         sql.push_with(" and e.department = ?", Arg::Text(d.clone()));
@@ -89,11 +89,7 @@ fn filtered(mut sql: Sql, org_id: i64, filter: &EmployeeFilter) -> Sql {
     if let Some(m) = filter.manager_id {
         sql.push_with(" and e.manager_id = ?", Arg::Int(m));
     }
-    if let Some(term) = &filter.search {
-        // An organization's staff is small: a `like` over its rows (PostgreSQL has a trigram
-        // index for it besides).
-        sql.push_with(" and e.search_text like ? escape '\\'", Arg::Text(contains_pattern(term)));
-    }
+    search.push(&mut sql, "e");
     sql
 }
 
@@ -115,11 +111,12 @@ pub async fn list(
         }
         field => format!(" order by e.{field} {dir}, e.id {dir}"),
     };
-    let mut page = filtered(Sql::new("select e.id from employees e"), org_id, filter);
+    let search = Search::prepare(conn, "employees", org_id, filter.search.as_deref()).await?;
+    let mut page = filtered(Sql::new("select e.id from employees e"), &search, org_id, filter);
     page.push(&order)
         .push_with(" limit ?", Arg::Int(params.page_size))
         .push_with(" offset ?", Arg::Int(params.offset()));
-    let count = || filtered(Sql::new("select count(*) from employees e"), org_id, filter);
+    let count = || filtered(Sql::new("select count(*) from employees e"), &search, org_id, filter);
     let (ids, count) = page_of_ids(conn, page, count, params).await?;
     if ids.is_empty() {
         return Ok((Vec::new(), count));

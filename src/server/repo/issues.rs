@@ -3,8 +3,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::vendors::push_search;
-use super::{now, numbers, page_of_ids, parse_stored, Arg, Sql};
+use super::{now, numbers, page_of_ids, parse_stored, Arg, Search, Sql};
 use crate::bind_args;
 use crate::domain::issue::{
     average_hours, Issue, IssueCategory, IssueComment, IssueFields, IssueFilter, IssuePriority, IssueStats, IssueStatus,
@@ -102,7 +101,7 @@ pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
     super::restrict(sql, scope, " and i.assigned_to = ?", Some(" and i.customer_id = ?"));
 }
 
-fn filtered(mut sql: Sql, backend: Backend, org_id: i64, scope: Scope, filter: &IssueFilter) -> Sql {
+fn filtered(mut sql: Sql, search: &Search, org_id: i64, scope: Scope, filter: &IssueFilter) -> Sql {
     sql.push_with(" where i.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
     if let Some(id) = filter.vendor {
@@ -126,9 +125,7 @@ fn filtered(mut sql: Sql, backend: Backend, org_id: i64, scope: Scope, filter: &
     if let Some(id) = filter.assigned_to {
         sql.push_with(" and i.assigned_to = ?", Arg::Int(id));
     }
-    if let Some(term) = &filter.search {
-        push_search(&mut sql, backend, "issues", "i", term);
-    }
+    search.push(&mut sql, "i");
     sql
 }
 
@@ -163,13 +160,13 @@ pub async fn list(
     filter: &IssueFilter,
     params: &ListParams,
 ) -> Result<(Vec<Issue>, i64), AppError> {
-    let backend = conn.backend();
+    let search = Search::prepare(conn, "issues", org_id, filter.search.as_deref()).await?;
     let order = order_clause(params);
-    let mut page = filtered(Sql::new("select i.id from issues i"), backend, org_id, scope, filter);
+    let mut page = filtered(Sql::new("select i.id from issues i"), &search, org_id, scope, filter);
     page.push(&order)
         .push_with(" limit ?", Arg::Int(params.page_size))
         .push_with(" offset ?", Arg::Int(params.offset()));
-    let count = || filtered(Sql::new("select count(*) from issues i"), backend, org_id, scope, filter);
+    let count = || filtered(Sql::new("select count(*) from issues i"), &search, org_id, scope, filter);
     let (ids, count) = page_of_ids(conn, page, count, params).await?;
     if ids.is_empty() {
         return Ok((Vec::new(), count));

@@ -43,16 +43,29 @@ impl JobListRow {
 /// that caused it was committed.
 #[tracing::instrument(skip_all, fields(kind))]
 pub async fn insert(conn: &mut Conn, organization_id: Option<i64>, kind: &str, payload: &str) -> Result<i64, AppError> {
-    let sql = "insert into jobs (organization_id, kind, payload, state, attempts, run_at, created_at)
-               values ($1, $2, $3, 'queued', 0, $4, $4) returning id";
+    insert_in_sequence(conn, organization_id, kind, payload, None).await
+}
+
+/// Queues a job as [`insert`] does; jobs of one `sequence` run one at a time, oldest first (a
+/// later one waits while an earlier one is queued or running, retries included).
+pub async fn insert_in_sequence(
+    conn: &mut Conn,
+    organization_id: Option<i64>,
+    kind: &str,
+    payload: &str,
+    sequence: Option<&str>,
+) -> Result<i64, AppError> {
+    let sql = "insert into jobs (organization_id, kind, payload, state, attempts, run_at, created_at, sequence)
+               values ($1, $2, $3, 'queued', 0, $4, $4, $5) returning id";
     let now = now();
     Ok(on!(conn, c => sqlx::query_scalar::<_, i64>(sql)
-        .bind(organization_id).bind(kind).bind(payload).bind(now).fetch_one(c).await?))
+        .bind(organization_id).bind(kind).bind(payload).bind(now).bind(sequence).fetch_one(c).await?))
 }
 
 /// Takes up to `limit` due jobs of `kind` for this worker: queued ones whose time has come,
 /// and those whose worker's lease ran out (it died while running them). They become
-/// `sending` until `now + lease`, one more attempt counted. On PostgreSQL `FOR UPDATE SKIP
+/// `sending` until `now + lease`, one more attempt counted. A job of a sequence is taken only
+/// when no earlier job of its sequence is queued or sending. On PostgreSQL `FOR UPDATE SKIP
 /// LOCKED` keeps two servers from taking the same job; SQLite has one writer at a time.
 #[tracing::instrument(skip_all, fields(kind))]
 pub async fn claim(conn: &mut Conn, kind: &str, lease: Duration, limit: i64) -> Result<Vec<JobRow>, AppError> {
@@ -62,8 +75,11 @@ pub async fn claim(conn: &mut Conn, kind: &str, lease: Duration, limit: i64) -> 
     };
     let sql = format!(
         "update jobs set state = 'sending', attempts = attempts + 1, locked_until = $1
-         where id in (select id from jobs
+         where id in (select id from jobs j
                       where kind = $2 and ((state = 'queued' and run_at <= $3) or (state = 'sending' and locked_until < $3))
+                        and (sequence is null or not exists (
+                            select 1 from jobs e where e.sequence = j.sequence and e.id < j.id
+                                                   and e.state in ('queued', 'sending')))
                       order by run_at, id limit $4 {skip_locked})
          returning id, organization_id, kind, payload, attempts, created_at"
     );

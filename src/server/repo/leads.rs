@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{contains_pattern, now, page_of_ids, parse_stored, Arg, Sql};
+use super::{now, page_of_ids, parse_stored, Arg, Search, Sql};
 use crate::bind_args;
 use crate::domain::lead::{Lead, LeadFields, LeadFilter, LeadStats, LeadStatus};
 use crate::domain::list::ListParams;
@@ -92,7 +92,7 @@ const SELECT: &str = "select l.id, l.first_name, l.last_name, l.email, l.phone, 
 
 /// `where` clause for the organization, the caller's scope and the filters (shared by the
 /// page query and the count).
-fn filtered(mut sql: Sql, org_id: i64, scope: Scope, filter: &LeadFilter) -> Sql {
+fn filtered(mut sql: Sql, search: &Search, org_id: i64, scope: Scope, filter: &LeadFilter) -> Sql {
     sql.push_with(" where l.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
     if let Some(status) = filter.status {
@@ -110,10 +110,7 @@ fn filtered(mut sql: Sql, org_id: i64, scope: Scope, filter: &LeadFilter) -> Sql
     if let Some(max) = filter.score_max {
         sql.push_with(" and l.score <= ?", Arg::Int(max));
     }
-    if let Some(term) = &filter.search {
-        // PostgreSQL's trigram index serves this `like`; SQLite scans the organization's leads.
-        sql.push_with(" and l.search_text like ? escape '\\'", Arg::Text(contains_pattern(term)));
-    }
+    search.push(&mut sql, "l");
     sql
 }
 
@@ -144,11 +141,12 @@ pub async fn list(
     let order = format!(" order by l.{} {dir}, l.id {dir}", order_column(params.order_by));
 
     // The page's ids come first; only those rows are then loaded with their joins.
-    let mut page = filtered(Sql::new("select l.id from leads l"), org_id, scope, filter);
+    let search = Search::prepare(conn, "leads", org_id, filter.search.as_deref()).await?;
+    let mut page = filtered(Sql::new("select l.id from leads l"), &search, org_id, scope, filter);
     page.push(&order)
         .push_with(" limit ?", Arg::Int(params.page_size))
         .push_with(" offset ?", Arg::Int(params.offset()));
-    let count = || filtered(Sql::new("select count(*) from leads l"), org_id, scope, filter);
+    let count = || filtered(Sql::new("select count(*) from leads l"), &search, org_id, scope, filter);
     let (ids, count) = page_of_ids(conn, page, count, params).await?;
     if ids.is_empty() {
         return Ok((Vec::new(), count));

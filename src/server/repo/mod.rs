@@ -23,6 +23,7 @@ pub mod templates;
 pub mod tokens;
 pub mod users;
 pub mod vendors;
+pub mod webhooks;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -30,7 +31,7 @@ use crate::domain::list::ListParams;
 use crate::error::AppError;
 use crate::on;
 use crate::server::auth::caller::Scope;
-use crate::server::db::{Backend, Conn};
+use crate::server::db::{Conn, Raw};
 
 /// A value bound to a dynamically built query.
 #[derive(Debug, Clone)]
@@ -131,43 +132,98 @@ pub(crate) fn restrict(sql: &mut Sql, scope: Scope, assigned: &str, of_customer:
     }
 }
 
-/// How a list's `search` narrows its rows.
+/// How a list's `search` narrows its rows. Every searchable entity has a lower-cased
+/// `search_text` column indexed by trigrams together with the organization: on SQLite the FTS5
+/// table `<table>_search`, whose rowids are `(organization_id << 40) + id` (migration 0012), on
+/// PostgreSQL a GIN index over `(organization_id, search_text gin_trgm_ops)`. So a term common in
+/// other organizations costs what its matches in this one cost.
 #[derive(Debug)]
 pub enum Search {
     None,
-    /// SQLite, a selective term: the ids of every match, so that the few matches drive the
-    /// query (given only the trigram subquery, SQLite walks the organization's whole index
-    /// in list order and probes each row: 30 ms instead of 1 on 100,000 rows).
+    /// A selective term: the ids of every match in the organization, so that the few matches
+    /// drive the query (given only the term, both backends walk the organization's list order
+    /// and test each row: 30 ms instead of 1 on 100,000 rows).
     Ids(Vec<i64>),
-    /// SQLite, a broad term: the trigram index as a subquery; `(table, phrase)`.
-    Fts(&'static str, String),
-    /// A `like` pattern on `search_text`: PostgreSQL's trigram index serves it; on SQLite it
-    /// scans (terms under three characters, which the trigram index cannot look up).
+    /// SQLite, a broad term: the organization's range of the trigram table as a subquery.
+    Fts {
+        table: &'static str,
+        phrase: String,
+        org_id: i64,
+    },
+    /// A `like` pattern on `search_text`: a broad term on PostgreSQL (the list order finds
+    /// matches quickly), and terms under three characters, which no trigram index can look up.
     Like(String),
 }
 
-/// Up to this many matches, a SQLite search passes the matching ids to the list query.
+/// Up to this many matches, a search passes the matching ids to the list query.
 const FEW_MATCHES: i64 = 2000;
 
+/// The first and last rowid of an organization's entries in a SQLite trigram table.
+fn org_rowids(org_id: i64) -> (i64, i64) {
+    let first = org_id << 40;
+    (first, first + (1 << 40) - 1)
+}
+
 impl Search {
-    /// Looks `term` up in the SQLite trigram table `fts_table` (kept in step with the entity's
-    /// `search_text`), or prepares a `like` pattern.
-    pub async fn prepare(conn: &mut Conn, fts_table: &'static str, term: Option<&str>) -> Result<Search, AppError> {
+    /// Looks `term` up in the trigram index of `table` (a searchable entity's table, never
+    /// client text) within the organization.
+    pub async fn prepare(
+        conn: &mut Conn,
+        table: &'static str,
+        org_id: i64,
+        term: Option<&str>,
+    ) -> Result<Search, AppError> {
         let Some(term) = term.map(str::to_lowercase) else {
             return Ok(Search::None);
         };
-        if conn.backend() != Backend::Sqlite || term.chars().count() < 3 {
+        if term.chars().count() < 3 {
             return Ok(Search::Like(contains_pattern(&term)));
         }
-        // One quoted phrase: no FTS syntax in the term is interpreted.
-        let phrase = format!("\"{}\"", term.replace('"', "\"\""));
-        let sql = format!("select rowid from {fts_table} where {fts_table} match $1 limit $2");
-        let ids =
-            on!(conn, c => sqlx::query_scalar::<_, i64>(&sql).bind(&phrase).bind(FEW_MATCHES + 1).fetch_all(c).await?);
-        Ok(if ids.len() as i64 > FEW_MATCHES { Search::Fts(fts_table, phrase) } else { Search::Ids(ids) })
+        let ids = match conn.raw() {
+            Raw::Sqlite(c) => {
+                // One quoted phrase: no FTS syntax in the term is interpreted.
+                let phrase = format!("\"{}\"", term.replace('"', "\"\""));
+                let (first, last) = org_rowids(org_id);
+                let sql = format!(
+                    "select rowid - $2 from {table}_search where {table}_search match $1 and rowid between $2 and $3 limit $4"
+                );
+                let ids = sqlx::query_scalar::<_, i64>(&sql)
+                    .bind(&phrase)
+                    .bind(first)
+                    .bind(last)
+                    .bind(FEW_MATCHES + 1)
+                    .fetch_all(c)
+                    .await?;
+                if ids.len() as i64 > FEW_MATCHES {
+                    return Ok(Search::Fts { table, phrase, org_id });
+                }
+                ids
+            }
+            Raw::Postgres(c) => {
+                // Materialized, the matches are planned alone: the planner, which cannot
+                // estimate a substring's rarity, would otherwise walk the list order instead
+                // of the index.
+                let pattern = contains_pattern(&term);
+                let sql = format!(
+                    "with m as materialized (select id from {table} where organization_id = $1
+                       and search_text like $2 escape '\\') select id from m limit $3"
+                );
+                let ids = sqlx::query_scalar::<_, i64>(&sql)
+                    .bind(org_id)
+                    .bind(&pattern)
+                    .bind(FEW_MATCHES + 1)
+                    .fetch_all(c)
+                    .await?;
+                if ids.len() as i64 > FEW_MATCHES {
+                    return Ok(Search::Like(pattern));
+                }
+                ids
+            }
+        };
+        Ok(Search::Ids(ids))
     }
 
-    /// Appends the condition to a query on `<alias>` (whose `id` is the trigram table's rowid).
+    /// Appends the condition to a query on `<alias>`, the table the search was prepared on.
     pub fn push(&self, sql: &mut Sql, alias: &str) {
         match self {
             Search::None => {}
@@ -178,11 +234,14 @@ impl Search {
                 let placeholders: Vec<String> = ids.iter().map(|id| sql.arg(Arg::Int(*id))).collect();
                 sql.push(&format!(" and {alias}.id in ({})", placeholders.join(", ")));
             }
-            Search::Fts(table, phrase) => {
-                sql.push_with(
-                    &format!(" and {alias}.id in (select rowid from {table} where {table} match ?)"),
-                    Arg::Text(phrase.clone()),
-                );
+            Search::Fts { table, phrase, org_id } => {
+                let (first, last) = org_rowids(*org_id);
+                let phrase = sql.arg(Arg::Text(phrase.clone()));
+                let (first, last) = (sql.arg(Arg::Int(first)), sql.arg(Arg::Int(last)));
+                sql.push(&format!(
+                    " and {alias}.id in (select rowid - {first} from {table}_search \
+                     where {table}_search match {phrase} and rowid between {first} and {last})"
+                ));
             }
             Search::Like(pattern) => {
                 sql.push_with(&format!(" and {alias}.search_text like ? escape '\\'"), Arg::Text(pattern.clone()));

@@ -9,8 +9,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sqlx::FromRow;
 
-use super::vendors::push_search;
-use super::{now, numbers, page_of_ids, parse_stored, Arg, Sql};
+use super::{now, numbers, page_of_ids, parse_stored, Arg, Search, Sql};
 use crate::bind_args;
 use crate::domain::list::ListParams;
 use crate::domain::money;
@@ -21,7 +20,7 @@ use crate::domain::order::{
 use crate::error::AppError;
 use crate::on;
 use crate::server::auth::caller::Scope;
-use crate::server::db::{Backend, Conn};
+use crate::server::db::Conn;
 
 #[derive(FromRow)]
 struct OrderRow {
@@ -138,7 +137,7 @@ pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
     super::restrict(sql, scope, " and o.assigned_to = ?", Some(" and o.customer_id = ?"));
 }
 
-fn filtered(mut sql: Sql, backend: Backend, org_id: i64, scope: Scope, filter: &OrderFilter) -> Sql {
+fn filtered(mut sql: Sql, search: &Search, org_id: i64, scope: Scope, filter: &OrderFilter) -> Sql {
     sql.push_with(" where o.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
     if let Some(id) = filter.vendor {
@@ -162,9 +161,7 @@ fn filtered(mut sql: Sql, backend: Backend, org_id: i64, scope: Scope, filter: &
     if let Some(d) = filter.date_to {
         sql.push_with(" and o.order_date <= ?", Arg::Date(d));
     }
-    if let Some(term) = &filter.search {
-        push_search(&mut sql, backend, "orders", "o", term);
-    }
+    search.push(&mut sql, "o");
     sql
 }
 
@@ -197,13 +194,13 @@ pub async fn list(
     filter: &OrderFilter,
     params: &ListParams,
 ) -> Result<(Vec<Order>, i64), AppError> {
-    let backend = conn.backend();
+    let search = Search::prepare(conn, "orders", org_id, filter.search.as_deref()).await?;
     let order = order_clause(params);
-    let mut page = filtered(Sql::new("select o.id from orders o"), backend, org_id, scope, filter);
+    let mut page = filtered(Sql::new("select o.id from orders o"), &search, org_id, scope, filter);
     page.push(&order)
         .push_with(" limit ?", Arg::Int(params.page_size))
         .push_with(" offset ?", Arg::Int(params.offset()));
-    let count = || filtered(Sql::new("select count(*) from orders o"), backend, org_id, scope, filter);
+    let count = || filtered(Sql::new("select count(*) from orders o"), &search, org_id, scope, filter);
     let (ids, count) = page_of_ids(conn, page, count, params).await?;
     if ids.is_empty() {
         return Ok((Vec::new(), count));

@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sqlx::FromRow;
 
-use super::vendors::push_search;
-use super::{now, numbers, page_of_ids, parse_stored, Arg, Sql};
+use super::{now, numbers, page_of_ids, parse_stored, Arg, Search, Sql};
 use crate::bind_args;
 use crate::domain::list::ListParams;
 use crate::domain::money;
@@ -17,7 +16,7 @@ use crate::domain::payment::{
 use crate::error::AppError;
 use crate::on;
 use crate::server::auth::caller::Scope;
-use crate::server::db::{Backend, Conn};
+use crate::server::db::Conn;
 
 #[derive(FromRow)]
 struct PaymentRow {
@@ -114,14 +113,7 @@ pub(crate) fn restrict(sql: &mut Sql, scope: Scope) {
     );
 }
 
-fn filtered(
-    mut sql: Sql,
-    backend: Backend,
-    org_id: i64,
-    scope: Scope,
-    today: NaiveDate,
-    filter: &PaymentFilter,
-) -> Sql {
+fn filtered(mut sql: Sql, search: &Search, org_id: i64, scope: Scope, today: NaiveDate, filter: &PaymentFilter) -> Sql {
     sql.push_with(" where p.organization_id = ?", Arg::Int(org_id));
     restrict(&mut sql, scope);
     if let Some(id) = filter.vendor {
@@ -151,9 +143,7 @@ fn filtered(
     if filter.overdue {
         sql.push_with(" and p.status = 'pending' and p.due_date < ?", Arg::Date(today));
     }
-    if let Some(term) = &filter.search {
-        push_search(&mut sql, backend, "payments", "p", term);
-    }
+    search.push(&mut sql, "p");
     sql
 }
 
@@ -188,13 +178,13 @@ pub async fn list(
     filter: &PaymentFilter,
     params: &ListParams,
 ) -> Result<(Vec<Payment>, i64), AppError> {
-    let backend = conn.backend();
+    let search = Search::prepare(conn, "payments", org_id, filter.search.as_deref()).await?;
     let order = order_clause(params);
-    let mut page = filtered(Sql::new("select p.id from payments p"), backend, org_id, scope, today, filter);
+    let mut page = filtered(Sql::new("select p.id from payments p"), &search, org_id, scope, today, filter);
     page.push(&order)
         .push_with(" limit ?", Arg::Int(params.page_size))
         .push_with(" offset ?", Arg::Int(params.offset()));
-    let count = || filtered(Sql::new("select count(*) from payments p"), backend, org_id, scope, today, filter);
+    let count = || filtered(Sql::new("select count(*) from payments p"), &search, org_id, scope, today, filter);
     let (ids, count) = page_of_ids(conn, page, count, params).await?;
     if ids.is_empty() {
         return Ok((Vec::new(), count));

@@ -3,13 +3,13 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 
-use super::{contains_pattern, now, page_of_ids, parse_stored, Arg, Sql};
+use super::{now, page_of_ids, parse_stored, Arg, Search, Sql};
 use crate::bind_args;
 use crate::domain::list::ListParams;
 use crate::domain::vendor::{Vendor, VendorFields, VendorFilter, VendorType, VendorTypeInfo};
 use crate::error::AppError;
 use crate::on;
-use crate::server::db::{Backend, Conn};
+use crate::server::db::Conn;
 
 #[derive(FromRow)]
 struct VendorRow {
@@ -74,24 +74,7 @@ const SELECT: &str = "select v.id, v.name, v.company, v.email, v.phone, v.websit
     v.created_by, v.updated_by, v.created_at, v.updated_at, v.version
     from vendors v";
 
-/// Adds a substring search on `<alias>.search_text` of `table` (trigram index on both backends).
-pub(crate) fn push_search(sql: &mut Sql, backend: Backend, table: &str, alias: &str, term: &str) {
-    let term = term.to_lowercase();
-    if backend == Backend::Sqlite && term.chars().count() >= 3 {
-        // The trigram index finds substrings of three characters or more; the term is one
-        // quoted phrase, so no FTS syntax in it is interpreted.
-        let phrase = format!("\"{}\"", term.replace('"', "\"\""));
-        sql.push_with(
-            &format!(" and {alias}.id in (select rowid from {table}_search where {table}_search match ?)"),
-            Arg::Text(phrase),
-        );
-    } else {
-        // PostgreSQL's trigram index serves this `like`; on SQLite it scans (short terms only).
-        sql.push_with(&format!(" and {alias}.search_text like ? escape '\\'"), Arg::Text(contains_pattern(&term)));
-    }
-}
-
-fn filtered(mut sql: Sql, backend: Backend, org_id: i64, filter: &VendorFilter) -> Sql {
+fn filtered(mut sql: Sql, search: &Search, org_id: i64, filter: &VendorFilter) -> Sql {
     sql.push_with(" where v.organization_id = ?", Arg::Int(org_id));
     if let Some(t) = filter.vendor_type {
         sql.push_with(" and v.vendor_type = ?", Arg::Text(t.as_str().into()));
@@ -99,9 +82,7 @@ fn filtered(mut sql: Sql, backend: Backend, org_id: i64, filter: &VendorFilter) 
     if let Some(s) = filter.status {
         sql.push_with(" and v.status = ?", Arg::Text(s.as_str().into()));
     }
-    if let Some(term) = &filter.search {
-        push_search(&mut sql, backend, "vendors", "v", term);
-    }
+    search.push(&mut sql, "v");
     sql
 }
 
@@ -113,18 +94,18 @@ pub async fn list(
     filter: &VendorFilter,
     params: &ListParams,
 ) -> Result<(Vec<Vendor>, i64), AppError> {
-    let backend = conn.backend();
+    let search = Search::prepare(conn, "vendors", org_id, filter.search.as_deref()).await?;
     let dir = if params.descending { "desc" } else { "asc" };
     // `order_by` is one of the whitelisted names of `vendor::SORTABLE`, never client text.
     let order = match params.order_by {
         "rating" => format!(" order by (v.rating is null), v.rating {dir}, v.id {dir}"),
         field => format!(" order by v.{field} {dir}, v.id {dir}"),
     };
-    let mut page = filtered(Sql::new("select v.id from vendors v"), backend, org_id, filter);
+    let mut page = filtered(Sql::new("select v.id from vendors v"), &search, org_id, filter);
     page.push(&order)
         .push_with(" limit ?", Arg::Int(params.page_size))
         .push_with(" offset ?", Arg::Int(params.offset()));
-    let count = || filtered(Sql::new("select count(*) from vendors v"), backend, org_id, filter);
+    let count = || filtered(Sql::new("select count(*) from vendors v"), &search, org_id, filter);
     let (ids, count) = page_of_ids(conn, page, count, params).await?;
     if ids.is_empty() {
         return Ok((Vec::new(), count));
