@@ -27,6 +27,7 @@ use crate::ui::pages::roles::RolesPage;
 use crate::ui::pages::search::SearchPage;
 use crate::ui::pages::templates::{TemplateDetailPage, TemplateListPage};
 use crate::ui::pages::vendors::{VendorDetailPage, VendorListPage, VendorNewPage};
+use crate::ui::pages::webhooks::{WebhookDetailPage, WebhookListPage};
 use crate::version::app_version;
 
 /// The document around the app, rendered on the server only. `offline.js` registers the
@@ -97,6 +98,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("search") view=SearchPage />
                     <Route path=path!("settings/templates") view=TemplateListPage />
                     <Route path=path!("settings/templates/:id") view=TemplateDetailPage />
+                    <Route path=path!("settings/webhooks") view=WebhookListPage />
+                    <Route path=path!("settings/webhooks/:id") view=WebhookDetailPage />
                     <Route path=path!("vendors") view=VendorListPage />
                     <Route path=path!("vendors/new") view=VendorNewPage />
                     <Route path=path!("vendors/:id") view=VendorDetailPage />

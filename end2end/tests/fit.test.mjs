@@ -200,10 +200,17 @@ async function fill(p) {
   const { body: template } = await apiPost(p, '/api/templates/create', {
     name: `Renewal reminder ${tag}`, subject: 'Your renewal', body: 'Hello {{customer.name}}, your renewal is due.',
   });
+  // A webhook whose test event is refused (loopback): its log has a row with the reason.
+  const { body: webhook } = await apiPost(p, '/api/webhooks/create', {
+    url: `http://127.0.0.1:9/hooks/too-good-crm/deliveries-for-the-billing-system-${tag}`, events: '*',
+    description: 'Billing system of Internationale Handelsgesellschaft',
+  });
+  await apiPost(p, '/api/webhooks/test', { id: String(webhook.id) });
   return [
     `/customers/${customer.id}`, `/leads/${lead.id}`, `/deals/${deal.id}`, `/activities/${activity.id}`,
     `/pipelines/${pipeline.id}`, `/settings/templates/${template.id}`, `/vendors/${vendor.id}`,
     `/orders/${order.id}`, `/payments/${payment.id}`, `/issues/${issue.id}`, `/employees/${employee.id}`,
+    `/settings/webhooks/${webhook.id}`,
   ];
 }
 
@@ -217,7 +224,7 @@ const SIGNED_IN = [
   '/activities', '/activities/new',
   '/pipelines',
   '/profile', '/organizations',
-  '/settings/roles', '/settings/outbox', '/settings/templates',
+  '/settings/roles', '/settings/outbox', '/settings/templates', '/settings/webhooks',
   '/search', '/search?q=a',
   '/vendors', '/vendors/new',
   '/orders', '/orders/new',

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::permission::{self, ACTIONS, RESOURCES};
-use crate::domain::validate::Check;
+use crate::domain::validate::{Check, TextList};
 use crate::error::AppError;
 
 /// A role with its permissions.
@@ -124,9 +124,6 @@ impl RoleInput {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PermissionSet(pub Vec<String>);
 
-/// At most this many entries (every permission there is, with room for duplicates).
-const MAX_ENTRIES: usize = 1000;
-
 impl PermissionSet {
     /// The distinct permissions, sorted; 422 naming `permissions` if any is unknown.
     pub fn validate(&self) -> Result<Vec<String>, AppError> {
@@ -151,42 +148,7 @@ impl Serialize for PermissionSet {
 
 impl<'de> Deserialize<'de> for PermissionSet {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        use serde::de::Error;
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PermissionSet;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a list of resource:action permissions")
-            }
-            fn visit_str<E: Error>(self, v: &str) -> Result<PermissionSet, E> {
-                Ok(PermissionSet(v.split(',').map(str::to_owned).collect()))
-            }
-            fn visit_unit<E: Error>(self) -> Result<PermissionSet, E> {
-                Ok(PermissionSet::default())
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<PermissionSet, A::Error> {
-                let mut out = Vec::new();
-                while let Some(p) = seq.next_element::<String>()? {
-                    if out.len() >= MAX_ENTRIES {
-                        return Err(A::Error::custom("too many permissions"));
-                    }
-                    out.push(p);
-                }
-                Ok(PermissionSet(out))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PermissionSet, A::Error> {
-                // `permissions[7]=deals:edit`: the index only keeps form fields apart.
-                let mut out = Vec::new();
-                while let Some((_, p)) = map.next_entry::<String, String>()? {
-                    if out.len() >= MAX_ENTRIES {
-                        return Err(A::Error::custom("too many permissions"));
-                    }
-                    out.push(p);
-                }
-                Ok(PermissionSet(out))
-            }
-        }
-        d.deserialize_any(V)
+        TextList::deserialize(d).map(|l| PermissionSet(l.0))
     }
 }
 

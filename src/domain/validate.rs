@@ -229,6 +229,61 @@ pub fn parse_tags(check: &mut Check, field: &str, value: Option<&str>) -> Option
     Some(tags)
 }
 
+/// A list of short texts as a form or a client sends it: checkboxes (`events[0]=a&events[3]=b`;
+/// the indexes only keep the fields apart), a JSON array, or one comma-separated string. At
+/// most 1,000 entries; what each may be is for its user to check.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextList(pub Vec<String>);
+
+/// At most this many entries in a [`TextList`].
+const MAX_LIST_ENTRIES: usize = 1000;
+
+impl serde::Serialize for TextList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.join(","))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TextList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = TextList;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list: a comma-separated text, an array or indexed fields")
+            }
+            fn visit_str<E: Error>(self, v: &str) -> Result<TextList, E> {
+                Ok(TextList(v.split(',').map(str::to_owned).take(MAX_LIST_ENTRIES + 1).collect()))
+            }
+            fn visit_unit<E: Error>(self) -> Result<TextList, E> {
+                Ok(TextList::default())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<TextList, A::Error> {
+                let mut out = Vec::new();
+                while let Some(p) = seq.next_element::<String>()? {
+                    if out.len() >= MAX_LIST_ENTRIES {
+                        return Err(A::Error::custom("too many entries"));
+                    }
+                    out.push(p);
+                }
+                Ok(TextList(out))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<TextList, A::Error> {
+                let mut out = Vec::new();
+                while let Some((_, p)) = map.next_entry::<String, String>()? {
+                    if out.len() >= MAX_LIST_ENTRIES {
+                        return Err(A::Error::custom("too many entries"));
+                    }
+                    out.push(p);
+                }
+                Ok(TextList(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::validate::TextList;
+
 use crate::domain::mail::JobState;
 #[cfg(feature = "ssr")]
 use crate::domain::validate::Check;
@@ -74,9 +76,9 @@ pub struct WebhookInput {
     pub url: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
-    /// Event types, comma-separated (`*` for every one).
+    /// Event types: comma-separated, an array, or checkboxes `events[i]` (`*` for every one).
     #[serde(default)]
-    pub events: Option<String>,
+    pub events: Option<TextList>,
     /// `true` turns a subscription on again (its failures start from zero), `false` off.
     #[serde(default)]
     pub active: Option<String>,
@@ -115,7 +117,7 @@ impl WebhookInput {
         };
         let events = match (&self.events, &base) {
             (None, Some(b)) => b.events.clone(),
-            (events, _) => parse_events(&mut c, events.as_deref().unwrap_or("")),
+            (events, _) => parse_events(&mut c, events.as_ref().map_or(&[][..], |e| &e.0[..])),
         };
         let active = match self.active.as_deref().map(str::trim) {
             None | Some("") => base.as_ref().is_none_or(|b| b.active),
@@ -148,10 +150,11 @@ fn check_url(raw: &str) -> Result<(), &'static str> {
 }
 
 #[cfg(feature = "ssr")]
-/// The distinct known event types of a comma-separated list (`*` = all), sorted.
-fn parse_events(c: &mut Check, raw: &str) -> Vec<String> {
+/// The distinct known event types of a list whose entries may be comma-separated (`*` = all),
+/// sorted.
+fn parse_events(c: &mut Check, raw: &[String]) -> Vec<String> {
     let mut events: Vec<String> = Vec::new();
-    for event in raw.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+    for event in raw.iter().flat_map(|e| e.split(',')).map(str::trim).filter(|e| !e.is_empty()) {
         if event == "*" {
             events.extend(EVENTS.iter().filter(|e| **e != "webhook.test").map(|e| (*e).to_owned()));
         } else if EVENTS.contains(&event) && event != "webhook.test" {
@@ -221,7 +224,7 @@ mod tests {
     use super::*;
 
     fn input(url: &str, events: &str) -> WebhookInput {
-        WebhookInput { url: Some(url.into()), events: Some(events.into()), ..Default::default() }
+        WebhookInput { url: Some(url.into()), events: Some(TextList(vec![events.into()])), ..Default::default() }
     }
 
     #[test]

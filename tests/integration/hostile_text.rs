@@ -71,6 +71,7 @@ const NOT_FREE_TEXT: &[&str] = &[
     "customer_type",
     "email",
     "employment_type",
+    "events",
     "expected_revenue",
     "kind",
     "mail_state",
@@ -86,6 +87,7 @@ const NOT_FREE_TEXT: &[&str] = &[
     "quantity",
     "recipients",
     "role",
+    "secret",
     "slug",
     "source",
     "status",
@@ -315,6 +317,13 @@ both!(user_text_is_text_on_every_page_for_every_reader, |app| async {
     let template =
         post("/api/templates/create", vec![("name", h.text()), ("subject", h.short()), ("body", template_body)]).await;
     let template_id = id(&template);
+    // A webhook (its URL and description are text its page shows).
+    let webhook = post(
+        "/api/webhooks/create",
+        vec![("url", h.url()), ("description", h.text()), ("events", "customer.created,deal.won".into())],
+    )
+    .await;
+    let webhook_id = id(&webhook);
     let email = vec![("customer_id", customer_id.clone()), ("subject", h.short()), ("body", h.text())];
     post("/api/emails/send", email).await;
     let csv_customer = [h.text(), h.text(), h.text()];
@@ -597,6 +606,7 @@ both!(user_text_is_text_on_every_page_for_every_reader, |app| async {
         ("issue comments", format!("/api/issues/comments?issue_id={issue_id}")),
         ("roles", "/api/roles/list".to_owned()),
         ("templates", "/api/templates/list".to_owned()),
+        ("webhooks", "/api/webhooks/list".to_owned()),
         ("tokens", "/api/tokens/list".to_owned()),
         ("organization", "/api/organizations/mine".to_owned()),
         ("me", "/api/auth/me".to_owned()),
@@ -647,6 +657,7 @@ both!(user_text_is_text_on_every_page_for_every_reader, |app| async {
                 urls.push(route.clone());
                 urls.push(format!("{route}?pipeline={pipeline_id}"));
             }
+            ["settings", "webhooks", "{id}"] => urls.push(format!("/settings/webhooks/{webhook_id}")),
             ["settings", "templates", "{id}"] => {
                 urls.push(format!("/settings/templates/{template_id}"));
                 urls.push(format!("/settings/templates/{template_id}?record=customer&record_id={customer_id}"));

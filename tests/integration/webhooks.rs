@@ -246,3 +246,78 @@ both!(webhooks_are_checked_limited_to_public_addresses_and_turned_off_after_a_da
         (Some(true), Some(0), true)
     );
 });
+
+/// The `Location` of a redirect, without the origin.
+fn location(r: &crate::common::Resp) -> String {
+    let to = r.headers.get(axum::http::header::LOCATION).unwrap().to_str().unwrap();
+    to.trim_start_matches("http://localhost").to_owned()
+}
+
+both!(the_webhooks_pages_work_without_javascript, |app| async {
+    use scraper::{Html, Selector};
+    let (cookie, owner) = crate::common::session(&app, "pages.hooks@example.com", "Pia", "Hook Pages Inc").await;
+    let sel = |s: &str| Selector::parse(s).unwrap();
+    // A new webhook from the list page's form: the events are checkboxes.
+    let list = "/settings/webhooks";
+    let body = [
+        ("url", "https://10.1.2.3/crm?a=1&b=2"),
+        ("description", "Billing <sync>"),
+        ("events[0]", ""),
+        ("events[2]", "customer.created"),
+        ("events[11]", "deal.won"),
+        ("next", "/settings/webhooks/{id}"),
+    ];
+    let r = app.send(crate::common::form_post("/api/webhooks/create", &body, &cookie, list)).await;
+    assert_eq!(r.status, StatusCode::FOUND, "{}", r.text);
+    let here = location(&r);
+    let hook_id = here.rsplit('/').next().unwrap().to_owned();
+    let hook = app.get(&format!("/api/webhooks/get?id={hook_id}"), Some(&owner)).await.json;
+    assert_eq!(hook["events"], serde_json::json!(["customer.created", "deal.won"]));
+
+    let page = Html::parse_document(&app.send(crate::common::page(list, Some(&cookie))).await.text);
+    let link = page.select(&sel(&format!("a[href='{here}']"))).next().expect("a link to the webhook");
+    assert_eq!(link.text().collect::<String>(), "https://10.1.2.3/crm?a=1&b=2");
+    assert!(page.root_element().text().any(|t| t.contains("Billing <sync>")));
+
+    // Its page: the events ticked, the secret, a test button; the log after a failed delivery.
+    app.post("/api/webhooks/test", Some(&owner), &[("id", &hook_id)]).await;
+    drain(&worker(&app, false)).await;
+    let page = Html::parse_document(&app.send(crate::common::page(&here, Some(&cookie))).await.text);
+    let ticked: Vec<String> = page
+        .select(&sel("input[type=checkbox][checked]"))
+        .map(|i| i.value().attr("value").unwrap().to_owned())
+        .collect();
+    assert_eq!(ticked, ["customer.created", "deal.won"]);
+    let secret = page.select(&sel("code")).next().unwrap().text().collect::<String>();
+    assert_eq!(secret, hook["secret"].as_str().unwrap());
+    assert!(page.select(&sel("button")).any(|b| b.text().collect::<String>() == "Send a test event"));
+    let row: Vec<String> = page
+        .select(&sel("table tbody tr"))
+        .next()
+        .expect("the test delivery in the log")
+        .select(&sel("td"))
+        .map(|td| td.text().collect::<String>())
+        .collect();
+    assert!(row[0].starts_with("webhook.test") && row[1] == "Failed", "{row:?}");
+    assert!(row[3].contains("10.1.2.3 is not a public address"), "{row:?}");
+
+    // Unticking every event is refused, not ignored.
+    let body = [("id", hook_id.as_str()), ("events[0]", ""), ("next", here.as_str())];
+    let r = app.send(crate::common::form_post("/api/webhooks/update", &body, &cookie, &here)).await;
+    let back = location(&r);
+    assert!(back.starts_with(&here) && back.contains("__err="), "{back}");
+    let refused = app.send(crate::common::page(&back, Some(&cookie))).await;
+    assert!(refused.text.contains("choose at least one event"), "{}", refused.text);
+
+    // Turned off by the app: the page says why and offers to turn it on.
+    app.exec(&format!("update webhooks set active = false, disabled_reason = 'turned off: test' where id = {hook_id}"))
+        .await;
+    let page = Html::parse_document(&app.send(crate::common::page(&here, Some(&cookie))).await.text);
+    let alert = page.select(&sel("[role=alert]")).next().expect("the notice").text().collect::<String>();
+    assert!(alert.contains("turned off: test") && alert.contains("Turn on again"), "{alert}");
+    let body = [("id", hook_id.as_str()), ("active", "true"), ("next", here.as_str())];
+    let r = app.send(crate::common::form_post("/api/webhooks/update", &body, &cookie, &here)).await;
+    assert_eq!(location(&r).trim_end_matches('?'), here);
+    let hook = app.get(&format!("/api/webhooks/get?id={hook_id}"), Some(&owner)).await.json;
+    assert_eq!((hook["active"].as_bool(), hook["disabled_reason"].is_null()), (Some(true), true));
+});

@@ -16,6 +16,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
+use crate::ui::components::{ApiForm, FormAction};
 
 /// The record's edit form, one click away: a `<details>` (so it opens without JavaScript too)
 /// whose "Edit" sits in the corner of the key facts. While it is open it takes the facts' place
@@ -33,6 +34,30 @@ pub fn EditInPlace(error: Signal<Option<AppError>>, children: Children) -> impl 
                 <h2>"Edit"</h2>
                 {children()}
             </section>
+        </details>
+    }
+}
+
+/// "Delete…" among a record's actions: a menu that asks `question` and posts the record's `id`
+/// to `S` (a delete endpoint), which sends the browser to `next` (the list) once done.
+#[component]
+pub fn DeleteMenu<S: leptos::server_fn::ServerFn>(
+    action: FormAction<S>,
+    id: i64,
+    next: &'static str,
+    question: &'static str,
+) -> impl IntoView {
+    view! {
+        <details class="menu danger-menu">
+            <summary class="button danger">"Delete…"</summary>
+            <div class="menu-panel">
+                <p>{question}</p>
+                <ApiForm action>
+                    <input type="hidden" name="id" value=id />
+                    <input type="hidden" name="next" value=next />
+                    <button type="submit" class="button danger">"Yes, delete"</button>
+                </ApiForm>
+            </div>
         </details>
     }
 }

@@ -41,6 +41,7 @@ const SECTIONS: &[(&str, &str, &str)] = &[
     ("/settings/roles", "Roles", "roles"),
     ("/settings/templates", "Templates", "templates"),
     ("/settings/outbox", "Outbox", "outbox"),
+    ("/settings/webhooks", "Webhooks", "webhooks"),
 ];
 
 /// The pages of the client portal (a customer's contact sees nothing else).

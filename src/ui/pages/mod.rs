@@ -19,3 +19,4 @@ pub mod roles;
 pub mod search;
 pub mod templates;
 pub mod vendors;
+pub mod webhooks;

@@ -11,6 +11,7 @@ use crate::api::emails::draft_email;
 use crate::api::templates::{get_template, list_templates, CreateTemplate, DeleteTemplate, UpdateTemplate};
 use crate::domain::email::{EmailInput, EmailTemplate, VARIABLES};
 use crate::ui::components::form::FormErrors;
+use crate::ui::components::record::DeleteMenu;
 use crate::ui::components::{time, ApiForm, ErrorBox, Field, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
@@ -106,17 +107,7 @@ pub fn TemplateDetailPage() -> impl IntoView {
                             </div>
                             {can_delete.then(|| view! {
                                 <div class="actions">
-                                    <details class="menu danger-menu">
-                                        <summary class="button danger">"Delete…"</summary>
-                                        <div class="menu-panel">
-                                            <p>"Delete this template? Emails sent from it stay on their timelines."</p>
-                                            <ApiForm action=delete>
-                                                <input type="hidden" name="id" value=t.id />
-                                                <input type="hidden" name="next" value="/settings/templates" />
-                                                <button type="submit" class="button danger">"Yes, delete"</button>
-                                            </ApiForm>
-                                        </div>
-                                    </details>
+                                    <DeleteMenu action=delete id=t.id next="/settings/templates" question="Delete this template? Emails sent from it stay on their timelines." />
                                 </div>
                             })}
                         </div>

@@ -10,6 +10,7 @@ use crate::api::activities::{get_activity, CancelActivity, CompleteActivity, Del
 use crate::api::employees::employee_choices;
 use crate::domain::activity::Activity;
 use crate::ui::components::form::FormErrors;
+use crate::ui::components::record::DeleteMenu;
 use crate::ui::components::timeline::{details, status_class};
 use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
@@ -124,17 +125,7 @@ fn Header(a: Activity, actions: Actions) -> impl IntoView {
                     </ApiForm>
                 })}
                 {me.can("activities", "delete").then(|| view! {
-                    <details class="menu danger-menu">
-                        <summary class="button danger">"Delete…"</summary>
-                        <div class="menu-panel">
-                            <p>"Delete this activity? This cannot be undone."</p>
-                            <ApiForm action=actions.delete>
-                                <input type="hidden" name="id" value=id />
-                                <input type="hidden" name="next" value="/activities" />
-                                <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ApiForm>
-                        </div>
-                    </details>
+                    <DeleteMenu action=actions.delete id=id next="/activities" question="Delete this activity? This cannot be undone." />
                 })}
             </div>
         </div>

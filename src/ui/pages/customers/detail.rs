@@ -17,6 +17,7 @@ use crate::api::employees::employee_choices;
 use crate::domain::customer::{Customer, CustomerStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
+use crate::ui::components::record::DeleteMenu;
 use crate::ui::components::timeline::{About, Timeline};
 use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
@@ -126,17 +127,7 @@ fn Header(
             <div class="actions">
                 {me.can("customers", "edit").then_some(status_form)}
                 {me.can("customers", "delete").then(|| view! {
-                    <details class="menu danger-menu">
-                        <summary class="button danger">"Delete…"</summary>
-                        <div class="menu-panel">
-                            <p>"Delete this customer and their notes? This cannot be undone."</p>
-                            <ApiForm action=delete>
-                                <input type="hidden" name="id" value=c.id />
-                                <input type="hidden" name="next" value="/customers" />
-                                <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ApiForm>
-                        </div>
-                    </details>
+                    <DeleteMenu action=delete id=c.id next="/customers" question="Delete this customer and their notes? This cannot be undone." />
                 })}
             </div>
         </div>

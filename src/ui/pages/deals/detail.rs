@@ -14,6 +14,7 @@ use crate::domain::deal::{Deal, DealStatus};
 use crate::domain::money;
 use crate::domain::pipeline::Pipeline;
 use crate::ui::components::form::FormErrors;
+use crate::ui::components::record::DeleteMenu;
 use crate::ui::components::timeline::{About, Timeline};
 use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
@@ -151,17 +152,7 @@ fn Header(d: Deal, actions: Actions) -> impl IntoView {
             <div class="actions">
                 {can_edit.then_some(status_actions)}
                 {me.can("deals", "delete").then(|| view! {
-                    <details class="menu danger-menu">
-                        <summary class="button danger">"Delete…"</summary>
-                        <div class="menu-panel">
-                            <p>"Delete this deal? This cannot be undone."</p>
-                            <ApiForm action=actions.delete>
-                                <input type="hidden" name="id" value=d.id />
-                                <input type="hidden" name="next" value="/deals" />
-                                <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ApiForm>
-                        </div>
-                    </details>
+                    <DeleteMenu action=actions.delete id=d.id next="/deals" question="Delete this deal? This cannot be undone." />
                 })}
             </div>
         </div>

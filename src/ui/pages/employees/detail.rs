@@ -11,6 +11,7 @@ use crate::api::employees::{employee_choices, get_employee, DeleteEmployee, Term
 use crate::domain::employee::{Employee, EmployeeStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
+use crate::ui::components::record::DeleteMenu;
 use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 
@@ -102,17 +103,7 @@ fn Header(e: Employee, delete: FormAction<DeleteEmployee>) -> impl IntoView {
             </div>
             <div class="actions">
                 {me.can("employees", "delete").then(|| view! {
-                    <details class="menu danger-menu">
-                        <summary class="button danger">"Delete…"</summary>
-                        <div class="menu-panel">
-                            <p>"Delete this employee? This cannot be undone. Records assigned to them are kept, unassigned. A member of the organization must be terminated first."</p>
-                            <ApiForm action=delete>
-                                <input type="hidden" name="id" value=e.id />
-                                <input type="hidden" name="next" value="/employees" />
-                                <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ApiForm>
-                        </div>
-                    </details>
+                    <DeleteMenu action=delete id=e.id next="/employees" question="Delete this employee? This cannot be undone. Records assigned to them are kept, unassigned. A member of the organization must be terminated first." />
                 })}
             </div>
         </div>

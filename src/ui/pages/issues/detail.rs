@@ -13,6 +13,7 @@ use crate::api::issues::{
 use crate::domain::issue::{Issue, IssueComment, IssueStatus};
 use crate::error::AppError;
 use crate::ui::components::form::FormErrors;
+use crate::ui::components::record::DeleteMenu;
 use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
@@ -171,17 +172,7 @@ fn Header(i: Issue, actions: Actions) -> impl IntoView {
                 {resolve}
                 {reopen}
                 {me.can("issues", "delete").then(|| view! {
-                    <details class="menu danger-menu">
-                        <summary class="button danger">"Delete…"</summary>
-                        <div class="menu-panel">
-                            <p>"Delete this issue and its comments? This cannot be undone."</p>
-                            <ApiForm action=actions.delete>
-                                <input type="hidden" name="id" value=i.id />
-                                <input type="hidden" name="next" value="/issues" />
-                                <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ApiForm>
-                        </div>
-                    </details>
+                    <DeleteMenu action=actions.delete id=i.id next="/issues" question="Delete this issue and its comments? This cannot be undone." />
                 })}
             </div>
         </div>

@@ -16,6 +16,7 @@ use crate::domain::employee::EmployeeChoice;
 use crate::domain::lead::{Lead, LeadStatus};
 use crate::domain::money;
 use crate::ui::components::form::FormErrors;
+use crate::ui::components::record::DeleteMenu;
 use crate::ui::components::timeline::{About, Timeline};
 use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, Field, FormAction, SelectField, TextAreaField};
 use crate::ui::layout::use_me;
@@ -173,17 +174,7 @@ fn Header(l: Lead, actions: Actions) -> impl IntoView {
                 {qualify_form}
                 {disqualify_form}
                 {me.can("leads", "delete").then(|| view! {
-                    <details class="menu danger-menu">
-                        <summary class="button danger">"Delete…"</summary>
-                        <div class="menu-panel">
-                            <p>"Delete this lead and its activities? This cannot be undone."</p>
-                            <ApiForm action=actions.delete>
-                                <input type="hidden" name="id" value=l.id />
-                                <input type="hidden" name="next" value="/leads" />
-                                <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ApiForm>
-                        </div>
-                    </details>
+                    <DeleteMenu action=actions.delete id=l.id next="/leads" question="Delete this lead and its activities? This cannot be undone." />
                 })}
             </div>
         </div>

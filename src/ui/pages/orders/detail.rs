@@ -15,6 +15,7 @@ use crate::api::orders::{get_order, CancelOrder, CompleteOrder, DeleteOrder, Upd
 use crate::domain::money;
 use crate::domain::order::{Order, OrderStatus};
 use crate::ui::components::form::FormErrors;
+use crate::ui::components::record::DeleteMenu;
 use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 use crate::ui::pages::issues::RelatedIssues;
@@ -180,17 +181,7 @@ fn Header(o: Order, actions: Actions) -> impl IntoView {
             <div class="actions">
                 {status_actions}
                 {me.can("orders", "delete").then(|| view! {
-                    <details class="menu danger-menu">
-                        <summary class="button danger">"Delete…"</summary>
-                        <div class="menu-panel">
-                            <p>"Delete this order and its items? This cannot be undone. An order with payments or issues cannot be deleted: cancel it instead."</p>
-                            <ApiForm action=actions.delete>
-                                <input type="hidden" name="id" value=o.id />
-                                <input type="hidden" name="next" value="/orders" />
-                                <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ApiForm>
-                        </div>
-                    </details>
+                    <DeleteMenu action=actions.delete id=o.id next="/orders" question="Delete this order and its items? This cannot be undone. An order with payments or issues cannot be deleted: cancel it instead." />
                 })}
             </div>
         </div>

@@ -11,6 +11,7 @@ use crate::api::payments::{get_payment, DeletePayment, FailPayment, ProcessPayme
 use crate::domain::money;
 use crate::domain::payment::{Payment, PaymentStatus};
 use crate::ui::components::form::FormErrors;
+use crate::ui::components::record::DeleteMenu;
 use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction, TextAreaField};
 use crate::ui::layout::use_me;
 
@@ -166,17 +167,7 @@ fn Header(p: Payment, actions: Actions) -> impl IntoView {
                 {process}
                 {fail}
                 {me.can("payments", "delete").then(|| view! {
-                    <details class="menu danger-menu">
-                        <summary class="button danger">"Delete…"</summary>
-                        <div class="menu-panel">
-                            <p>"Delete this payment? This cannot be undone."</p>
-                            <ApiForm action=actions.delete>
-                                <input type="hidden" name="id" value=p.id />
-                                <input type="hidden" name="next" value="/payments" />
-                                <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ApiForm>
-                        </div>
-                    </details>
+                    <DeleteMenu action=actions.delete id=p.id next="/payments" question="Delete this payment? This cannot be undone." />
                 })}
             </div>
         </div>

@@ -10,6 +10,7 @@ use super::{stars, status_class};
 use crate::api::vendors::{get_vendor, DeleteVendor, UpdateVendor};
 use crate::domain::vendor::Vendor;
 use crate::ui::components::form::FormErrors;
+use crate::ui::components::record::DeleteMenu;
 use crate::ui::components::{time, ApiForm, EditInPlace, ErrorBox, FormAction};
 use crate::ui::layout::use_me;
 use crate::ui::pages::issues::RelatedIssues;
@@ -87,17 +88,7 @@ fn Header(v: Vendor, delete: FormAction<DeleteVendor>) -> impl IntoView {
             </div>
             <div class="actions">
                 {me.can("vendors", "delete").then(|| view! {
-                    <details class="menu danger-menu">
-                        <summary class="button danger">"Delete…"</summary>
-                        <div class="menu-panel">
-                            <p>"Delete this vendor? This cannot be undone. A vendor with orders or payments is kept: set it inactive instead."</p>
-                            <ApiForm action=delete>
-                                <input type="hidden" name="id" value=v.id />
-                                <input type="hidden" name="next" value="/vendors" />
-                                <button type="submit" class="button danger">"Yes, delete"</button>
-                            </ApiForm>
-                        </div>
-                    </details>
+                    <DeleteMenu action=delete id=v.id next="/vendors" question="Delete this vendor? This cannot be undone. A vendor with orders or payments is kept: set it inactive instead." />
                 })}
             </div>
         </div>
