@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::ui::components::TextArea;
 
 /// The problem reported for `name`, if any.
-fn problem(error: Signal<Option<AppError>>, name: &'static str) -> Signal<Option<String>> {
+pub(crate) fn problem(error: Signal<Option<AppError>>, name: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_error(name))))
 }
 

@@ -15,7 +15,7 @@ use crate::domain::list::ListParams;
 use crate::domain::mail::JobState;
 use crate::domain::webhook::{DeliveryLog, Webhook, EVENTS};
 use crate::error::AppError;
-use crate::ui::components::form::FormErrors;
+use crate::ui::components::form::{problem, FormErrors};
 use crate::ui::components::pagination::Pagination;
 use crate::ui::components::record::DeleteMenu;
 use crate::ui::components::timeline::mail_class;
@@ -228,7 +228,7 @@ fn DeliveryRow(d: DeliveryLog) -> impl IntoView {
 fn WebhookFields(webhook: Option<Webhook>, error: Signal<Option<AppError>>) -> impl IntoView {
     let (url, description, chosen) =
         webhook.map(|w| (w.url, w.description.unwrap_or_default(), w.events)).unwrap_or_default();
-    let problem = Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_error("events"))));
+    let problem = problem(error, "events");
     let mut kinds: Vec<&str> = Vec::new();
     for event in EVENTS.iter().filter(|e| **e != "webhook.test") {
         let kind = event.split('.').next().unwrap_or(event);
