@@ -20,11 +20,17 @@ shrinks), and each mail
 arrived at maildev (by its Message-ID): never lost. Mail that arrived twice is counted: SMTP
 cannot rule it out for a mail the server stored just before the kill (see mail_delivered).
 
+With --webhooks (crash.sh lets the server deliver to 127.0.0.1), both organizations subscribe a
+receiver to customer.created: after every restart each customer of the run has exactly one
+delivery job (written with the customer: none missing, none for a customer that is not there),
+and at the end, the leases of deliveries in flight at a kill run out, every event arrives at
+the receiver, signed: at least once (a delivery cut by a kill is sent again, counted).
+
 Writes in flight at the kill (sent, no answer) may or may not have happened; they are counted
 (found / not found), never required. Each write carries a unique marker (in the name, title,
 body or notes), so that it can be found whether or not it was acknowledged.
 
-usage: bench/crash.py --database-url URL --port PORT [--cycles 25] [--threads 6] [--maildev URL]
+usage: bench/crash.py --database-url URL --port PORT [--cycles 25] [--threads 6] [--maildev URL] [--webhooks]
 Prints a JSON summary on the last line; exits 1 when a check fails.
 """
 
@@ -38,7 +44,7 @@ import time
 import urllib.request
 from collections import Counter, defaultdict
 
-from tgc import Api, Database, Server, register
+from tgc import Api, Database, Receiver, Server, register, subscribe
 
 # What a writer does, by weight; every record hangs off a customer the writer created. "status"
 # (de)activates one of its customers and "move" moves one of its deals to another open stage:
@@ -261,20 +267,26 @@ def mail_checks(db, prefix):
     return problems
 
 
-def mail_delivered(db, prefix, maildev):
-    """Runs out the leases of mail being sent at the last kill, waits for the queue to drain and
-    compares maildev's mail with the jobs. Answers (summary, problems)."""
+def drain(db, jobs):
+    """Runs out the leases of the jobs being sent at the last kill and waits while `jobs()` (whose
+    first column is the state) has some not sent, as long as that number shrinks (a backlog can
+    be long: one worker sends one at a time), at most 15 s without progress. Answers seconds."""
     db.query("update jobs set locked_until = created_at where state = 'sending'")
-    # The backlog can be long (one worker sends one mail at a time): wait while it shrinks.
     started, last, stalled_since = time.monotonic(), None, time.monotonic()
     while time.monotonic() - stalled_since < 15:
-        left = sum(1 for job in mail_jobs(db, prefix) if job[0] != "sent")
+        left = sum(1 for job in jobs() if job[0] != "sent")
         if left == 0:
             break
         if left != last:
             last, stalled_since = left, time.monotonic()
         time.sleep(0.5)
-    drain_seconds = round(time.monotonic() - started)
+    return round(time.monotonic() - started)
+
+
+def mail_delivered(db, prefix, maildev):
+    """Runs out the leases of mail being sent at the last kill, waits for the queue to drain and
+    compares maildev's mail with the jobs. Answers (summary, problems)."""
+    drain_seconds = drain(db, lambda: mail_jobs(db, prefix))
     jobs = mail_jobs(db, prefix)
     with urllib.request.urlopen(f"{maildev}/api/email", timeout=30) as answer:
         received = json.load(answer)
@@ -295,6 +307,53 @@ def mail_delivered(db, prefix, maildev):
     if unknown:
         problems.append(f"{len(unknown)} mails arrived without a job: {sorted(unknown)[:3]}")
     summary = {"queued": len(jobs), "arrived": sum(arrived.values()), "doubled": len(doubled), "lost": len(lost),
+               "drain_seconds": drain_seconds}
+    return summary, problems
+
+
+def webhook_jobs(db, prefix):
+    """The customer.created deliveries of the run's customers: (state, event id, customer id)."""
+    jobs = []
+    for state, payload in db.query("select state, payload from jobs where kind = 'webhook'"):
+        event = json.loads(json.loads(payload)["body"])
+        if event["type"] == "customer.created" and event["data"]["name"].startswith(prefix):
+            jobs.append((state, event["id"], event["data"]["id"]))
+    return jobs
+
+
+def webhook_checks(db, prefix):
+    """After a restart: each customer of the run has exactly one delivery, and each delivery its customer."""
+    customers = {int(i) for (i,) in db.query(f"select id from customers where name like '{prefix}%'")}
+    per_customer = Counter(int(customer) for _, _, customer in webhook_jobs(db, prefix))
+    problems = []
+    wrong = [c for c in customers if per_customer[c] != 1]
+    if wrong:
+        problems.append(f"{len(wrong)} customers without exactly one customer.created delivery: {wrong[:3]}")
+    orphans = [c for c in per_customer if c not in customers]
+    if orphans:
+        problems.append(f"{len(orphans)} deliveries for customers that are not there: {orphans[:3]}")
+    return problems
+
+
+def webhooks_delivered(db, prefix, receiver):
+    """Runs out the leases of deliveries in flight at the last kill, waits for the queue to
+    drain and compares what the receiver got with the jobs. Answers (summary, problems)."""
+    drain_seconds = drain(db, lambda: webhook_jobs(db, prefix))
+    jobs = webhook_jobs(db, prefix)
+    received = receiver.received()
+    arrived = Counter(event["id"] for event, _ in received)
+    problems = []
+    not_sent = [event for state, event, _ in jobs if state != "sent"]
+    lost = [event for _, event, _ in jobs if arrived[event] == 0]
+    unsigned = [event["id"] for event, signed in received if not signed]
+    if not_sent:
+        problems.append(f"{len(not_sent)} webhook deliveries not sent, the queue stuck for 15 s: {not_sent[:3]}")
+    if lost:
+        problems.append(f"{len(lost)} webhook events never arrived: {lost[:3]}")
+    if unsigned:
+        problems.append(f"{len(unsigned)} deliveries badly signed: {unsigned[:3]}")
+    summary = {"events": len(jobs), "arrived": len([e for e in arrived if arrived[e]]),
+               "arrived_twice": sum(1 for n in arrived.values() if n > 1), "lost": len(lost),
                "drain_seconds": drain_seconds}
     return summary, problems
 
@@ -376,6 +435,8 @@ def main():
     parser.add_argument("--max-run", type=float, default=2.0, help="most seconds of writing before a kill")
     parser.add_argument("--out", default="bench/results", help="folder for the journal and the server log")
     parser.add_argument("--maildev", help="maildev's API (the server's SMTP_URL points at it): writers also invite by mail")
+    parser.add_argument("--webhooks", action="store_true",
+                        help="subscribe a receiver to customer.created (the server allows 127.0.0.1)")
     args = parser.parse_args()
     if args.maildev:
         OPERATIONS["invite"] = 2
@@ -404,6 +465,9 @@ def run(args, backend, db, server, journal):
     # Two organizations, so that per-organization counters and numbers are exercised side by side.
     tokens = [register(args.port, f"crash{i}-{backend}-{time.time_ns()}@example.com", f"Crash {i}") for i in range(2)]
     stages = [open_stages(args.port, token) for token in tokens]
+    receiver = Receiver() if args.webhooks else None
+    for token in tokens if receiver else []:
+        subscribe(args.port, token, "customer.created", receiver)
     prefix = f"crash{time.time_ns()}"
     restarts, in_flight_at_kill, failures, lost = [], 0, [], set()
     started = time.monotonic()
@@ -427,6 +491,8 @@ def run(args, backend, db, server, journal):
         problems = list(wrong.values()) + integrity(db) + invariants(db)
         if args.maildev:
             problems += mail_checks(db, prefix)
+        if receiver:
+            problems += webhook_checks(db, prefix)
         status = "ok" if not problems else "FAILED"
         acknowledged = journal.count("acknowledged")
         print(f"{backend} cycle {cycle:2}: killed after {run_for:.1f} s and {acknowledged - before} acknowledged writes "
@@ -441,6 +507,12 @@ def run(args, backend, db, server, journal):
         for p in problems:
             print(f"   {p}", flush=True)
         failures += [f"mail: {p}" for p in problems]
+    hooks = None
+    if receiver:
+        hooks, problems = webhooks_delivered(db, prefix, receiver)
+        for p in problems:
+            print(f"   {p}", flush=True)
+        failures += [f"webhooks: {p}" for p in problems]
     states = Counter(w["state"] for w in journal.writes.values())
     _, found, not_found = verify_writes(db, journal, prefix)
     by_op = Counter(w["op"] for w in journal.writes.values() if w["state"] == "acknowledged")
@@ -455,6 +527,7 @@ def run(args, backend, db, server, journal):
         "checks": "ok" if not failures else f"{len(failures)} problems",
         "restart_ms": {"median": round(sorted(restarts)[len(restarts) // 2]), "max": round(max(restarts))},
         **({"mail": mail} if mail else {}),
+        **({"webhooks": hooks} if hooks else {}),
     }
     print(json.dumps(summary))
     sys.exit(1 if failures or journal.rejected else 0)

@@ -1,11 +1,15 @@
 """Shared helpers of the resilience drivers (bench/crash.py, bench/two_servers.py): a small HTTP
-client for the API, the release server as a child process, and SQL queries run straight against
-the database (Python's sqlite3 for SQLite, `psql` for PostgreSQL). Python 3 standard library only;
-everything talks to 127.0.0.1.
+client for the API, the release server as a child process, SQL queries run straight against
+the database (Python's sqlite3 for SQLite, `psql` for PostgreSQL), and a webhook receiver.
+Python 3 standard library only; everything talks to 127.0.0.1.
 """
 
 import csv
+import hashlib
+import hmac
 import http.client
+import http.server
+import threading
 import io
 import json
 import os
@@ -164,3 +168,53 @@ class Database:
         # psql's CSV writes NULL as an empty field, like an empty string; the columns read here
         # are never empty strings.
         return [tuple(v if v != "" else None for v in row) for row in csv.reader(io.StringIO(out))]
+
+
+class Receiver(http.server.ThreadingHTTPServer):
+    """A webhook receiver on 127.0.0.1 (a free port; `url`), in a thread of its own. Answers 503
+    while `up` is false; else records each delivery as (event, signature valid with `secrets`
+    [the event's organization_id]) in `deliveries` and answers 204."""
+
+    def __init__(self, up=True):
+        self.up, self.secrets, self.deliveries, self.lock = up, {}, [], threading.Lock()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if not receiver.up:
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                event = json.loads(body)
+                header = self.headers.get("X-TGC-Signature") or ""
+                fields = dict(p.split("=", 1) for p in header.split(",") if "=" in p)
+                secret = receiver.secrets.get(event.get("organization_id"), "")
+                expected = hmac.new(secret.encode(), f"{fields.get('t')}.".encode() + body, hashlib.sha256).hexdigest()
+                with receiver.lock:
+                    receiver.deliveries.append((event, hmac.compare_digest(expected, fields.get("v1", ""))))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}/hook"
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    def received(self):
+        """The deliveries so far, in arrival order."""
+        with self.lock:
+            return list(self.deliveries)
+
+
+def subscribe(port, token, events, receiver):
+    """Subscribes the caller's organization to `events` (comma-separated) at the receiver;
+    answers the subscription."""
+    status, hook, _ = Api(port).post("/api/webhooks/create", {"url": receiver.url, "events": events}, token=token)
+    if status != 200:
+        raise RuntimeError(f"webhooks/create answered {status}: {hook}")
+    _, me, _ = Api(port).get("/api/auth/me", token=token)
+    receiver.secrets[me["organization"]["id"]] = hook["secret"]
+    return hook

@@ -25,6 +25,12 @@ queued mail exactly once.
   (two_servers.sh starts each server with application_name=two-server-<port>) and waits 20 ms
   there, so that one worker alone would need over 4 s for the 200 and the other's (it looks
   every second) always finds some queued: both must have sent some.
+- webhooks (with --webhooks): a receiver on 127.0.0.1 (both servers allow it) subscribed to
+  customer.created/updated/deleted answers 503 while threads create, update twice and delete
+  customers through both servers, then comes back: within two minutes every event stored for the
+  subscription arrives, each signed with its secret, none missing, and each record's events
+  arrive in the order of its changes (created, updated, updated, deleted); both servers' workers
+  delivered some.
 
 usage: bench/two_servers.py --database-url URL --ports A B [--threads 8] [--maildev URL]
 Prints one line per check and a JSON summary last; exits 1 when a check fails.
@@ -39,7 +45,7 @@ import time
 import urllib.request
 from collections import Counter
 
-from tgc import Api, Database, register
+from tgc import Api, Database, Receiver, register, subscribe
 
 RESULTS = []
 
@@ -265,8 +271,19 @@ begin
 end $$;
 drop trigger if exists two_server_record_sender on jobs;
 create trigger two_server_record_sender after update on jobs for each row
-    when (new.kind = 'mail' and new.state = 'sent') execute function two_server_record_sender();
+    when (new.kind in ('mail', 'webhook') and new.state = 'sent') execute function two_server_record_sender();
 """
+
+
+def sent_by(db, mine, ports, name):
+    """Checks that the worker of each server marked some of the jobs `mine` (a condition on
+    jobs j) sent, by RECORD_SENDER's table; answers the count per port."""
+    senders = dict(db.query(f"select s.server, count(*) from two_server_mail_sent s join jobs j on j.id = s.job_id "
+                            f"where {mine} group by s.server"))
+    by_port = {port: int(senders.pop(f"two-server-{port}", 0)) for port in ports}
+    check(name, all(by_port.values()), ", ".join(f"sent by {port}: {n}" for port, n in by_port.items())
+          + (f", by other connections: {senders}" if senders else ""))
+    return by_port
 
 
 def arrived_mail(maildev, prefix):
@@ -346,13 +363,71 @@ def mail(a, b, token, db, maildev, threads):
           f"{'; missing e.g. ' + str((missing or missing_to)[:3]) if missing or missing_to else ''}"
           f"{'; doubled e.g. ' + str((doubled or doubled_to)[:3]) if doubled or doubled_to else ''}")
 
-    senders = dict(db.query(f"select s.server, count(*) from {sent} group by s.server"))
-    by_port = {port: int(senders.pop(f"two-server-{port}", 0)) for port in (a, b)}
-    check("mail: the workers of both servers sent some", all(by_port.values()),
-          ", ".join(f"sent by {port}: {n}" for port, n in by_port.items())
-          + (f", by other connections: {senders}" if senders else ""))
+    by_port = sent_by(db, mine, (a, b), "mail: the workers of both servers sent some")
     return {"queued": len(jobs), "arrived": len(arrived), "missing": len(missing), "doubled": len(doubled),
             "failed": failed, "sent_by": by_port, "drain_seconds": round(drain_seconds, 1)}
+
+
+WEBHOOK_RECORDS = 40
+
+
+def webhooks(a, b, token, db, threads):
+    receiver = Receiver(up=False)
+    hook = subscribe(a, token, "customer.created,customer.updated,customer.deleted", receiver)
+    client, lock, changes, statuses = clients(), threading.Lock(), {}, Counter()
+    calls = -(-WEBHOOK_RECORDS // threads)
+
+    def work(t, i):
+        n = t * calls + i
+        if n >= WEBHOOK_RECORDS:
+            return
+        ports = (a, b) if n % 2 else (b, a)
+        status, customer, _ = client(t, ports[0]).post("/api/customers/create", {"name": f"hooked {n}"}, token=token)
+        mine = [status]
+        if status == 200:
+            for step, port in enumerate((ports[1], ports[0])):
+                mine.append(client(t, port).post("/api/customers/update",
+                                                 {"id": customer["id"], "notes": f"change {step}"}, token=token)[0])
+            mine.append(client(t, ports[1]).post("/api/customers/delete", {"id": customer["id"]}, token=token)[0])
+            with lock:
+                changes[customer["id"]] = ["customer.created", "customer.updated", "customer.updated", "customer.deleted"]
+        with lock:
+            statuses.update(mine)
+
+    errors = alternate(threads, calls, work)
+    receiver.up = True  # after every change was made while it was down: all of them are retried
+    mine = f"j.kind = 'webhook' and (j.payload::jsonb ->> 'webhook_id')::bigint = {hook['id']}"
+    db.query(RECORD_SENDER)
+    started = time.monotonic()
+    while True:
+        pending = int(db.query(f"select count(*) from jobs j where {mine} and j.state in ('queued', 'sending')")[0][0])
+        if pending == 0 or time.monotonic() - started > 120:
+            break
+        time.sleep(0.5)
+    drain = time.monotonic() - started
+    stored = {json.loads(json.loads(payload)["body"])["id"] for (payload,) in db.query(f"select j.payload from jobs j where {mine}")}
+    deliveries = receiver.received()
+    receiver.shutdown()
+    arrived = {event["id"] for event, _ in deliveries}
+    arrival = {}
+    for event, _ in deliveries:  # the first arrival of each event, in arrival order
+        arrival.setdefault(event["id"], (event["data"].get("id"), event["type"]))
+    arrived_order = {}
+    for record, kind in arrival.values():
+        arrived_order.setdefault(record, []).append(kind)
+    arrived_out_of_order = [r for r, expected in changes.items() if arrived_order.get(r) != expected]
+    unsigned = sum(1 for _, signed in deliveries if not signed)
+    missing = stored - arrived
+    ok = (statuses == Counter({200: WEBHOOK_RECORDS * 4}) and not errors and len(stored) == WEBHOOK_RECORDS * 4
+          and pending == 0 and not missing and not unsigned and not arrived_out_of_order)
+    check("webhooks: every event arrives through either server's worker, signed, in order per record", ok,
+          f"{len(stored)} events stored for {len(changes)} customers, {len(arrived)} arrived "
+          f"({len(deliveries)} deliveries), {len(missing)} missing, {unsigned} badly signed, "
+          f"{len(arrived_out_of_order)} records out of order, drained in {drain:.1f} s after the receiver came back; "
+          f"changes answered {dict(statuses)}{', errors ' + str(errors[:3]) if errors else ''}")
+    by_port = sent_by(db, mine, (a, b), "webhooks: the workers of both servers delivered some")
+    return {"events": len(stored), "arrived": len(arrived), "missing": len(missing), "delivered_by": by_port,
+            "drain_seconds": round(drain, 1)}
 
 
 def main():
@@ -361,6 +436,7 @@ def main():
     parser.add_argument("--ports", type=int, nargs=2, required=True)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--maildev", help="maildev's API (both servers' SMTP_URL point at it): also checks mail")
+    parser.add_argument("--webhooks", action="store_true", help="also check webhooks (both servers allow 127.0.0.1)")
     args = parser.parse_args()
     a, b = args.ports
     db = Database(args.database_url)
@@ -375,6 +451,8 @@ def main():
     summary = {}
     if args.maildev:
         summary["mail"] = mail(a, b, token, db, args.maildev.rstrip("/"), args.threads)
+    if args.webhooks:
+        summary["webhooks"] = webhooks(a, b, token, db, args.threads)
     failed = [r["check"] for r in RESULTS if not r["ok"]]
     print(json.dumps({"checks": len(RESULTS), "passed": len(RESULTS) - len(failed), "failed": failed,
                       "seconds": round(time.monotonic() - started)} | summary))

@@ -5,7 +5,8 @@
 # checks after each restart that every acknowledged
 # write is there with its content, that the database passes its integrity checks and that the
 # trigger-kept counts and the document numbers match the rows, and that every queued mail
-# arrives exactly once (bench/crash.py says exactly what).
+# arrives exactly once, and that every customer's webhook event is stored with it and arrives
+# (bench/crash.py says exactly what).
 #
 # usage: scripts/crash.sh [sqlite] [postgres]      (default: both)
 #   CRASH_CYCLES   kills per backend (default 25)
@@ -31,6 +32,8 @@ command -v psql >/dev/null || { apt-get update -qq && apt-get install -y -qq pos
 source scripts/maildev.sh
 start_maildev
 export SMTP_URL="$TEST_SMTP_URL"
+# Webhooks go to bench/crash.py's receiver on 127.0.0.1.
+export WEBHOOK_ALLOW_ADDRESSES=127.0.0.1
 [ -x target/release/too-good-crm ] || cargo leptos build --release
 
 summary="$OUT/crash-summary.md"
@@ -46,7 +49,7 @@ for BACKEND in "${BACKENDS[@]}"; do
     url="${PG_URL%/*}/tgc_crash"
   fi
   rm -f "$OUT/crash-journal-$BACKEND.jsonl" "$OUT/crash-server-$BACKEND.log"
-  python3 bench/crash.py --database-url "$url" --port "$PORT" --cycles "$CYCLES" --out "$OUT" --maildev "$TEST_MAILDEV_URL" \
+  python3 bench/crash.py --database-url "$url" --port "$PORT" --cycles "$CYCLES" --out "$OUT" --maildev "$TEST_MAILDEV_URL" --webhooks \
     | tee "$OUT/crash-$BACKEND.txt" \
     || status=1
   echo "- $BACKEND: $(tail -n 1 "$OUT/crash-$BACKEND.txt")" >>"$summary"

@@ -16,6 +16,8 @@
 #   wasm-bindgen   wasm-bindgen-cli = the `wasm-bindgen` version pinned in Cargo.toml
 #   node-tools     end2end/node_modules: binaryen (wasm-opt), playwright-core, maildev (SMTP for tests),
 #                  pinned in end2end/package.json / package-lock.json
+#   schemathesis   end2end/.venv: Schemathesis from PyPI, the API tester of scripts/api_test.sh
+#                  (python3-venv from apt if python3 cannot make a virtual environment)
 #   chromium       Debian chromium + chromium-driver (apt)
 #
 # Tools end up in $HOME/.cargo/bin and <repo>/end2end/node_modules/.bin; other
@@ -221,6 +223,26 @@ step_node_tools() {
     note "$wasm_opt_version"
 }
 
+# Schemathesis (scripts/api_test.sh) in its own virtual environment, end2end/.venv.
+SCHEMATHESIS_VERSION=4.32.5
+step_schemathesis() {
+    local step=schemathesis venv="$ROOT/end2end/.venv"
+    skipped "$step" && return 0
+    if [ "$(first_line "$venv/bin/st" --version 2>/dev/null)" = "st, version $SCHEMATHESIS_VERSION" ]; then
+        report "$step" "ok (already there: $SCHEMATHESIS_VERSION)"
+        return 0
+    fi
+    if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+        apt_install python3 python3-venv
+    fi
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    [ "$(first_line "$venv/bin/st" --version)" = "st, version $SCHEMATHESIS_VERSION" ] \
+        || die "pip installed schemathesis but \`st --version\` says '$(first_line "$venv/bin/st" --version)'"
+    report "$step" "installed ($SCHEMATHESIS_VERSION)"
+}
+
 step_chromium() {
     local step=chromium
     skipped "$step" && return 0
@@ -240,5 +262,6 @@ step_wasm_target
 step_cargo_leptos
 step_wasm_bindgen
 step_node_tools
+step_schemathesis
 step_chromium
 echo "setup: done"

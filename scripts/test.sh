@@ -8,7 +8,9 @@
 #                       also on PostgreSQL when TEST_POSTGRES_URL is set; mail
 #                       goes to a maildev started here (scripts/maildev.sh)
 #   3. release build    cargo leptos build --release (server + hydrated wasm)
-#   4. browser tests    node end2end/run.mjs (Debian chromium via playwright-core)
+#   4. API tester       scripts/api_test.sh: Schemathesis against the release server's
+#                       /api/openapi.json (SQLite, and PostgreSQL when TEST_POSTGRES_URL is set)
+#   5. browser tests    node end2end/run.mjs (Debian chromium via playwright-core)
 #
 # Exits non-zero as soon as a phase fails.
 set -euo pipefail
@@ -23,7 +25,7 @@ phase() {
     printf '========================================================================\n'
 }
 
-phase "1/5 setup: scripts/setup.sh"
+phase "1/6 setup: scripts/setup.sh"
 scripts/setup.sh
 # shellcheck source=scripts/env.sh
 source "$ROOT/scripts/env.sh"
@@ -33,11 +35,11 @@ if [ -n "${TEST_POSTGRES_URL:-}" ]; then
 else
     backends="SQLite only; TEST_POSTGRES_URL not set, PostgreSQL tests skipped"
 fi
-phase "2/5 lint: cargo fmt --check, cargo clippy -D warnings"
+phase "2/6 lint: cargo fmt --check, cargo clippy -D warnings"
 cargo fmt --check
 cargo clippy --features ssr --all-targets -- -D warnings
 
-phase "3/5 rust tests: cargo test --features ssr [$backends, mail through maildev]"
+phase "3/6 rust tests: cargo test --features ssr [$backends, mail through maildev]"
 # shellcheck source=scripts/maildev.sh
 source "$ROOT/scripts/maildev.sh"
 start_maildev
@@ -50,10 +52,13 @@ if [ ! -f end2end/run.mjs ]; then
     exit 1
 fi
 
-phase "4/5 release build: cargo leptos build --release"
+phase "4/6 release build: cargo leptos build --release"
 cargo leptos build --release
 
-phase "5/5 browser tests: node end2end/run.mjs"
+phase "5/6 API tester: scripts/api_test.sh (Schemathesis)"
+scripts/api_test.sh
+
+phase "6/6 browser tests: node end2end/run.mjs"
 node end2end/run.mjs
 
 phase "all tests passed"

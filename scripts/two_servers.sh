@@ -3,7 +3,8 @@
 # round-robin load balancer does): checks sessions, sign-in rate limits, document numbering,
 # the default pipeline and optimistic concurrency across them, and that with the job worker
 # running in both, 200 mails queued through both arrive exactly once each at a maildev
-# (scripts/maildev.sh; bench/two_servers.py says how).
+# (scripts/maildev.sh) and every webhook event, made through both while the receiver was down,
+# arrives signed and in order per record (bench/two_servers.py says how).
 #
 # usage: scripts/two_servers.sh
 #   TWO_PG_URL   PostgreSQL server (default $TEST_POSTGRES_URL or postgres://postgres@127.0.0.1:5432/test);
@@ -41,7 +42,7 @@ trap 'stop_servers; stop_maildev' EXIT
 start_server() {
   local port=$1
   LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=too-good-crm LEPTOS_SITE_PKG_DIR=pkg \
-    DATABASE_URL="$DATABASE_URL?application_name=two-server-$port" SMTP_URL="$TEST_SMTP_URL" \
+    DATABASE_URL="$DATABASE_URL?application_name=two-server-$port" SMTP_URL="$TEST_SMTP_URL" WEBHOOK_ALLOW_ADDRESSES=127.0.0.1 \
     RUST_LOG=warn target/release/too-good-crm >"$OUT/two-server-$port.log" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 600); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0; sleep 0.05; done
@@ -51,6 +52,6 @@ start_server "$PORT_A"
 start_server "$PORT_B"
 
 status=0
-python3 bench/two_servers.py --database-url "$DATABASE_URL" --ports "$PORT_A" "$PORT_B" --maildev "$TEST_MAILDEV_URL" \
+python3 bench/two_servers.py --database-url "$DATABASE_URL" --ports "$PORT_A" "$PORT_B" --maildev "$TEST_MAILDEV_URL" --webhooks \
   | tee "$OUT/two-servers.txt" || status=1
 exit $status

@@ -12,6 +12,7 @@ pub type FieldErrors = BTreeMap<String, Vec<String>>;
 
 /// Everything that can go wrong in a request, as seen by a client.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(into = "ErrorBody", from = "ErrorBody")]
 pub enum AppError {
     /// The request itself is malformed (400).
@@ -138,9 +139,15 @@ impl AppError {
 
 /// The JSON shape of an error on the wire.
 #[derive(Serialize, Deserialize)]
-struct ErrorBody {
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+pub(crate) struct ErrorBody {
+    /// What went wrong, for a person.
     error: String,
+    /// The kind of error, stable for programs: `bad_request`, `unauthorized`, `forbidden`,
+    /// `not_found`, `method_not_allowed`, `conflict`, `payload_too_large`, `validation`,
+    /// `rate_limited`, `unavailable`, `internal`.
     code: String,
+    /// For a 422: each field with its problems.
     #[serde(default)]
     details: FieldErrors,
 }

@@ -312,3 +312,6 @@ async fn set_status(
     ctx::redirect_to(next.as_deref());
     Ok(activity)
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/activities.rs"));

@@ -135,3 +135,6 @@ pub async fn get_top_performers(#[server(flatten)] query: AnalyticsQuery) -> Res
     report.employees.retain(|e| !e.revenue.is_zero());
     Ok(report)
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/analytics.rs"));

@@ -293,3 +293,6 @@ pub(crate) async fn start_session(
     ctx::set_cookie(&ctx::session_cookie(&raw));
     Ok(LoginResponse { token: raw, user })
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/auth.rs"));

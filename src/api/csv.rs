@@ -24,6 +24,7 @@ impl Encoding for Csv {
 
 /// A CSV file: header line, then one line per record.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CsvFile(pub String);
 
 impl<E, Response> IntoRes<Csv, Response, E> for CsvFile

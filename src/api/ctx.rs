@@ -142,7 +142,11 @@ pub fn set_header(name: http::header::HeaderName, value: &str) {
 
 /// Redirects a browser form post to a local path (`next` must start with a single `/`).
 pub fn redirect_to(next: Option<&str>) {
-    if let Some(next) = next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')) {
+    // A path on this site that a Location header can carry (leptos_axum panics on one it cannot).
+    let fits = |n: &&str| {
+        n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && http::HeaderValue::from_str(n).is_ok()
+    };
+    if let Some(next) = next.filter(fits) {
         leptos_axum::redirect(next);
     }
 }

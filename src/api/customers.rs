@@ -249,3 +249,6 @@ async fn set_status(
     ctx::redirect_to(next.as_deref());
     Ok(customer)
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/customers.rs"));

@@ -291,3 +291,6 @@ async fn check_refs(
     ];
     crate::api::ctx::check_refs(conn, org_id, &refs).await
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/deals.rs"));

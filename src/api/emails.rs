@@ -255,3 +255,6 @@ fn recipients(c: &mut crate::domain::validate::Check, field: &str, value: Option
     }
     list
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/emails.rs"));

@@ -304,3 +304,6 @@ async fn check_manager(
     }
     Ok(())
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/employees.rs"));

@@ -256,3 +256,6 @@ async fn queue_invitation_mail(
     jobs::queue_mail(tx, &state.config, Some(org_id), mail).await?;
     Ok(())
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/invitations.rs"));

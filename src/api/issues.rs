@@ -270,3 +270,6 @@ async fn portal_issue(
     fields.customer_id = Some(customer);
     c.finish(())
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/issues.rs"));

@@ -406,3 +406,6 @@ async fn set_status(
     ctx::redirect_to(next.as_deref());
     Ok(lead)
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/leads.rs"));

@@ -28,3 +28,5 @@ pub mod webhooks;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx;
+#[cfg(feature = "ssr")]
+pub mod openapi;

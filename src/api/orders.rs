@@ -238,3 +238,6 @@ async fn close(id: i64, to: crate::domain::order::OrderStatus, next: Option<Stri
     ctx::redirect_to(next.as_deref());
     Ok(order)
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/orders.rs"));

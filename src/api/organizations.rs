@@ -139,3 +139,6 @@ pub async fn switch_organization(
     ctx::redirect_to(next.as_deref());
     Ok(summary)
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/organizations.rs"));

@@ -63,3 +63,6 @@ fn outbox_mail(row: crate::server::repo::jobs::JobListRow) -> Result<OutboxMail,
         text: (!mail.secret).then_some(mail.text),
     })
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/outbox.rs"));

@@ -219,3 +219,6 @@ async fn change(id: i64, failure: Option<String>, next: Option<String>) -> Resul
     ctx::redirect_to(next.as_deref());
     Ok(payment)
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/payments.rs"));

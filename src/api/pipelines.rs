@@ -238,3 +238,6 @@ fn merge_errors(a: Option<AppError>, b: Option<AppError>) -> AppError {
         (None, None) => AppError::Internal,
     }
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/pipelines.rs"));

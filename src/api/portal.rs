@@ -58,3 +58,6 @@ pub async fn invite_portal_user(
     ctx::redirect_to(next.map(|n| n.replace("{email}", &encoded)).as_deref());
     Ok(PortalInvite { email, member: member_now })
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/portal.rs"));

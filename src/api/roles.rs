@@ -249,3 +249,6 @@ pub(crate) mod rules {
         Ok(role)
     }
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/roles.rs"));

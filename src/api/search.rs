@@ -146,3 +146,6 @@ pub async fn search_all(
     }
     Ok(SearchResults { query, groups })
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/search.rs"));

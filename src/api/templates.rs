@@ -109,3 +109,6 @@ fn checked(
     check_variables(&mut c, "body", &body);
     c.finish((name, subject, body))
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/templates.rs"));

@@ -61,3 +61,6 @@ pub async fn revoke_token(id: i64) -> Result<(), AppError> {
     crate::server::repo::tokens::revoke_api(&mut tx, caller.user_id, id).await?;
     tx.commit().await
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/tokens.rs"));

@@ -127,3 +127,6 @@ pub async fn list_vendor_types() -> Result<Vec<VendorTypeInfo>, AppError> {
     let mut conn = state.db.read().await?;
     crate::server::repo::vendors::types(&mut conn, member.org_id).await
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/vendors.rs"));

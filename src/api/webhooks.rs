@@ -119,6 +119,7 @@ pub async fn test_webhook(id: i64, #[server(default)] next: Option<String>) -> R
 
 /// One page of a subscription's deliveries.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct DeliveryPage {
     pub results: Vec<DeliveryLog>,
     pub count: i64,
@@ -146,3 +147,6 @@ pub async fn list_webhook_deliveries(
         crate::server::repo::webhooks::deliveries(&mut conn, member.org_id, id, DELIVERIES_PER_PAGE, offset).await?;
     Ok(DeliveryPage { results, count, page, page_size: DELIVERIES_PER_PAGE })
 }
+
+#[cfg(feature = "ssr")]
+include!(concat!(env!("OUT_DIR"), "/openapi/webhooks.rs"));

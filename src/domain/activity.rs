@@ -81,6 +81,7 @@ impl ActivityType {
 
 /// An activity as shown to clients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Activity {
     pub id: i64,
     #[serde(flatten)]
@@ -111,6 +112,7 @@ pub struct Activity {
 /// The editable fields of an activity, validated. Type-specific fields are `None` (or empty,
 /// or `false`) unless the activity is of their type.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ActivityFields {
     pub activity_type: ActivityType,
     pub title: String,
@@ -255,14 +257,17 @@ impl ActivityFields {
 /// `scheduled_at` is given or the activity is a task, else completed (something that happened
 /// and is being recorded); a task's `priority` medium.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct ActivityInput {
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<ActivityType>"))]
     pub activity_type: Option<String>,
     pub title: Option<String>,
     /// The old name of `title` (`leads/add_activity`); used when `title` is not sent, and
     /// problems with it are reported under `subject`.
     pub subject: Option<String>,
     pub description: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<ActivityStatus>"))]
     pub status: Option<String>,
     /// RFC 3339, or `YYYY-MM-DDTHH:MM` as an `<input type="datetime-local">` sends it (UTC).
     pub scheduled_at: Option<String>,
@@ -274,6 +279,7 @@ pub struct ActivityInput {
     pub phone_number: Option<String>,
     pub recording_url: Option<String>,
     /// connected, no_answer, voicemail, busy, wrong_number.
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<CallOutcome>"))]
     pub outcome: Option<String>,
     pub email_subject: Option<String>,
     pub email_body: Option<String>,
@@ -286,6 +292,7 @@ pub struct ActivityInput {
     /// Names or email addresses separated by commas, semicolons or new lines.
     pub attendees: Option<String>,
     /// low, medium, high, urgent.
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<ActivityPriority>"))]
     pub priority: Option<String>,
     /// `YYYY-MM-DD`.
     pub due_date: Option<String>,
@@ -558,11 +565,14 @@ pub const SORTABLE: &[&str] =
 
 /// List query as it arrives (query string): text only.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct ActivityQuery {
     /// Title or description contains.
     pub search: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<ActivityType>"))]
     pub activity_type: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<ActivityStatus>"))]
     pub status: Option<String>,
     pub assigned_to: Option<String>,
     pub customer_id: Option<String>,
@@ -633,6 +643,7 @@ pub fn validate_days(days: Option<&str>) -> Result<i64, AppError> {
 
 /// Activity counts (`activities/stats`), within the caller's scope.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ActivityStats {
     pub total: i64,
     /// Type → count (types without activities are left out).
@@ -648,6 +659,7 @@ pub struct ActivityStats {
 /// The caller's day (`activities/my_day`): open activities scheduled or due today (UTC), and
 /// overdue ones, both assigned to the caller.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct MyDay {
     pub today: Vec<Activity>,
     pub overdue: Vec<Activity>,
@@ -656,6 +668,7 @@ pub struct MyDay {
 /// An activity in the shape of the first API (`leads/add_activity`, `leads/activities`): the
 /// activity with its title also as `subject`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct LeadActivity {
     #[serde(flatten)]
     pub activity: Activity,

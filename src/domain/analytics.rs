@@ -99,6 +99,7 @@ impl Period {
 
 /// An inclusive range of local dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct DateRange {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -125,10 +126,12 @@ impl DateRange {
 
 /// Query parameters of the analytics endpoints, as they arrive. Each endpoint reads the ones
 /// it documents: `period`, `from`, `to` (dates `YYYY-MM-DD`, inclusive, in the organization's
-/// time zone), `pipeline_id`, `limit`.
+/// time zone), `pipeline_id`, `limit`; a `period` it does not know is refused by every one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct AnalyticsQuery {
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<Period>"))]
     pub period: Option<String>,
     pub from: Option<String>,
     pub to: Option<String>,
@@ -153,23 +156,30 @@ impl AnalyticsQuery {
         c.finish((period, range, buckets))
     }
 
+    /// A check that has looked at `period` (for the endpoints that do not read it).
+    fn check(&self) -> Check {
+        let mut c = Check::new();
+        let _: Option<Period> = c.one_of("period", self.period.as_deref());
+        c
+    }
+
     /// The range of an employee report: by default the current month up to `today`.
     pub fn range(&self, today: NaiveDate) -> Result<DateRange, AppError> {
-        let mut c = Check::new();
+        let mut c = self.check();
         let range = self.bounds(&mut c, today, |to| Period::Month.start_of(to));
         c.finish(range)
     }
 
     /// `limit` for top performers: 1 to [`MAX_TOP`], default 5.
     pub fn limit(&self) -> Result<i64, AppError> {
-        let mut c = Check::new();
+        let mut c = self.check();
         let limit = c.int("limit", self.limit.as_deref(), 1, MAX_TOP).unwrap_or(5);
         c.finish(limit)
     }
 
     /// `pipeline_id`, when given.
     pub fn pipeline(&self) -> Result<Option<i64>, AppError> {
-        let mut c = Check::new();
+        let mut c = self.check();
         let id = c.id("pipeline_id", self.pipeline_id.as_deref());
         c.finish(id)
     }
@@ -200,6 +210,7 @@ impl AnalyticsQuery {
 
 /// A number of records and their amount.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CountAmount {
     pub count: i64,
     pub amount: Decimal,
@@ -207,6 +218,7 @@ pub struct CountAmount {
 
 /// The organization at a glance (SPEC §5), within the caller's scope.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Dashboard {
     pub currency: String,
     pub time_zone: String,
@@ -256,6 +268,7 @@ impl Dashboard {
 
 /// The caller's own figures: what is assigned to them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct QuickStats {
     pub currency: String,
     /// The caller's employee record (`None`: they are no employee, so every figure is 0).
@@ -285,6 +298,7 @@ impl QuickStats {
 
 /// One step of the sales funnel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct FunnelStep {
     /// `lead:<status>`, `stage:<id>` or `won`.
     pub key: String,
@@ -296,6 +310,7 @@ pub struct FunnelStep {
 
 /// Leads by status → open deals by stage of one pipeline → won.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Funnel {
     pub currency: String,
     pub pipeline_id: i64,
@@ -310,6 +325,7 @@ pub struct Funnel {
 
 /// Revenue of one period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct RevenueBucket {
     pub start: NaiveDate,
     pub label: String,
@@ -321,6 +337,7 @@ pub struct RevenueBucket {
 
 /// Revenue by period (SPEC §5).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct RevenueReport {
     pub currency: String,
     pub time_zone: String,
@@ -385,6 +402,7 @@ impl RevenueReport {
 
 /// One employee's results over a date range.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct EmployeePerformance {
     pub employee_id: i64,
     pub name: String,
@@ -401,6 +419,7 @@ pub struct EmployeePerformance {
 
 /// Employee performance over a date range, best revenue first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PerformanceReport {
     pub currency: String,
     pub from: Option<NaiveDate>,
@@ -490,6 +509,8 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(fields(q("fortnight", "", "").revenue(today)), ["period"]);
+        assert_eq!(fields(q("fortnight", "", "").range(today)), ["period"], "refused where it is not read too");
+        assert_eq!(fields(q("fortnight", "", "").pipeline()), ["period"]);
         assert_eq!(fields(q("day", "2026-13-01", "").revenue(today)), ["from"]);
         assert_eq!(fields(q("day", "2026-05-01", "2026-04-01").revenue(today)), ["to"]);
         assert_eq!(fields(q("day", "2020-01-01", "2026-01-01").revenue(today)), ["from"]);

@@ -9,6 +9,7 @@ use crate::error::AppError;
 
 /// A person who can sign in. Never carries the password hash.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -33,6 +34,7 @@ impl User {
 
 /// Who is calling, in which organization, allowed to do what.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Me {
     pub user: User,
     /// The current organization; `None` when the user belongs to none (yet).
@@ -58,6 +60,7 @@ impl Me {
 
 /// Answer to a successful sign-in or sign-up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct LoginResponse {
     /// Bearer token for non-browser clients; browsers also get it as an HttpOnly cookie.
     pub token: String,
@@ -66,6 +69,7 @@ pub struct LoginResponse {
 
 /// Answer to "sign out everywhere".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct SessionsEnded {
     /// How many sessions ended (the one used for the request included).
     pub ended: u64,
@@ -73,6 +77,7 @@ pub struct SessionsEnded {
 
 /// Sign-up form.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct RegisterInput {
     pub email: Option<String>,
@@ -112,6 +117,7 @@ impl RegisterInput {
 
 /// Profile edit form; fields not sent stay as they are.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct ProfileInput {
     pub first_name: Option<String>,
@@ -159,6 +165,7 @@ impl ProfileInput {
 
 /// A long-lived bearer token a user created for a script or an app (never the secret itself).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ApiToken {
     pub id: i64,
     pub name: String,
@@ -171,6 +178,7 @@ pub struct ApiToken {
 
 /// Answer to creating an API token: the secret is shown this once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct NewApiToken {
     pub token: String,
     pub api_token: ApiToken,

@@ -252,6 +252,7 @@ pub fn map_header(header: &[String], fields: &[ImportField]) -> (Vec<Option<&'st
 /// (which wins when both are sent); `dry_run` (default true), `skip_invalid` (default false);
 /// `next`, where a browser's form post goes afterwards.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct ImportRequest {
     pub csv: Option<String>,
@@ -263,6 +264,7 @@ pub struct ImportRequest {
 
 /// The result of an import or of its preview (`dry_run`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ImportReport {
     /// Nothing was written (a preview).
     pub dry_run: bool,
@@ -281,6 +283,7 @@ pub struct ImportReport {
 
 /// One data row of an import.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct ImportRow {
     /// Its record number in the file (the header is 1).
     pub row: usize,

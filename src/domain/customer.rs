@@ -30,6 +30,7 @@ crate::string_enum!(
 
 /// A customer as shown to clients: the editable fields and what the server keeps about them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Customer {
     pub id: i64,
     #[serde(flatten)]
@@ -47,6 +48,7 @@ pub struct Customer {
 
 /// The editable fields of a customer, validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CustomerFields {
     pub name: String,
     pub email: Option<String>,
@@ -108,13 +110,16 @@ impl Default for CustomerFields {
 /// Create/update input as it arrives from a form, a query string or JSON: text only.
 /// On update, a field that is not sent keeps its value; a field sent empty is cleared.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct CustomerInput {
     pub name: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
     pub company_name: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<CustomerType>"))]
     pub customer_type: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<CustomerStatus>"))]
     pub status: Option<String>,
     pub industry: Option<String>,
     pub website: Option<String>,
@@ -230,10 +235,13 @@ pub const SORTABLE: &[&str] = &["created_at", "name", "email", "company_name", "
 
 /// List query as it arrives (query string): text only.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct CustomerQuery {
     pub search: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<CustomerStatus>"))]
     pub status: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<CustomerType>"))]
     pub customer_type: Option<String>,
     pub assigned_to: Option<String>,
     pub ordering: Option<String>,
@@ -273,6 +281,7 @@ impl CustomerQuery {
 
 /// A note on a customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CustomerNote {
     pub id: i64,
     pub customer_id: i64,
@@ -291,6 +300,7 @@ pub fn validate_note(body: Option<&str>) -> Result<String, AppError> {
 
 /// Figures for the customers dashboard.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CustomerStats {
     pub total: i64,
     pub by_status: BTreeMap<String, i64>,

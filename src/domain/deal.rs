@@ -31,6 +31,7 @@ crate::string_enum!(
 
 /// A deal as shown to clients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Deal {
     pub id: i64,
     #[serde(flatten)]
@@ -60,6 +61,7 @@ pub struct Deal {
 /// The editable fields of a deal, validated. Stage changes go through "move" rules
 /// (probability follows the stage; a won/lost stage closes the deal).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct DealFields {
     pub title: String,
     pub description: Option<String>,
@@ -114,6 +116,7 @@ pub fn expected_revenue(value: Decimal, probability: i64, digits: u32) -> Decima
 /// On create, `pipeline_id` defaults to the default pipeline, `stage_id` to its first stage and
 /// `probability` to the stage's.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct DealInput {
     pub title: Option<String>,
@@ -123,6 +126,7 @@ pub struct DealInput {
     pub stage_id: Option<String>,
     pub value: Option<String>,
     pub probability: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<DealPriority>"))]
     pub priority: Option<String>,
     pub expected_close_date: Option<String>,
     /// Employee id.
@@ -206,12 +210,15 @@ pub const SORTABLE: &[&str] =
 
 /// List query as it arrives (query string): text only.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct DealQuery {
     pub search: Option<String>,
     pub pipeline: Option<String>,
     pub stage: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<DealStatus>"))]
     pub status: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<DealPriority>"))]
     pub priority: Option<String>,
     pub assigned_to: Option<String>,
     pub customer: Option<String>,
@@ -278,6 +285,7 @@ pub fn validate_lost_reason(reason: Option<&str>) -> Result<String, AppError> {
 
 /// Deal figures (within the caller's scope, optionally one pipeline).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct DealStats {
     pub currency: String,
     pub open_count: i64,
@@ -296,6 +304,7 @@ pub struct DealStats {
 
 /// Deals in one stage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct StageTotal {
     pub stage_id: i64,
     pub name: String,
@@ -305,6 +314,7 @@ pub struct StageTotal {
 
 /// The kanban board of a pipeline: every stage with its totals and its first cards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Board {
     pub pipeline: Pipeline,
     pub currency: String,
@@ -313,6 +323,7 @@ pub struct Board {
 
 /// One column of the board.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct BoardColumn {
     pub stage: Stage,
     /// Deals in the stage (all of them, not only the cards shown).
@@ -327,6 +338,7 @@ pub const BOARD_CARDS: i64 = 50;
 
 /// A deal on the board.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct DealCard {
     pub id: i64,
     pub title: String,

@@ -13,6 +13,7 @@ use crate::domain::validate::Check;
 
 /// An email template of the organization.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct EmailTemplate {
     pub id: i64,
     pub name: String,
@@ -31,6 +32,7 @@ pub struct EmailTemplate {
 /// from, and what it says. `to` defaults to the record's address; `cc` is a comma-separated
 /// list. `subject` and `body` may use the template variables.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct EmailInput {
     pub customer_id: Option<String>,
@@ -46,6 +48,7 @@ pub struct EmailInput {
 /// An email ready to check or send: its variables filled from the record, the body also as
 /// HTML. `to` is the record's address unless another was given (`None`: it has none).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct EmailDraft {
     pub to: Option<String>,
     pub cc: Vec<String>,

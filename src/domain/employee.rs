@@ -31,6 +31,7 @@ crate::string_enum!(
 /// A member of staff as shown to clients. `salary` is `None` for callers who may not see
 /// salaries (everyone but owners and admins), whatever is stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Employee {
     pub id: i64,
     /// The user account linked to this employee, if any.
@@ -64,6 +65,7 @@ impl Employee {
 /// The editable fields of an employee, validated. Status and termination date change through
 /// `terminate` (and `status` between active and on leave through update).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct EmployeeFields {
     pub employee_code: Option<String>,
     pub first_name: String,
@@ -125,6 +127,7 @@ impl EmployeeFields {
 /// its value; a field sent empty is cleared. Defaults on create: `employment_type` full time,
 /// `status` active.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct EmployeeInput {
     pub employee_code: Option<String>,
@@ -134,8 +137,10 @@ pub struct EmployeeInput {
     pub phone: Option<String>,
     pub job_title: Option<String>,
     pub department: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<EmploymentType>"))]
     pub employment_type: Option<String>,
     /// `active` or `on_leave` (terminating is its own action).
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<EmployeeStatus>"))]
     pub status: Option<String>,
     /// `YYYY-MM-DD`.
     pub hire_date: Option<String>,
@@ -230,13 +235,16 @@ pub const SORTABLE: &[&str] = &[
 
 /// List query as it arrives (query string): text only.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct EmployeeQuery {
     /// Name, email, employee code or job title contains.
     pub search: Option<String>,
     /// Exact department name.
     pub department: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<EmployeeStatus>"))]
     pub status: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<EmploymentType>"))]
     pub employment_type: Option<String>,
     /// Direct reports of this employee.
     pub manager_id: Option<String>,
@@ -279,6 +287,7 @@ impl EmployeeQuery {
 
 /// A department with how many employees are in it (`employees/departments`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct DepartmentCount {
     pub department: String,
     /// Employees in it, whatever their status.
@@ -289,6 +298,7 @@ pub struct DepartmentCount {
 
 /// An employee as offered by "assigned to" selects and filters (`employees/choices`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct EmployeeChoice {
     pub id: i64,
     pub first_name: String,

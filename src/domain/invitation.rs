@@ -12,6 +12,7 @@ pub const VALID_DAYS: i64 = 7;
 
 /// A pending invitation, as its organization lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Invitation {
     pub id: i64,
     pub email: String,
@@ -27,6 +28,7 @@ pub struct Invitation {
 
 /// What the page of an invitation link shows before it is accepted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct InvitationPreview {
     pub organization_name: String,
     pub email: String,
@@ -38,6 +40,7 @@ pub struct InvitationPreview {
 /// Answer to accepting an invitation: the organization joined, and for a new user the token
 /// of their new session (a browser also gets it as the session cookie).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct InvitationAccepted {
     pub organization_id: i64,
     pub token: Option<String>,
@@ -46,6 +49,7 @@ pub struct InvitationAccepted {
 /// Answer to a portal invitation (`portal/invite`): the member, when the address had an account
 /// and joined at once; else `None`, and the contact got a mail with a link to join.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PortalInvite {
     pub email: String,
     pub member: Option<Member>,

@@ -60,6 +60,7 @@ impl IssueStatus {
 
 /// An issue as shown to clients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Issue {
     pub id: i64,
     /// `ISS-YYYY-NNNN`, given by the server.
@@ -88,6 +89,7 @@ pub struct Issue {
 
 /// The editable fields of an issue, validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct IssueFields {
     pub title: String,
     pub description: Option<String>,
@@ -132,12 +134,16 @@ impl IssueFields {
 /// its value; a field sent empty is cleared. Defaults on create: `priority` medium, `category`
 /// other, `status` open. `status` may only be open, in_progress or closed here.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct IssueInput {
     pub title: Option<String>,
     pub description: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<IssuePriority>"))]
     pub priority: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<IssueCategory>"))]
     pub category: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<IssueStatus>"))]
     pub status: Option<String>,
     pub vendor_id: Option<String>,
     pub order_id: Option<String>,
@@ -197,6 +203,7 @@ pub fn validate_resolution_notes(notes: Option<&str>) -> Result<Option<String>, 
 
 /// A comment on an issue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct IssueComment {
     pub id: i64,
     pub issue_id: i64,
@@ -245,6 +252,7 @@ pub const SORTABLE: &[&str] = &["created_at", "number", "title", "priority", "st
 
 /// List query as it arrives (query string): text only.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct IssueQuery {
     /// Number, title or description contains.
@@ -255,8 +263,11 @@ pub struct IssueQuery {
     pub order: Option<String>,
     /// Customer id.
     pub customer: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<IssuePriority>"))]
     pub priority: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<IssueCategory>"))]
     pub category: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<IssueStatus>"))]
     pub status: Option<String>,
     /// Employee id.
     pub assigned_to: Option<String>,
@@ -305,6 +316,7 @@ impl IssueQuery {
 
 /// Issue figures for the organization (within the caller's scope).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct IssueStats {
     pub total: i64,
     /// Open and in progress.

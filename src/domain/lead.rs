@@ -45,6 +45,7 @@ impl LeadStatus {
 
 /// A lead as shown to clients: the editable fields and what the server keeps about them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Lead {
     pub id: i64,
     #[serde(flatten)]
@@ -75,6 +76,7 @@ impl Lead {
 
 /// The editable fields of a lead, validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct LeadFields {
     pub first_name: String,
     pub last_name: String,
@@ -161,6 +163,7 @@ impl LeadFields {
 /// Create/update input as it arrives from a form, a query string or JSON: text only.
 /// On update, a field that is not sent keeps its value; a field sent empty is cleared.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct LeadInput {
     pub first_name: Option<String>,
@@ -169,9 +172,11 @@ pub struct LeadInput {
     pub phone: Option<String>,
     pub company: Option<String>,
     pub job_title: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<LeadSource>"))]
     pub source: Option<String>,
     /// Only `new`, `contacted` or `lost` (or the current status, unchanged): qualify,
     /// disqualify and convert have their own calls.
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<LeadStatus>"))]
     pub status: Option<String>,
     pub score: Option<String>,
     pub estimated_value: Option<String>,
@@ -268,6 +273,7 @@ impl LeadInput {
 
 /// What converting a lead made: the lead (now `converted`), its customer and, if asked, a deal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct LeadConversion {
     pub lead: Lead,
     pub customer: crate::domain::customer::Customer,
@@ -357,10 +363,13 @@ pub const SORTABLE: &[&str] = &[
 
 /// List query as it arrives (query string): text only.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct LeadQuery {
     pub search: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<LeadStatus>"))]
     pub status: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<LeadSource>"))]
     pub source: Option<String>,
     pub assigned_to: Option<String>,
     pub score_min: Option<String>,
@@ -412,6 +421,7 @@ impl LeadQuery {
 
 /// Lead figures (within the caller's scope).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct LeadStats {
     pub total: i64,
     pub by_status: BTreeMap<String, i64>,

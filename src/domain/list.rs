@@ -9,6 +9,8 @@ pub const MAX_PAGE_SIZE: i64 = 100;
 
 /// One page of a list: `{"count", "next", "previous", "results"}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "ssr", schemars(rename = "{T}Page"))]
 pub struct Page<T> {
     /// Number of records matching the filters, over all pages.
     pub count: i64,

@@ -20,6 +20,7 @@ crate::string_enum!(
 
 /// One message to one recipient: the payload of a `mail` job.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Mail {
     pub to: String,
     pub to_name: Option<String>,
@@ -131,6 +132,7 @@ pub fn html_escape(s: &str) -> String {
 
 /// A mail as the outbox shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct OutboxMail {
     pub id: i64,
     pub to: String,

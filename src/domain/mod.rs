@@ -47,6 +47,7 @@ macro_rules! string_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $value:literal / $label:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
         pub enum $name {
             $(#[serde(rename = $value)] $variant),+
         }
@@ -92,4 +93,11 @@ macro_rules! string_enum {
             }
         }
     };
+}
+
+/// The schema of a closed-set field as it arrives: one of `T`'s values, or empty (not set).
+#[cfg(feature = "ssr")]
+pub fn choice_schema<T: schemars::JsonSchema>(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let values = g.subschema_for::<T>();
+    schemars::json_schema!({"anyOf": [values, {"const": ""}, {"type": "null"}]})
 }

@@ -61,6 +61,7 @@ impl OrderType {
 
 /// An order as shown to clients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Order {
     pub id: i64,
     /// `ORD-YYYY-NNNN`, given by the server.
@@ -87,6 +88,7 @@ pub struct Order {
 
 /// The editable fields of an order, validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct OrderFields {
     pub title: String,
     pub description: Option<String>,
@@ -131,6 +133,7 @@ impl OrderFields {
 
 /// A line item of an order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct OrderItem {
     pub id: i64,
     #[serde(flatten)]
@@ -139,6 +142,7 @@ pub struct OrderItem {
 
 /// A validated line item, its total computed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct OrderItemFields {
     pub item_name: String,
     pub description: Option<String>,
@@ -157,11 +161,14 @@ pub struct OrderItemFields {
 /// only be draft, pending, confirmed or in_progress here. A `total_amount` sent by a client is
 /// ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct OrderInput {
     pub title: Option<String>,
     pub description: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<OrderType>"))]
     pub order_type: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<OrderStatus>"))]
     pub status: Option<String>,
     pub vendor_id: Option<String>,
     pub customer_id: Option<String>,
@@ -233,19 +240,25 @@ impl OrderInput {
 /// One line item as it arrives (text; numbers in JSON are accepted too). A `total_price` sent
 /// by a client is ignored.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct OrderItemInput {
     #[serde(deserialize_with = "text_or_number")]
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "text_or_number_schema"))]
     pub item_name: Option<String>,
     #[serde(deserialize_with = "text_or_number")]
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "text_or_number_schema"))]
     pub description: Option<String>,
     #[serde(deserialize_with = "text_or_number")]
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "text_or_number_schema"))]
     pub sku: Option<String>,
     /// Greater than 0, at most 3 decimal places.
     #[serde(deserialize_with = "text_or_number")]
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "text_or_number_schema"))]
     pub quantity: Option<String>,
     /// Not negative, at most as many decimal places as the currency has.
     #[serde(deserialize_with = "text_or_number")]
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "text_or_number_schema"))]
     pub unit_price: Option<String>,
 }
 
@@ -341,6 +354,11 @@ fn quantity(c: &mut Check, field: &str, value: Option<&str>) -> Option<Decimal> 
 }
 
 /// A text field that JSON may send as a number (or a boolean).
+#[cfg(feature = "ssr")]
+fn text_or_number_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": ["string", "number", "null"]})
+}
+
 fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     struct V;
     impl<'de> serde::de::Visitor<'de> for V {
@@ -377,6 +395,24 @@ fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Strin
         }
     }
     d.deserialize_any(V)
+}
+
+/// Items: an array of items (in a form, `items[0][item_name]`...) or that array as JSON text.
+#[cfg(feature = "ssr")]
+impl schemars::JsonSchema for OrderItems {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "OrderItems".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let item = g.subschema_for::<OrderItemInput>();
+        match g.contract() {
+            schemars::generate::Contract::Serialize => schemars::json_schema!({"type": "string"}),
+            _ => schemars::json_schema!({
+                "anyOf": [{"type": "array", "items": item}, {"type": "string", "description": "the array as JSON text"}]
+            }),
+        }
+    }
 }
 
 impl Serialize for OrderItems {
@@ -465,6 +501,7 @@ pub const SORTABLE: &[&str] =
 
 /// List query as it arrives (query string): text only.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct OrderQuery {
     /// Number, title or description contains.
@@ -473,7 +510,9 @@ pub struct OrderQuery {
     pub vendor: Option<String>,
     /// Customer id.
     pub customer: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<OrderType>"))]
     pub order_type: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<OrderStatus>"))]
     pub status: Option<String>,
     /// Employee id.
     pub assigned_to: Option<String>,
@@ -526,6 +565,7 @@ impl OrderQuery {
 
 /// Order figures for the organization (within the caller's scope).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct OrderStats {
     /// The organization's currency: the currency of `total_revenue`.
     pub currency: String,

@@ -8,6 +8,7 @@ use crate::error::AppError;
 
 /// A tenant. Everything else belongs to exactly one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Organization {
     pub id: i64,
     pub name: String,
@@ -26,6 +27,7 @@ pub struct Organization {
 
 /// An organization as listed for one of its members.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct OrgSummary {
     pub id: i64,
     pub name: String,
@@ -39,6 +41,7 @@ pub struct OrgSummary {
 
 /// A member of an organization.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Member {
     pub user_id: i64,
     pub email: String,
@@ -52,6 +55,7 @@ pub struct Member {
 
 /// Create/update form; on update, fields not sent stay as they are.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct OrganizationInput {
     pub name: Option<String>,
@@ -124,6 +128,7 @@ pub fn slugify(name: &str) -> String {
 
 /// Form to add an existing user to the current organization with a role.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct AddMemberInput {
     pub email: Option<String>,

@@ -65,6 +65,7 @@ impl PaymentStatus {
 
 /// A payment as shown to clients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Payment {
     pub id: i64,
     /// `PAY-YYYY-NNNN`, given by the server.
@@ -92,6 +93,7 @@ pub struct Payment {
 
 /// The editable fields of a payment, validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PaymentFields {
     pub order_id: Option<i64>,
     pub vendor_id: Option<i64>,
@@ -149,6 +151,7 @@ impl PaymentFields {
 /// the order's, else `currency` is the organization's. `amount` is required and greater than 0.
 /// `status` may only be pending, processing, refunded or cancelled here.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct PaymentInput {
     pub order_id: Option<String>,
@@ -156,8 +159,11 @@ pub struct PaymentInput {
     pub customer_id: Option<String>,
     pub amount: Option<String>,
     pub currency: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<PaymentType>"))]
     pub payment_type: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<PaymentMethod>"))]
     pub payment_method: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<PaymentStatus>"))]
     pub status: Option<String>,
     /// `YYYY-MM-DD`.
     pub payment_date: Option<String>,
@@ -268,6 +274,7 @@ pub const SORTABLE: &[&str] =
 
 /// List query as it arrives (query string): text only.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct PaymentQuery {
     /// Payment, invoice or reference number or transaction id contains.
@@ -278,8 +285,11 @@ pub struct PaymentQuery {
     pub customer: Option<String>,
     /// Order id.
     pub order: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<PaymentType>"))]
     pub payment_type: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<PaymentMethod>"))]
     pub payment_method: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<PaymentStatus>"))]
     pub status: Option<String>,
     /// Due date from (inclusive), `YYYY-MM-DD`.
     pub due_from: Option<String>,
@@ -344,6 +354,7 @@ impl PaymentQuery {
 
 /// A count and an amount.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct CountAmount {
     pub count: i64,
     /// Sum of the amounts in the organization's currency (payments in other currencies are
@@ -353,6 +364,7 @@ pub struct CountAmount {
 
 /// Payment figures for the organization.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PaymentStats {
     /// The organization's currency: the currency of every amount here.
     pub currency: String,

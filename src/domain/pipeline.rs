@@ -17,6 +17,7 @@ crate::string_enum!(
 
 /// A pipeline with its stages in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Pipeline {
     pub id: i64,
     pub name: String,
@@ -42,6 +43,7 @@ impl Pipeline {
 
 /// A stage of a pipeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Stage {
     pub id: i64,
     pub pipeline_id: i64,
@@ -72,6 +74,7 @@ impl Stage {
 
 /// Pipeline create/update input (text as it arrives). On update, fields not sent stay.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct PipelineInput {
     pub name: Option<String>,
@@ -110,10 +113,12 @@ impl PipelineInput {
 
 /// Stage create/update input (text as it arrives). On update, fields not sent stay.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct StageInput {
     pub name: Option<String>,
     pub probability: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<StageKind>"))]
     pub kind: Option<String>,
     pub color: Option<String>,
 }

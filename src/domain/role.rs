@@ -9,6 +9,7 @@ use crate::error::AppError;
 
 /// A role with its permissions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Role {
     pub id: i64,
     pub slug: String,
@@ -26,6 +27,7 @@ pub struct Role {
 
 /// One permission as the matrix shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PermissionInfo {
     /// `resource:action`.
     pub permission: String,
@@ -35,6 +37,7 @@ pub struct PermissionInfo {
 
 /// The permissions of one resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct PermissionGroup {
     pub resource: String,
     pub label: String,
@@ -86,6 +89,7 @@ fn action_label(action: &str) -> &'static str {
 
 /// The caller's role in the current organization and what it grants.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct MyPermissions {
     pub role: String,
     pub role_name: String,
@@ -94,6 +98,7 @@ pub struct MyPermissions {
 
 /// Create/update form of a role; on update, fields not sent stay.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct RoleInput {
     pub name: Option<String>,
@@ -140,6 +145,8 @@ impl PermissionSet {
     }
 }
 
+crate::text_list_schema!(PermissionSet);
+
 impl Serialize for PermissionSet {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.0.join(","))
@@ -175,6 +182,7 @@ mod tests {
     #[test]
     fn a_permission_set_reads_form_fields_json_and_text() {
         #[derive(Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
         struct Form {
             permissions: PermissionSet,
         }

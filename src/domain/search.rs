@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One record found: what it is called, enough to tell it from others, and where it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct SearchHit {
     pub id: i64,
     pub title: String,
@@ -15,6 +16,7 @@ pub struct SearchHit {
 
 /// The records of one kind that match, best first as its list orders them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct SearchGroup {
     /// The list's resource name (`customers`).
     pub kind: String,
@@ -28,6 +30,7 @@ pub struct SearchGroup {
 
 /// Every kind of record the caller may see, with what matched (kinds without a match left out).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct SearchResults {
     pub query: String,
     pub groups: Vec<SearchGroup>,

@@ -236,7 +236,39 @@ pub fn parse_tags(check: &mut Check, field: &str, value: Option<&str>) -> Option
 pub struct TextList(pub Vec<String>);
 
 /// At most this many entries in a [`TextList`].
-const MAX_LIST_ENTRIES: usize = 1000;
+pub const MAX_LIST_ENTRIES: usize = 1000;
+
+/// A list is read as an array or one comma-separated text, and written as the text: the JSON
+/// Schema of [`TextList`] and of the types read through it (`text_list_schema!(PermissionSet)`).
+#[macro_export]
+macro_rules! text_list_schema {
+    ($type:ty) => {
+        #[cfg(feature = "ssr")]
+        impl schemars::JsonSchema for $type {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($type).into()
+            }
+
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                match g.contract() {
+                    schemars::generate::Contract::Serialize => schemars::json_schema!({"type": "string"}),
+                    _ => schemars::json_schema!({
+                        "anyOf": [
+                            {"type": "array", "items": {"type": "string"}, "maxItems": $crate::domain::validate::MAX_LIST_ENTRIES},
+                            {"type": "string", "description": "comma-separated"}
+                        ]
+                    }),
+                }
+            }
+        }
+    };
+}
+
+crate::text_list_schema!(TextList);
 
 impl serde::Serialize for TextList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

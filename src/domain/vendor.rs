@@ -31,6 +31,7 @@ crate::string_enum!(
 
 /// A vendor as shown to clients.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Vendor {
     pub id: i64,
     #[serde(flatten)]
@@ -45,6 +46,7 @@ pub struct Vendor {
 
 /// The editable fields of a vendor, validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct VendorFields {
     pub name: String,
     pub company: Option<String>,
@@ -105,6 +107,7 @@ impl VendorFields {
 /// its value; a field sent empty is cleared. Defaults on create: `vendor_type` supplier,
 /// `status` active.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct VendorInput {
     pub name: Option<String>,
@@ -112,8 +115,10 @@ pub struct VendorInput {
     pub email: Option<String>,
     pub phone: Option<String>,
     pub website: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<VendorType>"))]
     pub vendor_type: Option<String>,
     pub contact_person: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<VendorStatus>"))]
     pub status: Option<String>,
     /// 0–5.
     pub rating: Option<String>,
@@ -192,11 +197,14 @@ pub const SORTABLE: &[&str] = &["created_at", "name", "company", "vendor_type", 
 
 /// List query as it arrives (query string): text only.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct VendorQuery {
     /// Name, company or email contains.
     pub search: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<VendorType>"))]
     pub vendor_type: Option<String>,
+    #[cfg_attr(feature = "ssr", schemars(schema_with = "crate::domain::choice_schema::<VendorStatus>"))]
     pub status: Option<String>,
     pub ordering: Option<String>,
     pub page: Option<String>,
@@ -234,6 +242,7 @@ impl VendorQuery {
 /// A vendor type with its label and how many of the organization's vendors have it
 /// (`vendors/types`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct VendorTypeInfo {
     pub value: VendorType,
     pub label: String,

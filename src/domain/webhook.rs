@@ -51,6 +51,7 @@ pub const DISABLE_AFTER: i64 = 20;
 
 /// A subscription as its managers see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Webhook {
     pub id: i64,
     pub url: String,
@@ -71,6 +72,7 @@ pub struct Webhook {
 
 /// What a client sends to create or change a subscription; fields not sent stay as they are.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct WebhookInput {
     #[serde(default)]
     pub url: Option<String>,
@@ -175,6 +177,7 @@ fn parse_events(c: &mut Check, raw: &[String]) -> Vec<String> {
 /// The body of one delivery. The same event has the same `id` at every subscription and on
 /// every retry: receivers deduplicate on it (delivery is at least once).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Event {
     pub id: String,
     #[serde(rename = "type")]
@@ -187,6 +190,7 @@ pub struct Event {
 
 /// The payload of a `webhook` job: which subscription, and the exact body to send.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct Delivery {
     pub webhook_id: i64,
     pub body: String,
@@ -204,6 +208,7 @@ pub fn signature(secret: &str, unix_time: i64, body: &str) -> String {
 
 /// One delivery as the subscription's log shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(schemars::JsonSchema))]
 pub struct DeliveryLog {
     pub id: i64,
     pub event_id: String,

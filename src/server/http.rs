@@ -5,7 +5,7 @@
 //! cross-site cookie-authenticated posts, JSON bodies, and HTTP statuses matching
 //! [`AppError`].
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -76,6 +76,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(page_context, shell))
         .with_state(state.clone());
     Router::new()
+        .route("/api/openapi.json", axum::routing::get(|| async { axum::Json(crate::api::openapi::document()) }))
+        .route("/api/docs", axum::routing::get(api_docs))
         .route("/api/{*path}", any(api_handler))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback_service(pages)
@@ -114,10 +116,22 @@ async fn resolve_caller(State(state): State<AppState>, mut req: Request, next: N
     next.run(req).await
 }
 
-/// Every registered `/api` path, for telling 404 from 405.
-fn known_paths() -> &'static HashSet<&'static str> {
-    static PATHS: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    PATHS.get_or_init(|| leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect())
+/// `/api/docs`: the API reference, rendered once.
+async fn api_docs(State(state): State<AppState>) -> axum::response::Html<&'static str> {
+    static PAGE: OnceLock<String> = OnceLock::new();
+    let options = &state.leptos_options;
+    axum::response::Html(
+        PAGE.get_or_init(|| {
+            crate::api::openapi::docs_page(&format!("/{}/{}.css", options.site_pkg_dir, options.output_name))
+        })
+        .as_str(),
+    )
+}
+
+/// Every registered `/api` path with its method, for telling 404 from 405 (and `Allow`).
+fn known_paths() -> &'static HashMap<&'static str, Method> {
+    static PATHS: OnceLock<HashMap<&'static str, Method>> = OnceLock::new();
+    PATHS.get_or_init(|| leptos::server_fn::axum::server_fn_paths().collect())
 }
 
 /// An error as a JSON response with its status.
@@ -133,10 +147,11 @@ async fn api_handler(State(state): State<AppState>, req: Request) -> Response {
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
     let Some(mut service) = leptos::server_fn::axum::get_server_fn_service(&path, method.clone()) else {
-        if known_paths().contains(path.as_str()) {
+        if let Some(allow) = known_paths().get(path.as_str()) {
             let mut res = error_response(&AppError::MethodNotAllowed);
-            let allow = if method == Method::GET { "POST" } else { "GET" };
-            res.headers_mut().insert(header::ALLOW, HeaderValue::from_static(allow));
+            if let Ok(allow) = HeaderValue::from_str(allow.as_str()) {
+                res.headers_mut().insert(header::ALLOW, allow);
+            }
             return res;
         }
         return error_response(&AppError::NotFound);
@@ -254,17 +269,21 @@ async fn json_to_form(req: Request) -> Result<Request, AppError> {
     }
     let (mut parts, body) = req.into_parts();
     let bytes = to_bytes(body, BODY_LIMIT).await.map_err(|_| AppError::BadRequest("request body too large".into()))?;
-    let value: serde_json::Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+    // No body (or JSON's own whitespace only) is an empty object: nothing sent.
+    let value: serde_json::Value = if bytes.iter().all(|b| b" \t\r\n".contains(b)) {
         serde_json::Value::Object(Default::default())
     } else {
         serde_json::from_slice(&bytes).map_err(|e| AppError::BadRequest(format!("malformed JSON: {e}")))?
     };
-    let serde_json::Value::Object(map) = value else {
+    if !value.is_object() {
         return Err(AppError::BadRequest("the JSON body must be an object".into()));
-    };
+    }
+    crate::api::openapi::check_json_body(parts.uri.path(), &value)?;
     let mut pairs = Vec::new();
-    for (key, value) in map {
-        flatten_json(key, value, &mut pairs);
+    if let serde_json::Value::Object(map) = value {
+        for (key, value) in map {
+            flatten_json(key, value, &mut pairs);
+        }
     }
     let form = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/x-www-form-urlencoded"));

@@ -300,13 +300,62 @@ impl TestApp {
 }
 
 async fn respond(router: Router, req: Request<Body>) -> Resp {
+    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
     let res = router.oneshot(req).await.expect("router never fails");
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    let is_json = headers.get(header::CONTENT_TYPE).is_some_and(|ct| ct.as_bytes().starts_with(b"application/json"));
+    if is_json {
+        check_documented(&method, &path, status, &json);
+    }
     Resp { status, headers, json, text }
+}
+
+/// Every JSON answer of the API must be what the OpenAPI document says for its operation and
+/// status (`/api/openapi.json`): a test that gets an answer the document does not describe fails.
+fn check_documented(method: &Method, path: &str, status: StatusCode, json: &Value) {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    use too_good_crm::api::openapi;
+    /// The documented answer's validator per (path, status); `None`: nothing documented.
+    type Checks = HashMap<(String, u16), Option<Arc<jsonschema::Validator>>>;
+    static CHECKS: OnceLock<Mutex<Checks>> = OnceLock::new();
+    let doc = openapi::document();
+    let op = &doc["paths"][path][method.as_str().to_ascii_lowercase()];
+    if op.is_null() {
+        return; // not an API operation (pages, /api/openapi.json itself)
+    }
+    let key = (path.to_owned(), status.as_u16());
+    let validator = CHECKS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(key)
+        .or_insert_with(|| {
+            let answer = match &op["responses"][status.as_str()] {
+                Value::Null => return None,
+                documented => match documented["$ref"].as_str() {
+                    Some(r) => &doc["components"]["responses"][r.trim_start_matches("#/components/responses/")],
+                    None => documented,
+                },
+            };
+            let schema = answer["content"]["application/json"].get("schema")?;
+            Some(Arc::new(jsonschema::validator_for(&openapi::standalone(schema)).expect("a valid documented schema")))
+        })
+        .clone();
+    let Some(validator) = validator else {
+        assert!(status.as_u16() >= 405, "{method} {path}: the document has no JSON answer for {status}: {json}");
+        return;
+    };
+    let problems: Vec<String> =
+        validator.iter_errors(json).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(
+        problems.is_empty(),
+        "{method} {path} answered {status} with what the document does not describe: {problems:?}\n{json}"
+    );
 }
 
 pub fn request(method: Method, uri: &str, token: Option<&str>, body: Option<(&str, String)>) -> Request<Body> {

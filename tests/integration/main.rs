@@ -20,6 +20,7 @@ mod http_customers;
 mod issues;
 mod leads;
 mod mail;
+mod openapi;
 mod ops_pages;
 mod orders;
 mod pages;
