@@ -16,7 +16,7 @@
 #   wasm-bindgen   wasm-bindgen-cli = the `wasm-bindgen` version pinned in Cargo.toml
 #   node-tools     end2end/node_modules: binaryen (wasm-opt), playwright-core, maildev (SMTP for tests),
 #                  pinned in end2end/package.json / package-lock.json
-#   schemathesis   end2end/.venv: Schemathesis from PyPI, the API tester of scripts/api_test.sh
+#   schemathesis   end2end/.venv: Schemathesis and openapi-spec-validator from PyPI (scripts/api_test.sh)
 #                  (python3-venv from apt if python3 cannot make a virtual environment)
 #   chromium       Debian chromium + chromium-driver (apt)
 #
@@ -225,10 +225,12 @@ step_node_tools() {
 
 # Schemathesis (scripts/api_test.sh) in its own virtual environment, end2end/.venv.
 SCHEMATHESIS_VERSION=4.32.5
+SPEC_VALIDATOR_VERSION=0.9.0
 step_schemathesis() {
     local step=schemathesis venv="$ROOT/end2end/.venv"
     skipped "$step" && return 0
-    if [ "$(first_line "$venv/bin/st" --version 2>/dev/null)" = "st, version $SCHEMATHESIS_VERSION" ]; then
+    if [ "$(first_line "$venv/bin/st" --version 2>/dev/null)" = "st, version $SCHEMATHESIS_VERSION" ] \
+        && [ -x "$venv/bin/openapi-spec-validator" ]; then
         report "$step" "ok (already there: $SCHEMATHESIS_VERSION)"
         return 0
     fi
@@ -237,7 +239,8 @@ step_schemathesis() {
     fi
     rm -rf "$venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" \
+        "openapi-spec-validator==$SPEC_VALIDATOR_VERSION"
     [ "$(first_line "$venv/bin/st" --version)" = "st, version $SCHEMATHESIS_VERSION" ] \
         || die "pip installed schemathesis but \`st --version\` says '$(first_line "$venv/bin/st" --version)'"
     report "$step" "installed ($SCHEMATHESIS_VERSION)"

@@ -99,6 +99,11 @@ fn fields(endpoint: &Endpoint, g: &mut SchemaGenerator) -> Vec<(String, Value, b
 /// A query or form value is text: `null` is not sent, it is left out; an optional number may
 /// also be sent empty (not given, as an HTML form sends an empty input).
 fn as_text_field(mut schema: Value, required: bool) -> Value {
+    if schema.get("default").is_some_and(Value::is_null) {
+        if let Some(s) = schema.as_object_mut() {
+            s.remove("default");
+        }
+    }
     if let Some(types) = schema.get_mut("type").and_then(Value::as_array_mut) {
         types.retain(|t| t != "null");
         if types.len() == 1 {
