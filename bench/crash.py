@@ -283,6 +283,19 @@ def drain(db, jobs):
     return round(time.monotonic() - started)
 
 
+def undelivered(jobs, arrived, what):
+    """Jobs `(state, key, label)` against the Counter of keys that `arrived`: answers the labels
+    of the jobs that never arrived, and the problems (jobs not sent after the drain, jobs lost)."""
+    not_sent = [label for state, _, label in jobs if state != "sent"]
+    lost = [label for _, key, label in jobs if arrived[key] == 0]
+    problems = []
+    if not_sent:
+        problems.append(f"{len(not_sent)} {what} not sent, the queue stuck for 15 s: {not_sent[:3]}")
+    if lost:
+        problems.append(f"{len(lost)} {what} never arrived: {lost[:3]}")
+    return lost, problems
+
+
 def mail_delivered(db, prefix, maildev):
     """Runs out the leases of mail being sent at the last kill, waits for the queue to drain and
     compares maildev's mail with the jobs. Answers (summary, problems)."""
@@ -292,15 +305,9 @@ def mail_delivered(db, prefix, maildev):
         received = json.load(answer)
     arrived = Counter(m["headers"].get("message-id") for m in received
                       if any(to["address"].startswith(prefix) for to in m["to"]))
-    problems = []
-    not_sent = [to for state, _, to in jobs if state != "sent"]
-    lost = [to for _, message_id, to in jobs if arrived[message_id] == 0]
+    lost, problems = undelivered(jobs, arrived, "mail jobs")
     doubled = [message_id for message_id, n in arrived.items() if n > 1]
     unknown = set(arrived) - {message_id for _, message_id, _ in jobs}
-    if not_sent:
-        problems.append(f"{len(not_sent)} mail not sent, the queue stuck for 15 s: {not_sent[:3]}")
-    if lost:
-        problems.append(f"{len(lost)} mail jobs never arrived: {lost[:3]}")
     # Not a failure, a figure: a kill after the mail server stored a mail and before its "250"
     # reached the worker sends that mail again (with the same Message-ID) once the lease runs
     # out; no SMTP client can tell (RFC 1047). At most one per kill and worker.
@@ -342,14 +349,8 @@ def webhooks_delivered(db, prefix, receiver):
     jobs = webhook_jobs(db, prefix)
     received = receiver.received()
     arrived = Counter(event["id"] for event, _ in received)
-    problems = []
-    not_sent = [event for state, event, _ in jobs if state != "sent"]
-    lost = [event for _, event, _ in jobs if arrived[event] == 0]
+    lost, problems = undelivered(jobs, arrived, "webhook deliveries")
     unsigned = [event["id"] for event, signed in received if not signed]
-    if not_sent:
-        problems.append(f"{len(not_sent)} webhook deliveries not sent, the queue stuck for 15 s: {not_sent[:3]}")
-    if lost:
-        problems.append(f"{len(lost)} webhook events never arrived: {lost[:3]}")
     if unsigned:
         problems.append(f"{len(unsigned)} deliveries badly signed: {unsigned[:3]}")
     summary = {"events": len(jobs), "arrived": len([e for e in arrived if arrived[e]]),
