@@ -156,7 +156,10 @@ fn json_scalar(schema: &Value) -> Value {
 
 /// Whether a body schema has only scalar fields (then it may also be sent form-encoded).
 fn is_flat(fields: &[(String, Value, bool)]) -> bool {
-    fields.iter().all(|(_, s, _)| !s.to_string().contains("\"array\"") && !s.to_string().contains("\"object\""))
+    fields.iter().all(|(_, s, _)| {
+        let text = s.to_string();
+        !text.contains("\"array\"") && !text.contains("\"object\"")
+    })
 }
 
 /// The first sentence of a doc comment (a period, a space and a capital end it).
